@@ -1,0 +1,56 @@
+# make run   — set up everything on a fresh Debian machine and serve on http://127.0.0.1:8000
+# make test  — the same set-up, then the whole test suite (SQLite)
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-postgres setup system system-test venv db lint bench loadtest clean
+
+run: setup db
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: system-test venv
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The whole suite again, against a throw-away PostgreSQL cluster.
+test-postgres: system-test venv
+	$(PY) manage.py collectstatic --noinput -v0
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: system venv
+
+system:
+	scripts/system-packages.sh
+
+system-test:
+	scripts/system-packages.sh --test
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+db:
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py loaddata demo -v0
+	$(PY) manage.py demo_accounts
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(PY) manage.py bench --output docs/benchmarks.md
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

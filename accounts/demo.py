@@ -1,0 +1,29 @@
+"""One demo account per role, for trying the product (never created in production by itself)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from . import roles
+
+DEMO_ACCOUNTS = (
+    # username, password, role, display name
+    ("clerk", "clerk-demo-2024", roles.CLERK, "登记员（演示）"),
+    ("head", "head-demo-2024", roles.HEAD, "局长（演示）"),
+    ("staff", "staff-demo-2024", roles.STAFF, "工作人员（演示）"),
+    ("admin", "admin-demo-2024", roles.ADMIN, "管理员（演示）"),
+)
+
+
+def ensure_demo_accounts() -> list[tuple[str, str, str]]:
+    User = get_user_model()
+    created = []
+    for username, password, role, display in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name = display
+        user.is_staff = True  # every role works in the admin-based workbench
+        user.is_superuser = False
+        user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        created.append((username, password, role))
+    return created

@@ -1,0 +1,75 @@
+"""The four roles of the bureau, as Django groups, and the permissions each one holds.
+
+The rules below are the single statement of who may do what; `sync_roles` applies them (from a
+data migration whenever an app adds permissions), and tests walk every URL against them.
+"""
+
+from __future__ import annotations
+
+CLERK = "登记员"
+HEAD = "局长"
+STAFF = "工作人员"
+ADMIN = "管理员"
+ROLES = (CLERK, HEAD, STAFF, ADMIN)
+
+# Bureau settings that only the administrator changes; everyone may read them.
+SETTINGS_MODELS = {"bureau", "unit", "holiday"}
+
+DASHBOARD = "indicators.view_dashboard"
+PERSONAL_DATA = "cases.view_personal_data"
+EDIT_REPORT = "reports.change_report"
+EXPORT_REPORT = "reports.export_report"
+PUBLISH_REPORT = "reports.publish_report"
+VIEW_HISTORY = "cases.view_history"
+
+
+def role_grants(role: str, app_label: str, codename: str, model: str | None) -> bool:
+    """Whether `role` holds the permission `app_label.codename` (of `model`, if it has one)."""
+    perm = f"{app_label}.{codename}"
+    action = codename.split("_", 1)[0]
+    if role == ADMIN:
+        return True
+    if role == CLERK:
+        if app_label == "cases":
+            if model in SETTINGS_MODELS:
+                return action == "view"
+            return action in ("add", "change", "view") or perm == PERSONAL_DATA
+        return perm in (DASHBOARD, "reports.view_report")
+    if role == HEAD:
+        if app_label in ("cases", "reports"):
+            return action == "view" or perm in (
+                PUBLISH_REPORT,
+                VIEW_HISTORY,
+                EXPORT_REPORT,
+            )
+        return perm == DASHBOARD or (app_label == "audit" and action == "view")
+    if role == STAFF:
+        if app_label == "cases":
+            return action == "view" and perm != PERSONAL_DATA
+        if app_label == "reports":
+            return action in ("view", "add", "change") or perm == EXPORT_REPORT
+        return perm == DASHBOARD
+    raise ValueError(role)
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    """Create the groups and give each exactly the permissions of its rules (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    perms = list(Permission.objects.select_related("content_type"))
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        granted = [
+            p
+            for p in perms
+            if role_grants(role, p.content_type.app_label, p.codename, p.content_type.model)
+            and p.content_type.app_label not in ("sessions", "contenttypes")
+        ]
+        group.permissions.set(granted)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import AccountabilityAction, AccountablePerson
+
+from .base import LedgerAdmin, YearListFilter
+
+
+class AccountablePersonInline(admin.TabularInline):
+    model = AccountablePerson
+    extra = 1
+
+
+@admin.register(AccountabilityAction)
+class AccountabilityActionAdmin(LedgerAdmin):
+    list_display = ("decided_on", "kind", "unit", "person_count", "measure", "adopted")
+    list_filter = (YearListFilter, "kind", "adopted", "unit")
+    list_select_related = ("unit",)
+    search_fields = ("unit__name", "measure", "persons__name")
+    date_hierarchy = "decided_on"
+    autocomplete_fields = ("unit", "cases")
+    inlines = [AccountablePersonInline]
+    ordering = ("-decided_on", "-id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_persons=Count("persons"))
+
+    @admin.display(description=_("责任人数"), ordering="_persons")
+    def person_count(self, obj):
+        return obj._persons

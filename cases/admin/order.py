@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import OrderCase, OrderPerson
+
+from .base import LedgerAdmin, YearListFilter
+
+
+class OrderPersonInline(admin.TabularInline):
+    model = OrderPerson
+    extra = 1
+
+
+@admin.register(OrderCase)
+class OrderCaseAdmin(LedgerAdmin):
+    list_display = ("occurred_on", "place", "conduct", "person_count")
+    list_filter = (YearListFilter, "persons__measure")
+    search_fields = ("place", "conduct", "persons__name")
+    date_hierarchy = "occurred_on"
+    inlines = [OrderPersonInline]
+    ordering = ("-occurred_on", "-id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_persons=Count("persons"))
+
+    @admin.display(description=_("处理人数"), ordering="_persons")
+    def person_count(self, obj):
+        return obj._persons

@@ -1,0 +1,246 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from cases import privacy
+from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.models import PetitionCase
+from cases.models.base import local_today
+from cases.models.petitions import Stage
+
+from .base import LedgerAdmin, YearListFilter
+
+STATE_CSS = {
+    Stage.OVERDUE: "deadline-overdue",
+    Stage.DUE_SOON: "deadline-soon",
+    Stage.DONE_LATE: "deadline-late",
+    Stage.DONE_ON_TIME: "deadline-done",
+    Stage.PENDING: "deadline-pending",
+}
+
+
+def deadline_context(request) -> tuple[HolidayCalendar, "object", "object"]:
+    """(calendar, today, due-soon cutoff) for this request, read once however many rows render."""
+    cached = getattr(request, "_deadline_context", None)
+    if cached is None:
+        calendar = HolidayCalendar.from_db()
+        today = local_today()
+        try:
+            cutoff = calendar.due_date(today, 3, working_days=True)
+        except UnknownHolidayYear:
+            cutoff = today
+        cached = request._deadline_context = (calendar, today, cutoff)
+    return cached
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("办理状态")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("open", _("在办")),
+            ("closed", _("已办结")),
+            ("overdue", _("已超期")),
+            ("due_soon", _("即将到期")),
+        ]
+
+    def queryset(self, request, queryset):
+        _calendar, today, cutoff = deadline_context(request)
+        match self.value():
+            case "open":
+                return queryset.open()
+            case "closed":
+                return queryset.closed()
+            case "overdue":
+                return queryset.overdue(today)
+            case "due_soon":
+                return queryset.due_soon(today, cutoff)
+        return queryset
+
+
+@admin.register(PetitionCase)
+class PetitionCaseAdmin(LedgerAdmin):
+    list_display_links = ("number",)
+    list_filter = (
+        YearListFilter,
+        StatusFilter,
+        "channel",
+        "category",
+        "is_initial",
+        "handling_path",
+        "satisfaction",
+        ("responsible_unit", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("responsible_unit",)
+    date_hierarchy = "received_on"
+    autocomplete_fields = ("responsible_unit",)
+    search_fields = ("number", "subject_area", "summary")
+    ordering = ("-received_on", "-id")
+    fieldsets = (
+        (
+            _("登记"),
+            {
+                "fields": (
+                    ("number", "received_on", "channel"),
+                    ("petitioner_name", "head_count", "is_initial"),
+                    ("petitioner_id_number", "petitioner_phone"),
+                    ("category", "subject_area"),
+                    "summary",
+                    "responsible_unit",
+                )
+            },
+        ),
+        (
+            _("转送交办与受理"),
+            {
+                "fields": (
+                    ("routing", "routed_on"),
+                    ("accepted_on", "unit_accepted_on"),
+                    ("objection_on", "objection_sustained"),
+                )
+            },
+        ),
+        (
+            _("办理与办结"),
+            {
+                "fields": (
+                    "handling_path",
+                    ("extension_days", "extension_approved"),
+                    ("closed_on", "outcome"),
+                    "resolved_first_time",
+                    ("review", "review_requested_on", "review_decided_on"),
+                    "satisfaction",
+                )
+            },
+        ),
+        (_("法定期限"), {"fields": ("deadlines",)}),
+    )
+
+    class Media:
+        css = {"all": ["cases/workbench.css"]}
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if privacy.can_see_personal_data(request.user):
+            fields = (*fields, "petitioner_name", "petitioner_phone")
+        return fields
+
+    def get_list_display(self, request):
+        # Columns that depend on who is looking and on today's date are built per request
+        # (the ModelAdmin instance is shared between threads, the request is not).
+        return (
+            "number",
+            "received_on",
+            "channel",
+            _petitioner_column(request),
+            "head_count",
+            "category",
+            "responsible_unit",
+            "status",
+            _next_deadline_column(request),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["deadlines"]
+        if obj is not None and not privacy.can_see_personal_data(request.user):
+            fields.insert(0, "masked_petitioner")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(title, dict(opts)) for title, opts in super().get_fieldsets(request, obj)]
+        if privacy.can_see_personal_data(request.user):
+            return fieldsets
+        hidden = {"petitioner_id_number", "petitioner_phone"}
+        if obj is not None:
+            hidden.add("petitioner_name")
+            fieldsets[0][1]["fields"] = (
+                "masked_petitioner",
+                *fieldsets[0][1]["fields"],
+            )
+        return [(title, {**opts, "fields": _without(opts["fields"], hidden)}) for title, opts in fieldsets]
+
+    def save_model(self, request, obj, form, change):
+        calendar, _today, _cutoff = deadline_context(request)
+        for warning in obj.refresh_due_dates(calendar):
+            messages.warning(request, warning)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("信访人"))
+    def masked_petitioner(self, obj):
+        return privacy.mask_name(obj.petitioner_name)
+
+    @admin.display(description=_("状态"))
+    def status(self, obj):
+        return _("已办结") if obj.closed_on else _("在办")
+
+    @admin.display(description=_("各阶段期限"))
+    def deadlines(self, obj):
+        if obj is None or obj.pk is None:
+            return _("保存后按登记、转送和受理日期计算各阶段法定期限。")
+        calendar, today = HolidayCalendar.from_db(), local_today()
+        rows = format_html_join(
+            "",
+            '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    STATE_CSS[s.state],
+                    s.label,
+                    f"{s.due_on:%Y-%m-%d}",
+                    f"{s.done_on:%Y-%m-%d}" if s.done_on else "—",
+                    s.state_label,
+                )
+                for s in obj.stages(today, calendar)
+            ),
+        )
+        return format_html(
+            '<table class="deadlines"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            _("阶段"),
+            _("期限"),
+            _("完成日期"),
+            _("状态"),
+            rows,
+        )
+
+
+def _petitioner_column(request):
+    visible = privacy.can_see_personal_data(request.user)
+
+    @admin.display(description=_("信访人"))
+    def petitioner(obj):
+        return obj.petitioner_name if visible else privacy.mask_name(obj.petitioner_name)
+
+    return petitioner
+
+
+def _next_deadline_column(request):
+    calendar, today, _cutoff = deadline_context(request)
+
+    @admin.display(description=_("期限"))
+    def next_deadline(obj):
+        pending = [s for s in obj.stages(today, calendar) if s.state in (Stage.OVERDUE, Stage.DUE_SOON, Stage.PENDING)]
+        if not pending:
+            return "—"
+        stage = pending[0]
+        return format_html(
+            '<span class="{}">{} {} {}</span>',
+            STATE_CSS[stage.state],
+            stage.label,
+            f"{stage.due_on:%Y-%m-%d}",
+            stage.state_label,
+        )
+
+    return next_deadline
+
+
+def _without(fields, hidden):
+    result = []
+    for item in fields:
+        if isinstance(item, tuple | list):
+            kept = tuple(f for f in item if f not in hidden)
+            if kept:
+                result.append(kept)
+        elif item not in hidden:
+            result.append(item)
+    return tuple(result)

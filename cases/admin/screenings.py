@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from cases.models import DisputeScreening
+
+from .base import LedgerAdmin, YearListFilter
+
+
+@admin.register(DisputeScreening)
+class DisputeScreeningAdmin(LedgerAdmin):
+    list_display = ("found_on", "unit", "kind", "status", "resolved_on")
+    list_filter = (YearListFilter, "status", "unit", "kind")
+    list_select_related = ("unit",)
+    search_fields = ("kind", "description", "unit__name")
+    date_hierarchy = "found_on"
+    autocomplete_fields = ("unit",)
+    ordering = ("-found_on", "-id")

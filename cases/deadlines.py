@@ -1,0 +1,125 @@
+"""Statutory deadlines of the 信访工作条例 and the holiday calendar they are counted in.
+
+The 条例 counts 日 as calendar days (only Art. 23's objection is in 工作日). As everywhere in
+Chinese law (民法典 Art. 201) the starting day is not counted, so 15 days from 2024-03-01 end on
+2024-03-16. A deadline whose last day is a rest day rolls forward to the next working day unless
+the bureau switched that off. Rest days are statutory holidays plus weekends that are not make-up
+working days (调休); they come from the `chinesecalendar` package and from the bureau's own
+Holiday table for years the package does not know yet. A year neither knows is an error.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import chinese_calendar
+
+ONE_DAY = datetime.timedelta(days=1)
+
+ROUTING_DAYS = 15  # Art. 22, 23: route or accept within 15 days of receipt
+UNIT_ACCEPTANCE_DAYS = 15  # Art. 23: the responsible body accepts within 15 days
+OBJECTION_WORKING_DAYS = 5  # Art. 23: objection within 5 working days
+HANDLING_DAYS = 60  # Art. 34
+MAX_EXTENSION_DAYS = 30  # Art. 34
+REVIEW_DAYS = 30  # Art. 35, 36
+
+
+class UnknownHolidayYear(LookupError):
+    """The holidays of a year are unknown: neither the package nor the bureau's table has them."""
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(
+            f"尚未掌握 {year} 年的法定节假日和调休安排，请管理员在“节假日”中录入 {year} 年的安排后再计算期限。"
+        )
+
+
+def _package_years() -> frozenset[int]:
+    days = list(chinese_calendar.holidays) + list(chinese_calendar.workdays)
+    return frozenset(d.year for d in days)
+
+
+PACKAGE_YEARS = _package_years()
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Rest and working days. `extra_*` are the bureau's own entries; they win over the package."""
+
+    extra_holidays: frozenset[datetime.date] = frozenset()
+    extra_workdays: frozenset[datetime.date] = frozenset()
+    roll_forward: bool = True
+    known_years: frozenset[int] = field(default=PACKAGE_YEARS)
+
+    @classmethod
+    def from_db(cls, *, roll_forward: bool | None = None) -> HolidayCalendar:
+        """Package data plus the bureau's Holiday table (one query, plus one for the setting)."""
+        from cases.models import Bureau, Holiday
+
+        holidays, workdays = set(), set()
+        for day, is_working in Holiday.objects.values_list("date", "is_working_day"):
+            (workdays if is_working else holidays).add(day)
+        if roll_forward is None:
+            bureau = Bureau.objects.order_by("pk").only("roll_forward_holidays").first()
+            roll_forward = bureau.roll_forward_holidays if bureau else True
+        years = PACKAGE_YEARS | {d.year for d in holidays | workdays}
+        return cls(frozenset(holidays), frozenset(workdays), roll_forward, frozenset(years))
+
+    def check_year(self, year: int) -> None:
+        if year not in self.known_years:
+            raise UnknownHolidayYear(year)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        self.check_year(day.year)
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        if day.year in PACKAGE_YEARS:
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def next_working_day(self, day: datetime.date) -> datetime.date:
+        while not self.is_working_day(day):
+            day += ONE_DAY
+        return day
+
+    def due_date(self, start: datetime.date, days: int, *, working_days: bool = False) -> datetime.date:
+        if days < 0:
+            raise ValueError("期限天数不能为负数")
+        if working_days:
+            day, left = start, days
+            while left:
+                day += ONE_DAY
+                if self.is_working_day(day):
+                    left -= 1
+            return day
+        end = start + datetime.timedelta(days=days)
+        return self.next_working_day(end) if self.roll_forward else end
+
+    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days after `start` up to and including `end` (negative when end is earlier)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += ONE_DAY
+            count += self.is_working_day(day)
+        return count
+
+
+def due_date(
+    start: datetime.date,
+    days: int,
+    *,
+    working_days: bool = False,
+    calendar: HolidayCalendar | None = None,
+) -> datetime.date:
+    """The last day of a period of `days` days starting after `start`.
+
+    Without a `calendar` the bureau's own calendar is read from the database (one query); pass a
+    calendar when computing many deadlines at once.
+    """
+    calendar = calendar or HolidayCalendar.from_db()
+    return calendar.due_date(start, days, working_days=working_days)

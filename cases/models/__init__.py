@@ -1,0 +1,31 @@
+"""The bureau's records (台账). One module per ledger; everything is re-exported here."""
+
+from .accountability import AccountabilityAction, AccountablePerson
+from .bureau import Bureau, Holiday, Unit
+from .order import OrderCase, OrderPerson
+from .outreach import (
+    NormativeDocument,
+    OutreachEvent,
+    RoadmapPosting,
+    SupervisionItem,
+    Volunteer,
+)
+from .petitions import PetitionCase
+from .screenings import DisputeScreening
+
+__all__ = [
+    "AccountabilityAction",
+    "AccountablePerson",
+    "Bureau",
+    "DisputeScreening",
+    "Holiday",
+    "NormativeDocument",
+    "OrderCase",
+    "OrderPerson",
+    "OutreachEvent",
+    "PetitionCase",
+    "RoadmapPosting",
+    "SupervisionItem",
+    "Unit",
+    "Volunteer",
+]

@@ -1,0 +1,39 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a calendar year. Records carry dates (not datetimes), which the
+    clerk enters as Asia/Shanghai dates, so the year boundary is already in that zone."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def local_today() -> datetime.date:
+    return datetime.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+
+
+class YearQuerySet(models.QuerySet):
+    """Every ledger is counted by the calendar year of one date field, named by `year_field`."""
+
+    year_field = "date"
+
+    def in_year(self, year: int):
+        return self.in_range(*year_bounds(year))
+
+    def in_range(self, start: datetime.date, end: datetime.date):
+        return self.filter(**{f"{self.year_field}__gte": start, f"{self.year_field}__lte": end})
+
+
+class Record(models.Model):
+    """Common columns of every ledger row."""
+
+    bureau = models.ForeignKey("cases.Bureau", on_delete=models.PROTECT, verbose_name=_("信访局"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        abstract = True

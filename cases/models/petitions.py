@@ -1,0 +1,408 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .base import Record, YearQuerySet
+
+
+class PetitionCaseQuerySet(YearQuerySet):
+    year_field = "received_on"
+
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+    def closed(self):
+        return self.filter(closed_on__isnull=False)
+
+    def overdue(self, today: datetime.date):
+        """Open items past the due date of a stage they have not completed."""
+        return self.filter(closed_on__isnull=True).filter(_pending_due_before(today))
+
+    def due_soon(self, today: datetime.date, cutoff: datetime.date):
+        """Open items not overdue with a pending stage due between today and `cutoff`."""
+        return (
+            self.filter(closed_on__isnull=True)
+            .exclude(_pending_due_before(today))
+            .filter(_pending_due_before(cutoff + datetime.timedelta(days=1)))
+        )
+
+
+def _pending_due_before(day: datetime.date) -> Q:
+    """Some stage not yet done whose due date is before `day`."""
+    not_acted = Q(routed_on__isnull=True, accepted_on__isnull=True)
+    return (
+        (not_acted & Q(routing_due_on__lt=day))
+        | Q(unit_accepted_on__isnull=True, unit_acceptance_due_on__lt=day)
+        | Q(handling_due_on__lt=day)
+        | Q(review_decided_on__isnull=True, review_due_on__lt=day)
+    )
+
+
+class PetitionCase(Record):
+    """One petition item (信访事项) through its whole life under the 信访工作条例 (2022)."""
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("来信")
+        VISIT = "visit", _("来访")
+        ONLINE = "online", _("网上信访")
+        PHONE = "phone", _("电话")
+
+    class Category(models.TextChoices):
+        SUGGESTION = "suggestion", _("建议意见类")
+        COMPLAINT = "complaint", _("检举控告类")
+        CLAIM = "claim", _("申诉求决类")
+
+    class Routing(models.TextChoices):
+        NONE = "", _("未转交")
+        TRANSFER = "transfer", _("转送")
+        ASSIGN = "assign", _("交办")
+        DIRECT = "direct", _("本机关直接受理")
+
+    class HandlingPath(models.TextChoices):
+        PETITION = "petition", _("信访程序办理")
+        LEGAL = "legal", _("导入法定途径")
+        LITIGATION = "litigation", _("诉访分离（政法部门）")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("—")
+        SUPPORT = "support", _("支持")
+        EXPLAIN = "explain", _("解释说明")
+        REJECT = "reject", _("不予支持")
+        MEDIATION = "mediation", _("调解")
+        SETTLEMENT = "settlement", _("和解")
+
+    class Review(models.TextChoices):
+        NONE = "", _("无")
+        REVIEW = "review", _("复查")
+        RECHECK = "recheck", _("复核")
+
+    class Satisfaction(models.TextChoices):
+        UNRATED = "", _("未评价")
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+
+    COLLECTIVE_HEAD_COUNT = 5  # 集体访: five or more people
+
+    number = models.CharField(_("信访件编号"), max_length=40)
+    received_on = models.DateField(_("登记日期"))
+    channel = models.CharField(_("信访形式"), max_length=10, choices=Channel.choices)
+    petitioner_name = models.CharField(_("信访人"), max_length=200, help_text=_("多人以“、”分隔"))
+    petitioner_id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    petitioner_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    head_count = models.PositiveSmallIntegerField(
+        _("人数"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    is_initial = models.BooleanField(_("初次信访"), default=True)
+    category = models.CharField(_("诉求类型"), max_length=12, choices=Category.choices)
+    subject_area = models.CharField(_("问题领域"), max_length=30, blank=True)
+    summary = models.TextField(_("主要诉求"), blank=True, max_length=4000)
+    responsible_unit = models.ForeignKey(
+        "cases.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("责任单位"),
+    )
+
+    routing = models.CharField(_("转交方式"), max_length=10, choices=Routing.choices, blank=True, default="")
+    routed_on = models.DateField(_("转送交办日期"), null=True, blank=True)
+    objection_on = models.DateField(
+        _("异议提出日期"),
+        null=True,
+        blank=True,
+        help_text=_("责任单位认为不属其职责的异议"),
+    )
+    objection_sustained = models.BooleanField(_("转送异议成立"), default=False)
+    accepted_on = models.DateField(
+        _("受理告知日期"),
+        null=True,
+        blank=True,
+        help_text=_("本机关告知信访人受理的日期"),
+    )
+    unit_accepted_on = models.DateField(_("责任单位受理日期"), null=True, blank=True)
+
+    handling_path = models.CharField(
+        _("处理途径"),
+        max_length=12,
+        choices=HandlingPath.choices,
+        default=HandlingPath.PETITION,
+    )
+    extension_days = models.PositiveSmallIntegerField(
+        _("延期天数"),
+        default=0,
+        validators=[MaxValueValidator(30, _("延期不得超过30日（《信访工作条例》第三十四条）。"))],
+    )
+    extension_approved = models.BooleanField(_("延期已批准"), default=False)
+    closed_on = models.DateField(_("办结日期"), null=True, blank=True)
+    outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True, default="")
+    resolved_first_time = models.BooleanField(_("一次性化解"), default=False)
+    review = models.CharField(_("复查复核"), max_length=10, choices=Review.choices, blank=True, default="")
+    review_requested_on = models.DateField(_("复查复核申请日期"), null=True, blank=True)
+    review_decided_on = models.DateField(_("复查复核决定日期"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("满意度评价"),
+        max_length=12,
+        choices=Satisfaction.choices,
+        blank=True,
+        default="",
+    )
+
+    # Statutory due dates, derived from the dates above by cases.deadlines (holidays included) and
+    # stored so that "overdue" and the timeliness rates are plain indexed comparisons in SQL.
+    routing_due_on = models.DateField(_("转送受理期限"), null=True, blank=True, editable=False)
+    unit_acceptance_due_on = models.DateField(_("责任单位受理期限"), null=True, blank=True, editable=False)
+    handling_due_on = models.DateField(_("办理期限"), null=True, blank=True, editable=False)
+    review_due_on = models.DateField(_("复查复核期限"), null=True, blank=True, editable=False)
+
+    objects = PetitionCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("信访事项")
+        verbose_name_plural = _("信访事项")
+        ordering = ["-received_on", "-id"]
+        permissions = [("view_personal_data", _("可查看信访人身份证号和电话"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "number"],
+                name="case_number_unique_per_bureau",
+                violation_error_message=_("该信访件编号已存在。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(head_count__gte=1),
+                name="case_head_count_positive",
+                violation_error_message=_("人数至少为1。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(extension_days__lte=30),
+                name="case_extension_at_most_30",
+                violation_error_message=_("延期不得超过30日（《信访工作条例》第三十四条）。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("received_on")),
+                name="case_closed_after_received",
+                violation_error_message=_("办结日期不能早于登记日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(routed_on__isnull=True) | Q(routed_on__gte=F("received_on")),
+                name="case_routed_after_received",
+                violation_error_message=_("转送交办日期不能早于登记日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True) | Q(accepted_on__gte=F("received_on")),
+                name="case_accepted_after_received",
+                violation_error_message=_("受理告知日期不能早于登记日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_accepted_on__isnull=True) | Q(unit_accepted_on__gte=F("received_on")),
+                name="case_unit_accepted_after_received",
+                violation_error_message=_("责任单位受理日期不能早于登记日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(objection_sustained=False) | Q(objection_on__isnull=False),
+                name="case_sustained_needs_objection",
+                violation_error_message=_("异议成立时请填写异议提出日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_first_time=False) | (Q(review="") & Q(closed_on__isnull=False)),
+                name="case_first_time_means_closed_without_review",
+                violation_error_message=_("只有已办结且未申请复查复核的事项才能记为一次性化解。"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["bureau", "received_on"], name="case_bureau_received"),
+            models.Index(fields=["responsible_unit", "received_on"], name="case_unit_received"),
+            models.Index(fields=["closed_on", "handling_due_on"], name="case_open_due"),
+            models.Index(fields=["petitioner_name"], name="case_petitioner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self):
+        """Cross-field rules, with the message on the field the clerk has to correct."""
+        from cases.models.base import local_today
+
+        errors: dict[str, str] = {}
+        received = self.received_on
+        if received and received > local_today():
+            errors["received_on"] = _("登记日期不能晚于今天。")
+        for name, label in (
+            ("routed_on", _("转送交办日期")),
+            ("accepted_on", _("受理告知日期")),
+            ("unit_accepted_on", _("责任单位受理日期")),
+            ("closed_on", _("办结日期")),
+            ("review_requested_on", _("复查复核申请日期")),
+        ):
+            value = getattr(self, name)
+            if value and received and value < received:
+                errors[name] = _("%(label)s不能早于登记日期（%(received)s）。") % {
+                    "label": label,
+                    "received": received,
+                }
+        if self.extension_days > 30:
+            errors["extension_days"] = _("延期不得超过30日（《信访工作条例》第三十四条）。")
+        if self.routing in (self.Routing.TRANSFER, self.Routing.ASSIGN) and not self.routed_on:
+            errors["routed_on"] = _("已选择转送或交办，请填写转送交办日期。")
+        if self.routed_on and self.routing not in (
+            self.Routing.TRANSFER,
+            self.Routing.ASSIGN,
+        ):
+            errors["routing"] = _("填写了转送交办日期，请选择转送或交办。")
+        if self.unit_accepted_on and self.routed_on and self.unit_accepted_on < self.routed_on:
+            errors["unit_accepted_on"] = _("责任单位受理日期不能早于转送交办日期。")
+        if self.objection_sustained and not self.objection_on:
+            errors["objection_on"] = _("异议成立时请填写异议提出日期。")
+        if self.outcome and not self.closed_on:
+            errors["closed_on"] = _("填写了处理结果，请同时填写办结日期。")
+        if self.resolved_first_time and not self.closed_on:
+            errors["resolved_first_time"] = _("未办结的事项不能记为一次性化解。")
+        elif self.resolved_first_time and self.review:
+            errors["resolved_first_time"] = _("申请了复查复核的事项不能记为一次性化解。")
+        if self.review and not self.closed_on:
+            errors["review"] = _("事项办结后才能申请复查复核。")
+        if self.review_decided_on and self.review_requested_on and self.review_decided_on < self.review_requested_on:
+            errors["review_decided_on"] = _("复查复核决定日期不能早于申请日期。")
+        if self.satisfaction and not self.closed_on:
+            errors["satisfaction"] = _("事项办结后才能进行满意度评价。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_collective(self) -> bool:
+        return self.head_count >= self.COLLECTIVE_HEAD_COUNT
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def bureau_acted_on(self) -> datetime.date | None:
+        """When the bureau routed the item or told the petitioner it was accepted (Art. 22, 23)."""
+        dates = [d for d in (self.routed_on, self.accepted_on) if d]
+        return min(dates) if dates else None
+
+    @property
+    def handling_started_on(self) -> datetime.date | None:
+        """Handling time runs from acceptance by the body that handles it (Art. 34)."""
+        return self.unit_accepted_on or self.accepted_on
+
+    @property
+    def approved_extension_days(self) -> int:
+        return self.extension_days if self.extension_approved else 0
+
+    def refresh_due_dates(self, calendar) -> list[str]:
+        """Set the stored due dates from the case's dates. Called by every path that writes a
+        case (admin form, import, synthetic data), never from save(). Returns warnings in Chinese
+        for deadlines that fall in a year whose holidays are unknown: those are stored without
+        roll-forward (the earliest the deadline can be) rather than left empty."""
+        from cases import deadlines
+
+        warnings: list[str] = []
+
+        def due(start, days):
+            if start is None:
+                return None
+            try:
+                return calendar.due_date(start, days)
+            except deadlines.UnknownHolidayYear as exc:
+                warnings.append(str(exc))
+                return start + datetime.timedelta(days=days)
+
+        self.routing_due_on = due(self.received_on, deadlines.ROUTING_DAYS)
+        routed = self.routing in (self.Routing.TRANSFER, self.Routing.ASSIGN)
+        self.unit_acceptance_due_on = due(self.routed_on, deadlines.UNIT_ACCEPTANCE_DAYS) if routed else None
+        self.handling_due_on = due(
+            self.handling_started_on,
+            deadlines.HANDLING_DAYS + self.approved_extension_days,
+        )
+        self.review_due_on = due(self.review_requested_on, deadlines.REVIEW_DAYS) if self.review else None
+        return sorted(set(warnings))
+
+    def stages(self, today: datetime.date, calendar, due_soon_days: int = 3) -> list["Stage"]:
+        """Each statutory stage with its due date and where the case stands against it."""
+        from cases import deadlines
+
+        routed = self.routing in (self.Routing.TRANSFER, self.Routing.ASSIGN)
+        rows = [
+            (_("转送/受理告知"), self.routing_due_on, self.bureau_acted_on, True),
+            (
+                _("责任单位受理"),
+                self.unit_acceptance_due_on,
+                self.unit_accepted_on,
+                routed,
+            ),
+            (
+                _("办理"),
+                self.handling_due_on,
+                self.closed_on,
+                self.handling_started_on is not None,
+            ),
+            (
+                _("复查复核"),
+                self.review_due_on,
+                self.review_decided_on,
+                bool(self.review),
+            ),
+        ]
+        result = []
+        for label, due_on, done_on, applies in rows:
+            if not applies or due_on is None:
+                continue
+            if done_on is not None:
+                state = Stage.DONE_ON_TIME if done_on <= due_on else Stage.DONE_LATE
+            elif due_on < today:
+                state = Stage.OVERDUE
+            else:
+                try:
+                    left = calendar.working_days_between(today, due_on)
+                except deadlines.UnknownHolidayYear:
+                    left = (due_on - today).days
+                state = Stage.DUE_SOON if left <= due_soon_days else Stage.PENDING
+            result.append(Stage(str(label), due_on, done_on, state))
+        return result
+
+
+class Stage:
+    DONE_ON_TIME = "done"
+    DONE_LATE = "late"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    PENDING = "pending"
+    LABELS = {
+        DONE_ON_TIME: _("按期完成"),
+        DONE_LATE: _("逾期完成"),
+        OVERDUE: _("已超期"),
+        DUE_SOON: _("即将到期"),
+        PENDING: _("办理中"),
+    }
+
+    __slots__ = ("done_on", "due_on", "label", "state")
+
+    def __init__(
+        self,
+        label: str,
+        due_on: datetime.date,
+        done_on: datetime.date | None,
+        state: str,
+    ):
+        self.label, self.due_on, self.done_on, self.state = (
+            label,
+            due_on,
+            done_on,
+            state,
+        )
+
+    @property
+    def state_label(self) -> str:
+        return str(self.LABELS[self.state])
+
+    def __repr__(self) -> str:
+        return f"Stage({self.label!r}, {self.due_on}, {self.state})"

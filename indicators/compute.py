@@ -1,0 +1,142 @@
+"""Figures from records: one aggregate query per source for the whole registry.
+
+`compute()` returns a `Figure` for every indicator; `compute_by_unit()` the same per responsible
+unit. Both read only `registry.INDICATORS` and never compute a figure any other way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+
+from . import registry
+from .registry import INDICATORS, Indicator, Period
+
+HUNDREDTH = Decimal("0.01")
+DASH = "—"
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    """numerator ÷ denominator as a percentage, two decimals, half up; None for a zero
+    denominator (shown as "—", never as 0% or 100%)."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    numerator: int
+    denominator: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.indicator.key
+
+    @property
+    def label(self) -> str:
+        return self.indicator.label
+
+    @property
+    def is_rate(self) -> bool:
+        return self.indicator.is_rate
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.numerator, self.denominator or 0) if self.is_rate else None
+
+    @property
+    def value(self) -> Decimal | int | None:
+        return self.percent if self.is_rate else self.numerator
+
+    @property
+    def display(self) -> str:
+        """The figure as the report prints it: "80.25%", "157", or "—"."""
+        if self.is_rate:
+            return DASH if self.percent is None else f"{self.percent}%"
+        return str(self.numerator)
+
+    def as_json(self) -> dict | int:
+        if self.is_rate:
+            p = self.percent
+            return {
+                "numerator": self.numerator,
+                "denominator": self.denominator,
+                "percent": None if p is None else str(p),
+            }
+        return self.numerator
+
+
+def _aggregates(indicators: list[Indicator], period: Period) -> dict[str, object]:
+    exprs = {}
+    for ind in indicators:
+        num_q = ind.numerator_q(period)
+        if ind.sum_field:
+            exprs[f"{ind.key}__n"] = Coalesce(Sum(ind.sum_field, filter=num_q or None), 0)
+        else:
+            exprs[f"{ind.key}__n"] = Count("pk", filter=num_q or None)
+        if ind.is_rate:
+            exprs[f"{ind.key}__d"] = Count("pk", filter=ind.denominator_q(period) or None)
+    return exprs
+
+
+def _by_source(indicators) -> dict[registry.Source, list[Indicator]]:
+    groups: dict[registry.Source, list[Indicator]] = defaultdict(list)
+    for ind in indicators:
+        groups[ind.source].append(ind)
+    return groups
+
+
+def _figures(indicators, row: dict) -> dict[str, Figure]:
+    return {
+        i.key: Figure(
+            i,
+            int(row.get(f"{i.key}__n") or 0),
+            int(row.get(f"{i.key}__d") or 0) if i.is_rate else None,
+        )
+        for i in indicators
+    }
+
+
+def compute(bureau_id: int, period: Period, *, unit_id: int | None = None, keys=None) -> dict[str, Figure]:
+    """Every indicator (or those named in `keys`) for the period: one query per source.
+
+    With `unit_id`, only records of that responsible unit count, and indicators whose source has
+    no unit are left out (a unit has no volunteers of its own)."""
+    wanted = [i for i in INDICATORS if keys is None or i.key in keys]
+    figures: dict[str, Figure] = {}
+    for source, inds in _by_source(wanted).items():
+        qs = source.queryset(bureau_id, period)
+        if unit_id is not None:
+            if not source.unit_field:
+                continue
+            qs = qs.filter(**{f"{source.unit_field}_id": unit_id})
+        figures.update(_figures(inds, qs.aggregate(**_aggregates(inds, period))))
+    return {i.key: figures[i.key] for i in wanted if i.key in figures}
+
+
+def compute_by_unit(bureau_id: int, period: Period, *, keys=None) -> dict[int, dict[str, Figure]]:
+    """Figures of the unit-bearing sources per responsible unit id: one grouped query per source."""
+    wanted = [i for i in INDICATORS if (keys is None or i.key in keys) and i.source.unit_field]
+    result: dict[int, dict[str, Figure]] = defaultdict(dict)
+    for source, inds in _by_source(wanted).items():
+        field = f"{source.unit_field}_id"
+        rows = (
+            source.queryset(bureau_id, period)
+            .filter(**{f"{field}__isnull": False})
+            .values(field)
+            .annotate(**_aggregates(inds, period))
+            .order_by()
+        )
+        for row in rows:
+            result[row[field]].update(_figures(inds, row))
+    return dict(result)
+
+
+def figure_q(indicator: Indicator, period: Period, part: str) -> Q:
+    return indicator.numerator_q(period) if part == "numerator" else indicator.denominator_q(period)

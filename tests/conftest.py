@@ -1,0 +1,84 @@
+"""Shared fixtures: a bureau with units, and one named user per role.
+
+alice 登记员 (clerk) · henry 局长 (head) · sarah 工作人员 (staff) · adam 管理员 (admin) ·
+charlie has no role at all.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from accounts import roles
+from cases.models import Bureau, Unit
+
+TOWNSHIPS = [
+    "温泉街道",
+    "太行街道",
+    "岳村街道",
+    "张羌街道",
+    "祥云镇",
+    "番田镇",
+    "黄庄镇",
+    "武德镇",
+    "赵堡镇",
+    "招贤乡",
+    "北冷乡",
+]
+DEPARTMENTS = ["县住建局", "县人社局", "县自然资源局", "县公安局"]
+
+
+@pytest.fixture
+def bureau(db):
+    bureau = Bureau.objects.create(name="测试县信访局", county="测试县", short_county="测试")
+    for i, name in enumerate(TOWNSHIPS):
+        Unit.objects.create(bureau=bureau, name=name, kind=Unit.Kind.TOWNSHIP, sort_order=i)
+    for i, name in enumerate(DEPARTMENTS):
+        Unit.objects.create(bureau=bureau, name=name, kind=Unit.Kind.DEPARTMENT, sort_order=i)
+    return bureau
+
+
+@pytest.fixture
+def unit(bureau):
+    return Unit.objects.get(bureau=bureau, name="温泉街道")
+
+
+def _user(username: str, role: str | None) -> User:
+    user = User.objects.create_user(username, password="pw-" + username, is_staff=role is not None)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    return _user("alice", roles.CLERK)
+
+
+@pytest.fixture
+def henry(db):
+    return _user("henry", roles.HEAD)
+
+
+@pytest.fixture
+def sarah(db):
+    return _user("sarah", roles.STAFF)
+
+
+@pytest.fixture
+def adam(db):
+    return _user("adam", roles.ADMIN)
+
+
+@pytest.fixture
+def charlie(db):
+    return _user("charlie", None)
+
+
+@pytest.fixture
+def role_users(alice, henry, sarah, adam):
+    return {"clerk": alice, "head": henry, "staff": sarah, "admin": adam}
+
+
+def day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
