@@ -59,7 +59,7 @@ def sync_roles(apps, schema_editor=None) -> None:
     for app_config in apps.get_app_configs():
         # In a migration the app configs are stand-ins without a models module, which
         # create_permissions() would skip; give them a truthy one for the call.
-        previous = app_config.models_module
+        previous = getattr(app_config, "models_module", None)
         app_config.models_module = previous or True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = previous
