@@ -61,6 +61,7 @@ class Source:
     select: Callable[[int, Period], models.QuerySet]
     unit_field: str | None = None  # path to the responsible Unit, for the per-unit table
     admin_url_name: str | None = None  # admin changelist the drill-down rows link to
+    month_field: str | None = None  # date whose month places a record in the monthly trends
 
     def queryset(self, bureau_id: int, period: Period) -> models.QuerySet:
         return self.select(bureau_id, period)
@@ -134,6 +135,7 @@ CASES = Source(
     _dated(PetitionCase, "received_on"),
     "responsible_unit",
     "cases_petitioncase",
+    "received_on",
 )
 SCREENINGS = Source(
     "screenings",
@@ -141,6 +143,7 @@ SCREENINGS = Source(
     _dated(DisputeScreening, "found_on"),
     "unit",
     "cases_disputescreening",
+    "found_on",
 )
 ACCOUNTABLE_PERSONS = Source(
     "accountable_persons",
@@ -149,7 +152,14 @@ ACCOUNTABLE_PERSONS = Source(
     "action__unit",
     "cases_accountabilityaction",
 )
-ORDER_CASES = Source("order_cases", OrderCase, _dated(OrderCase, "occurred_on"), None, "cases_ordercase")
+ORDER_CASES = Source(
+    "order_cases",
+    OrderCase,
+    _dated(OrderCase, "occurred_on"),
+    None,
+    "cases_ordercase",
+    "occurred_on",
+)
 ORDER_PERSONS = Source(
     "order_persons",
     OrderPerson,
@@ -163,6 +173,7 @@ OUTREACH = Source(
     _dated(OutreachEvent, "held_on"),
     None,
     "cases_outreachevent",
+    "held_on",
 )
 
 
