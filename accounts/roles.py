@@ -36,12 +36,10 @@ def role_grants(role: str, app_label: str, codename: str, model: str | None) -> 
             return action in ("add", "change", "view") or perm == PERSONAL_DATA
         return perm in (DASHBOARD, "reports.view_report")
     if role == HEAD:
+        if perm == PERSONAL_DATA:
+            return False
         if app_label in ("cases", "reports"):
-            return action == "view" or perm in (
-                PUBLISH_REPORT,
-                VIEW_HISTORY,
-                EXPORT_REPORT,
-            )
+            return action == "view" or perm in (PUBLISH_REPORT, VIEW_HISTORY, EXPORT_REPORT)
         return perm == DASHBOARD or (app_label == "audit" and action == "view")
     if role == STAFF:
         if app_label == "cases":
