@@ -1,0 +1,140 @@
+"""Every URL against every role, so that a new page cannot escape the permission rules.
+
+Admin pages follow the model permissions of accounts.roles; every other named URL must be listed
+in PAGES with the roles allowed to open it, or the walk fails.
+"""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts import roles
+from cases.models import (
+    AccountabilityAction,
+    AccountablePerson,
+    DisputeScreening,
+    Holiday,
+    NormativeDocument,
+    OrderCase,
+    OrderPerson,
+    OutreachEvent,
+    PetitionCase,
+    RoadmapPosting,
+    SupervisionItem,
+    Unit,
+    Volunteer,
+)
+
+ROLE_NAMES = {"clerk": roles.CLERK, "head": roles.HEAD, "staff": roles.STAFF, "admin": roles.ADMIN}
+EVERY_ROLE = set(ROLE_NAMES)
+PUBLIC = "public"
+
+# url name → (kwargs builder, roles allowed; PUBLIC for pages without login)
+PAGES = {
+    "login": (lambda objs: {}, PUBLIC),
+    "indicators:dashboard": (lambda objs: {}, EVERY_ROLE),
+}
+# Names that only accept POST or redirect by design, checked elsewhere.
+NOT_WALKED = {"logout"}
+
+
+def named_urls(patterns=None, prefix=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from named_urls(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{prefix}{p.name}"
+
+
+@pytest.fixture
+def records(bureau):
+    d = datetime.date(2024, 3, 1)
+    unit = Unit.objects.get(name="温泉街道")
+    case = PetitionCase.objects.create(
+        bureau=bureau, number="P-1", received_on=d, channel="visit", petitioner_name="张三", category="claim"
+    )
+    action = AccountabilityAction.objects.create(bureau=bureau, decided_on=d, unit=unit)
+    order = OrderCase.objects.create(bureau=bureau, occurred_on=d, place="县委门口", conduct="拦车")
+    objs = {
+        PetitionCase: case,
+        DisputeScreening: DisputeScreening.objects.create(bureau=bureau, found_on=d, unit=unit, kind="土地"),
+        AccountabilityAction: action,
+        AccountablePerson: AccountablePerson.objects.create(action=action, name="李四"),
+        OrderCase: order,
+        OrderPerson: OrderPerson.objects.create(case=order, name="王五", measure="warning"),
+        OutreachEvent: OutreachEvent.objects.create(bureau=bureau, held_on=d, kind="campaign", title="宣传"),
+        Volunteer: Volunteer.objects.create(bureau=bureau, name="赵六", joined_on=d),
+        RoadmapPosting: RoadmapPosting.objects.create(bureau=bureau, unit=unit, roadmap_posted=True),
+        SupervisionItem: SupervisionItem.objects.create(bureau=bureau, kind="npc", title="建议", received_on=d),
+        NormativeDocument: NormativeDocument.objects.create(bureau=bureau, title="文件", issued_on=d),
+        Holiday: Holiday.objects.create(date=datetime.date(2030, 1, 1), name="元旦"),
+        Unit: unit,
+        type(bureau): bureau,
+    }
+    return objs
+
+
+def admin_urls(objs):
+    """(url, permission that opens it) for every registered model admin."""
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        perm = lambda action: f"{meta.app_label}.{action}_{meta.model_name}"  # noqa: E731
+        yield reverse(f"{base}_changelist"), {perm("view"), perm("change")}
+        yield reverse(f"{base}_add"), {perm("add")}
+        obj = objs.get(model) or model._default_manager.first()
+        if obj is not None:
+            yield reverse(f"{base}_change", args=[obj.pk]), {perm("view"), perm("change")}
+            yield reverse(f"{base}_history", args=[obj.pk]), {perm("view"), perm("change")}
+            yield reverse(f"{base}_delete", args=[obj.pk]), {perm("delete")}
+
+
+def test_every_named_url_is_in_the_table():
+    missing = set(named_urls()) - set(PAGES) - NOT_WALKED
+    assert not missing, f"URLs without a permission rule in this test: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_NAMES))
+def test_each_role_reaches_exactly_its_admin_pages(client, role, role_users, records):
+    user = role_users[role]
+    client.force_login(user)
+    checked = 0
+    for url, opening in admin_urls(records):
+        allowed = any(user.has_perm(p) for p in opening)
+        status = client.get(url).status_code
+        assert status == (200 if allowed else 403), f"{role} {url}: {status}"
+        checked += 1
+    assert checked >= 60
+
+
+def test_anonymous_visitors_and_users_without_a_role_are_sent_to_log_in(client, charlie, records):
+    urls = [u for u, _ in admin_urls(records)]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    client.force_login(charlie)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+@pytest.mark.parametrize("role", [*sorted(ROLE_NAMES), "anonymous", "charlie"])
+def test_each_page_opens_only_for_its_roles(client, role, role_users, charlie, records):
+    user = role_users.get(role) or (charlie if role == "charlie" else None)
+    if user is not None:
+        client.force_login(user)
+    for name, (kwargs, allowed) in PAGES.items():
+        url = reverse(name, kwargs=kwargs(records))
+        status = client.get(url).status_code
+        if allowed == PUBLIC:
+            assert status == 200, f"{role} {name}: {status}"
+        elif user is None:
+            assert status == 302, f"{role} {name}: {status}"
+        else:
+            assert status == (200 if role in allowed else 403), f"{role} {name}: {status}"
