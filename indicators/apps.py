@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("工作指标")
+
+    def ready(self):
+        from . import cache
+
+        cache.connect()

@@ -5,4 +5,5 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("indicators/<slug:key>/", views.records, name="records"),
 ]

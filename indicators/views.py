@@ -1,19 +1,82 @@
+"""The bureau head's dashboard and the list of records behind each figure."""
+
+from __future__ import annotations
+
+import re
+
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from cases.models import Bureau
+from accounts.roles import DASHBOARD
+from cases.models import Bureau, Unit
+from cases.models.base import local_today
 
-from .compute import compute
+from . import dashboard as service
+from . import drilldown, registry
 from .registry import Period
 
 
-@permission_required("indicators.view_dashboard", raise_exception=True)
+@permission_required(DASHBOARD, raise_exception=True)
 def dashboard(request):
-    bureau = Bureau.current()
-    year = int(request.GET.get("year") or 2024)
-    figures = compute(bureau.pk, Period.year(year))
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {"bureau": bureau, "year": year, "figures": figures.values()},
+    bureau = _bureau()
+    years = service.record_years(bureau.pk)
+    year = _year(request, years)
+    return render(request, "indicators/dashboard.html", service.page_context(bureau, year, years))
+
+
+@permission_required(DASHBOARD, raise_exception=True)
+def records(request, key: str):
+    indicator = registry.BY_KEY.get(key)
+    if indicator is None:
+        raise Http404(_("没有这项指标。"))
+    bureau = _bureau()
+    year = _year(request, service.record_years(bureau.pk))
+    part = request.GET.get("part") or "numerator"
+    if part not in drilldown.PARTS or (part == "denominator" and not indicator.is_rate):
+        raise Http404(_("指标的组成部分只能是分子或分母（比率才有分母）。"))
+    unit = _unit(request, bureau, indicator)
+    listing = drilldown.listing(
+        indicator,
+        bureau_id=bureau.pk,
+        period=Period.year(year),
+        part=part,
+        unit_id=unit.pk if unit else None,
+        page=request.GET.get("page"),
+        user=request.user,
     )
+    context = {"bureau": bureau, "year": year, "unit": unit, "listing": listing, "indicator": indicator}
+    return render(request, "indicators/records.html", context)
+
+
+def _bureau() -> Bureau:
+    try:
+        return Bureau.current()
+    except Bureau.DoesNotExist as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _year(request, years: list[int]) -> int:
+    """The year in the address (?year=2024), or the latest year with records."""
+    value = request.GET.get("year", "").strip()
+    if not value:
+        return service.default_year(years, local_today())
+    if not re.fullmatch(r"[0-9]{4}", value) or not service.MIN_YEAR <= int(value) <= service.MAX_YEAR:
+        raise Http404(
+            _("年度应为 %(min)s 至 %(max)s 之间的四位数字。") % {"min": service.MIN_YEAR, "max": service.MAX_YEAR}
+        )
+    return int(value)
+
+
+def _unit(request, bureau: Bureau, indicator: registry.Indicator) -> Unit | None:
+    value = request.GET.get("unit", "").strip()
+    if not value:
+        return None
+    # Bounded length: an id beyond 64 bits would overflow the database's integer.
+    if not re.fullmatch(r"[0-9]{1,18}", value) or not indicator.source.unit_field:
+        raise Http404(_("该指标不按责任单位统计，或单位参数无效。"))
+    unit = Unit.objects.filter(bureau=bureau, pk=int(value)).first()
+    if unit is None:
+        raise Http404(_("没有这个责任单位。"))
+    return unit

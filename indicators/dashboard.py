@@ -1,0 +1,371 @@
+"""The bureau head's dashboard: what it shows and where each number comes from.
+
+`dashboard_data()` gathers everything from the database in a fixed number of queries and keeps it
+in the cache (see `indicators.cache`) as plain values; `page_context()` turns those values into
+cards, rows and charts without touching the database again. Every figure comes from
+`indicators.compute` (or, for the monthly trends, from the registry's own filters and
+aggregates); nothing here counts records its own way.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.models import Bureau, PetitionCase, Unit
+from cases.models.base import YearQuerySet, local_today
+from cases.models.petitions import Stage
+
+from . import cache, charts, compute, registry
+from .compute import Figure
+from .registry import Period
+
+Counts = tuple[int, int | None]  # (numerator, denominator): a Figure without its indicator
+
+# Reasonable bounds for a year in the address; outside them Period arithmetic is meaningless.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+DEADLINE_LIST_LIMIT = 20
+
+# The per-unit table: these figures for each township and department, worst first.
+UNIT_KEYS = (
+    "cases_received",
+    "timely_acceptance_rate",
+    "on_time_closure_rate",
+    "one_time_resolution_rate",
+    "satisfaction_rate",
+    "dispute_resolution_rate",
+)
+# Rates where a rise is bad news; every other rate is better higher.
+LOWER_IS_BETTER = frozenset({"repeat_petition_rate"})
+
+MONTHLY_KEYS = ("cases_received", "disputes_screened", "disputes_resolved")
+
+SECTIONS = (
+    (gettext_lazy("信访事项办理"), frozenset({"cases"})),
+    (gettext_lazy("矛盾纠纷排查化解"), frozenset({"screenings"})),
+    (gettext_lazy("责任追究"), frozenset({"accountable_units", "accountable_persons"})),
+    (gettext_lazy("扰序案件处理"), frozenset({"order_cases", "order_persons"})),
+    (gettext_lazy("普法宣传"), frozenset({"outreach", "volunteers", "roadmap"})),
+)
+
+
+# Data (cached) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """An open petition item with the stage that is overdue or due soon."""
+
+    pk: int
+    number: str
+    received_on: datetime.date
+    unit: str
+    stage: str
+    due_on: datetime.date | None
+    days: int  # days past the due date (overdue) or left until it (due soon)
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    year: int
+    today: datetime.date
+    figures: dict[str, Counts]
+    previous: dict[str, Counts]
+    units: list[tuple[int, str, str]]  # (id, name, kind label), in the bureau's order
+    by_unit: dict[int, dict[str, Counts]]
+    monthly: dict[str, list[int | None]]
+    overdue: list[CaseRow]
+    overdue_total: int
+    due_soon: list[CaseRow]
+    due_soon_total: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def record_years(bureau_id: int) -> list[int]:
+    """Years in which any ledger of the bureau has a record, latest first (cached)."""
+    return cache.get_or_build(f"years:{bureau_id}", lambda: _record_years(bureau_id))
+
+
+def _record_years(bureau_id: int) -> list[int]:
+    # Every ledger whose queryset knows its year field, in one UNION query.
+    queries = [
+        model.objects.filter(bureau_id=bureau_id)
+        .annotate(record_year=ExtractYear(model.objects.all().year_field))
+        .values_list("record_year", flat=True)
+        .order_by()
+        for model in apps.get_app_config("cases").get_models()
+        if isinstance(model.objects.all(), YearQuerySet)
+    ]
+    years = queries[0].union(*queries[1:]) if queries else []
+    return sorted({y for y in years if y is not None}, reverse=True)
+
+
+def default_year(years: list[int], today: datetime.date) -> int:
+    return years[0] if years else today.year
+
+
+def dashboard_data(bureau: Bureau, year: int, today: datetime.date | None = None) -> DashboardData:
+    """Everything the dashboard shows for `year`, as plain values (cached per bureau, year, day)."""
+    today = today or local_today()
+    return cache.get_or_build(f"dashboard:{bureau.pk}:{year}:{today}", lambda: _build(bureau, year, today))
+
+
+def _counts(figures: dict[str, Figure]) -> dict[str, Counts]:
+    return {key: (f.numerator, f.denominator) for key, f in figures.items()}
+
+
+def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
+    period = Period.year(year, as_of=today)
+    units = list(
+        Unit.objects.filter(bureau=bureau, kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT]).values_list(
+            "pk", "name", "kind", "active"
+        )
+    )
+    by_unit = {
+        unit_id: _counts(figures)
+        for unit_id, figures in compute.compute_by_unit(bureau.pk, period, keys=UNIT_KEYS).items()
+    }
+    kinds = dict(Unit.Kind.choices)
+    calendar = HolidayCalendar.from_db(roll_forward=bureau.roll_forward_holidays)
+    overdue, overdue_total, due_soon, due_soon_total, warnings = _deadlines(bureau, today, calendar)
+    return DashboardData(
+        year=year,
+        today=today,
+        figures=_counts(compute.compute(bureau.pk, period)),
+        previous=_counts(compute.compute(bureau.pk, period.previous_year())),
+        units=[(pk, name, str(kinds[kind])) for pk, name, kind, active in units if active or pk in by_unit],
+        by_unit=by_unit,
+        monthly=monthly_counts(bureau.pk, period, MONTHLY_KEYS),
+        overdue=overdue,
+        overdue_total=overdue_total,
+        due_soon=due_soon,
+        due_soon_total=due_soon_total,
+        warnings=warnings,
+    )
+
+
+def monthly_counts(bureau_id: int, period: Period, keys) -> dict[str, list[int | None]]:
+    """Numerator of each indicator per calendar month of the period's year: one query grouped by
+    month per source, with the registry's own aggregates. Months after `as_of` are None."""
+    wanted = [registry.get(k) for k in keys]
+    reached = [datetime.date(period.start.year, m, 1) <= period.as_of for m in range(1, 13)]
+    result: dict[str, list[int | None]] = {}
+    for source, indicators in compute._by_source(wanted).items():
+        rows = (
+            source.queryset(bureau_id, period)
+            .annotate(month=ExtractMonth(source.month_field))
+            .values("month")
+            .annotate(**compute._aggregates(indicators, period))
+            .order_by()
+        )
+        figures = {row["month"]: compute._figures(indicators, row) for row in rows}
+        for ind in indicators:
+            result[ind.key] = [
+                figures[m][ind.key].numerator if m in figures else (0 if reached[m - 1] else None) for m in range(1, 13)
+            ]
+    return result
+
+
+def _deadlines(bureau: Bureau, today: datetime.date, calendar: HolidayCalendar):
+    warnings = []
+    days = bureau.due_soon_working_days
+    try:
+        cutoff = calendar.due_date(today, days, working_days=True)
+    except UnknownHolidayYear as exc:
+        # Without next year's holidays, count calendar days rather than show nothing as due.
+        warnings.append(str(exc))
+        cutoff = today + datetime.timedelta(days=days)
+    cases = PetitionCase.objects.filter(bureau=bureau).select_related("responsible_unit").order_by("received_on", "pk")
+    overdue_qs, due_soon_qs = cases.overdue(today), cases.due_soon(today, cutoff)
+    overdue = _case_rows(overdue_qs[:DEADLINE_LIST_LIMIT], today, calendar, days, Stage.OVERDUE)
+    due_soon = _case_rows(due_soon_qs[:DEADLINE_LIST_LIMIT], today, calendar, days, Stage.DUE_SOON)
+    overdue_total = len(overdue) if len(overdue) < DEADLINE_LIST_LIMIT else overdue_qs.count()
+    due_soon_total = len(due_soon) if len(due_soon) < DEADLINE_LIST_LIMIT else due_soon_qs.count()
+    return overdue, overdue_total, due_soon, due_soon_total, warnings
+
+
+def _case_rows(cases, today, calendar, due_soon_days: int, state: str) -> list[CaseRow]:
+    rows = []
+    for case in cases:
+        stages = case.stages(today, calendar, due_soon_days)
+        pending = [s for s in stages if s.state == state] or [s for s in stages if s.done_on is None] or [None]
+        stage = pending[0]
+        due_on = stage.due_on if stage else None
+        rows.append(
+            CaseRow(
+                pk=case.pk,
+                number=case.number,
+                received_on=case.received_on,
+                unit=str(case.responsible_unit or "—"),
+                stage=stage.label if stage else "—",
+                due_on=due_on,
+                days=abs((today - due_on).days) if due_on else 0,
+            )
+        )
+    # Most urgent first: the longest overdue, or the nearest due date.
+    return sorted(rows, key=lambda r: (r.due_on or today, r.pk))
+
+
+# Presentation (no queries) -------------------------------------------------------------------
+
+
+def _figure(key: str, counts: Counts | None) -> Figure:
+    numerator, denominator = counts or (0, 0)
+    indicator = registry.get(key)
+    return Figure(indicator, numerator, (denominator or 0) if indicator.is_rate else None)
+
+
+def year_on_year(current: Figure, previous: Figure) -> tuple[str, str]:
+    """(text, direction) of the change from last year: percentage points for rates ("+2.50
+    个百分点"), per cent for counts ("+12.50%"); "—" when last year gives no base."""
+    if current.is_rate:
+        if current.percent is None or previous.percent is None:
+            return "—", ""
+        change = current.percent - previous.percent
+        text = _("%(change)s 个百分点") % {"change": _signed(change)}
+    else:
+        if not previous.numerator:
+            return "—", ""
+        change = Decimal(current.numerator - previous.numerator) * 100 / previous.numerator
+        text = f"{_signed(change)}%"
+    if change == 0:
+        return _("持平"), "flat"
+    return text, "up" if change > 0 else "down"
+
+
+def _signed(value: Decimal) -> str:
+    value = value.quantize(compute.HUNDREDTH, rounding=ROUND_HALF_UP)
+    return f"{value:+.2f}"
+
+
+@dataclass(frozen=True)
+class Card:
+    figure: Figure
+    previous: Figure
+    change: str
+    direction: str  # "up", "down", "flat" or ""
+    verdict: str  # "better", "worse" or "" (counts are neither good nor bad by themselves)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    cards: list[Card]
+
+
+def cards(data: DashboardData) -> list[Section]:
+    sections: dict[str, list[Card]] = {str(title): [] for title, _sources in SECTIONS}
+    for indicator in registry.INDICATORS:
+        current = _figure(indicator.key, data.figures.get(indicator.key))
+        previous = _figure(indicator.key, data.previous.get(indicator.key))
+        change, direction = year_on_year(current, previous)
+        verdict = ""
+        if indicator.is_rate and direction in ("up", "down"):
+            rising_is_good = indicator.key not in LOWER_IS_BETTER
+            verdict = "better" if (direction == "up") == rising_is_good else "worse"
+        title = str(next((t for t, sources in SECTIONS if indicator.source.key in sources), _("其他")))
+        sections.setdefault(title, []).append(Card(current, previous, change, direction, verdict))
+    return [Section(title, items) for title, items in sections.items() if items]
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit_id: int
+    name: str
+    kind: str
+    figures: list[Figure]
+
+    @property
+    def rates(self) -> list[Decimal]:
+        return [f.percent for f in self.figures if f.is_rate and f.percent is not None]
+
+
+def unit_columns() -> list[registry.Indicator]:
+    return [registry.get(k) for k in UNIT_KEYS]
+
+
+def unit_rows(data: DashboardData) -> list[UnitRow]:
+    """Each township and department, worst first: by its lowest rate, then its average rate;
+    units with no rate at all (nothing due yet) come last, in the bureau's order."""
+    rows = [
+        UnitRow(pk, name, kind, [_figure(k, data.by_unit.get(pk, {}).get(k)) for k in UNIT_KEYS])
+        for pk, name, kind in data.units
+    ]
+
+    def worst_first(indexed):
+        index, row = indexed
+        rates = row.rates
+        if not rates:
+            return (1, Decimal(0), Decimal(0), index)
+        return (0, min(rates), sum(rates) / len(rates), index)
+
+    return [row for _i, row in sorted(enumerate(rows), key=worst_first)]
+
+
+def monthly_charts(data: DashboardData) -> list[str]:
+    """The dashboard's trend charts as SVG strings (the same functions feed the PDF)."""
+    monthly = data.monthly
+    return [
+        charts.monthly_bar_chart(
+            _("%(year)s年各月受理信访事项") % {"year": data.year},
+            monthly["cases_received"],
+            unit=registry.get("cases_received").unit_label,
+        ),
+        charts.monthly_grouped_bar_chart(
+            _("%(year)s年各月矛盾纠纷排查与化解") % {"year": data.year},
+            [(_("排查"), monthly["disputes_screened"]), (_("化解"), monthly["disputes_resolved"])],
+            unit=registry.get("disputes_screened").unit_label,
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    label: str
+    due_on: datetime.date
+    days_left: int
+
+    @property
+    def status(self) -> str:
+        if self.days_left > 0:
+            return _("还剩 %(days)s 天") % {"days": self.days_left}
+        if self.days_left == 0:
+            return _("今天截止")
+        return _("已过 %(days)s 天") % {"days": -self.days_left}
+
+
+def report_deadlines(year: int, today: datetime.date) -> list[ReportDeadline]:
+    """The annual report of `year` is reported by 1 March and published by 1 April of the next
+    year (《法治政府建设与责任落实督察工作规定》)."""
+    return [
+        ReportDeadline(label, due_on, (due_on - today).days)
+        for label, due_on in (
+            (_("报送本级政府和上一级部门"), datetime.date(year + 1, 3, 1)),
+            (_("向社会公开"), datetime.date(year + 1, 4, 1)),
+        )
+    ]
+
+
+def page_context(bureau: Bureau, year: int, years: list[int]) -> dict:
+    data = dashboard_data(bureau, year)
+    return {
+        "bureau": bureau,
+        "year": year,
+        "years": sorted({*years, year, data.today.year}, reverse=True),
+        "has_records": year in years,
+        "today": data.today,
+        "sections": cards(data),
+        "unit_columns": unit_columns(),
+        "unit_rows": unit_rows(data),
+        "charts": monthly_charts(data),
+        "data": data,
+        "report_deadlines": report_deadlines(year, data.today),
+    }
