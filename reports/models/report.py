@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reports.placeholders import validate_template
+
+TEXT_MAX = 5000
+
+
+class Report(models.Model):
+    """The working text of one bureau's report for one year.
+
+    The text holds `{key}` placeholders, filled from the indicators whenever it is rendered; what
+    was published is kept apart, frozen, in `Revision`."""
+
+    bureau = models.ForeignKey(
+        "cases.Bureau", on_delete=models.PROTECT, related_name="reports", verbose_name=_("信访局")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(
+        _("标题"),
+        max_length=200,
+        validators=[validate_template],
+        help_text=_("标题第二行；第一行为机关名称。可用占位符，如 {year}。"),
+    )
+    intro = models.TextField(_("导语"), max_length=TEXT_MAX, blank=True, validators=[validate_template])
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
+    )
+
+    class Meta:
+        verbose_name = _("年度报告")
+        verbose_name_plural = _("年度报告")
+        ordering = ["-year"]
+        permissions = [
+            ("export_report", _("可导出年度报告")),
+            ("publish_report", _("可审核发布年度报告")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "year"],
+                name="report_unique_per_bureau_year",
+                violation_error_message=_("该年度的报告已存在。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.year}年法治政府建设工作报告"
+
+
+class Section(models.Model):
+    """One numbered part of the report (一、二、…); the number follows the position."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections", verbose_name=_("年度报告"))
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    title = models.CharField(_("标题"), max_length=200, validators=[validate_template])
+
+    class Meta:
+        verbose_name = _("报告部分")
+        verbose_name_plural = _("报告部分")
+        ordering = ["report", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Paragraph(models.Model):
+    """A paragraph, optionally opened by a lead heading that is numbered （一）（二）… in its section."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="paragraphs", verbose_name=_("报告部分")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    lead = models.CharField(
+        _("小标题"),
+        max_length=200,
+        blank=True,
+        validators=[validate_template],
+        help_text=_("如“加强组织领导，深入推进依法行政。”；序号（一）（二）自动生成。"),
+    )
+    text = models.TextField(_("正文"), max_length=TEXT_MAX, blank=True, validators=[validate_template])
+
+    class Meta:
+        verbose_name = _("段落")
+        verbose_name_plural = _("段落")
+        ordering = ["section", "position", "id"]
+
+    def __str__(self) -> str:
+        return (self.lead or self.text)[:30]

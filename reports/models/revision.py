@@ -1,0 +1,77 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Revision(models.Model):
+    """A published report, frozen: the filled text and every figure (`document`), and the PDF
+    bytes with their SHA-256. Records changed later never touch it; a correction is a new number."""
+
+    report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    reason = models.TextField(_("更正理由"), max_length=2000, blank=True)
+    document = models.JSONField(_("报告内容"))
+    pdf = models.BinaryField(_("PDF 文件"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+
+    class Meta:
+        verbose_name = _("已发布版本")
+        verbose_name_plural = _("已发布版本")
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(number=1) | ~models.Q(reason=""),
+                name="revision_correction_has_reason",
+                violation_error_message=_("更正发布须填写更正理由。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} 第{self.number}版"
+
+    @staticmethod
+    def checksum(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+class ReportEvent(models.Model):
+    """Who did what to a report, and when: the report's own audit trail."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("创建")
+        EDITED = "edited", _("修改文本")
+        PUBLISHED = "published", _("审核发布")
+        CORRECTED = "corrected", _("更正发布")
+
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    username = models.CharField(_("操作人账号"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("报告操作记录")
+        verbose_name_plural = _("报告操作记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

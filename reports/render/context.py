@@ -1,0 +1,196 @@
+"""One context for every rendering of the report: HTML, PDF, Word and Excel read only this.
+
+A `ReportDocument` is the report with its placeholders filled and its figures attached. It is
+plain data, so a published revision stores it as JSON and renders it again, unchanged, however
+the records move afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from reports.placeholders import Run, fill, fill_text
+
+NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (enough for sections and lead headings)."""
+    if n < 10:
+        return NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else NUMERALS[tens]) + "十" + (NUMERALS[ones] if ones else "")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    definition: str
+    is_rate: bool
+    numerator: int
+    denominator: int | None
+    value: str | None  # the percentage ("80.25") or the count, as text; None for "—"
+    display: str
+
+
+@dataclass
+class DocParagraph:
+    lead_number: str  # "（一）" or ""
+    lead: list[Run]
+    body: list[Run]
+
+    @property
+    def text(self) -> str:
+        return self.lead_number + "".join(r.text for r in self.lead + self.body)
+
+
+@dataclass
+class DocSection:
+    number: str  # "一、"
+    title: str
+    paragraphs: list[DocParagraph]
+
+    @property
+    def heading(self) -> str:
+        return self.number + self.title
+
+
+@dataclass
+class ReportDocument:
+    bureau: str
+    year: int
+    title: str
+    intro: list[Run]
+    sections: list[DocSection]
+    figures: list[FigureRow]
+    revision: int | None = None
+    published_at: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def title_lines(self) -> list[str]:
+        return [self.bureau, self.title]
+
+    @property
+    def intro_text(self) -> str:
+        return "".join(r.text for r in self.intro)
+
+    def paragraphs_text(self) -> list[str]:
+        """Every paragraph as printed, in order: title lines, intro, headings and paragraphs."""
+        lines = [*self.title_lines, self.intro_text] if self.intro else [*self.title_lines]
+        for s in self.sections:
+            lines.append(s.heading)
+            lines.extend(p.text for p in s.paragraphs)
+        return lines
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["intro"] = [[r.text, r.key] for r in self.intro]
+        for s in data["sections"]:
+            for p in s["paragraphs"]:
+                p["lead"] = [[r["text"], r["key"]] for r in p["lead"]]
+                p["body"] = [[r["text"], r["key"]] for r in p["body"]]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReportDocument:
+        def runs(items):
+            return [Run(text, key) for text, key in items]
+
+        return cls(
+            bureau=data["bureau"],
+            year=data["year"],
+            title=data["title"],
+            intro=runs(data["intro"]),
+            sections=[
+                DocSection(
+                    s["number"],
+                    s["title"],
+                    [DocParagraph(p["lead_number"], runs(p["lead"]), runs(p["body"])) for p in s["paragraphs"]],
+                )
+                for s in data["sections"]
+            ],
+            figures=[FigureRow(**f) for f in data["figures"]],
+            revision=data.get("revision"),
+            published_at=data.get("published_at"),
+            extra=data.get("extra") or {},
+        )
+
+
+def figure_rows(figures) -> list[FigureRow]:
+    rows = []
+    for f in figures.values():
+        value = f.value
+        rows.append(
+            FigureRow(
+                key=f.key,
+                label=f.label,
+                definition=f.indicator.definition,
+                is_rate=f.is_rate,
+                numerator=f.numerator,
+                denominator=f.denominator,
+                value=None if value is None else str(value),
+                display=f.display,
+            )
+        )
+    return rows
+
+
+def printed(figure) -> str:
+    """The figure as the report prints it: its own display, except that a whole percentage drops
+    its ".00" ("100%", as the seed and 公文 write it); "93.96%" and "80.50%" keep both decimals."""
+    p = figure.percent
+    if p is not None and p == p.to_integral_value():
+        return f"{int(p)}%"
+    return figure.display
+
+
+def values_for(report, figures) -> dict[str, str]:
+    """Printed value of every placeholder key: the figures, then the bureau's own data."""
+    bureau = report.bureau
+    values = {key: printed(f) for key, f in figures.items()}
+    values.update(
+        year=str(report.year),
+        bureau=bureau.name,
+        county=bureau.county,
+        short_county=bureau.short_county or bureau.county,
+    )
+    return values
+
+
+def build_section(number: int, title: str, paragraphs: list[tuple[str, str]], values: dict[str, str]) -> DocSection:
+    """A section filled with `values`; lead headings are numbered （一）（二）… within it."""
+    filled, leads = [], 0
+    for lead, text in paragraphs:
+        if lead:
+            leads += 1
+        filled.append(
+            DocParagraph(f"（{chinese_number(leads)}）" if lead else "", fill(lead, values), fill(text, values))
+        )
+    return DocSection(f"{chinese_number(number)}、", fill_text(title, values), filled)
+
+
+def build_document(report, figures=None) -> ReportDocument:
+    """The report's current text filled with the figures of its year.
+
+    Queries: the sections and their paragraphs (2), plus the indicators (one per source) unless
+    `figures` is given."""
+    from indicators.compute import compute
+    from indicators.registry import Period
+
+    if figures is None:
+        figures = compute(report.bureau_id, Period.year(report.year))
+    values = values_for(report, figures)
+    sections = [
+        build_section(i, section.title, [(p.lead, p.text) for p in section.paragraphs.all()], values)
+        for i, section in enumerate(report.sections.prefetch_related("paragraphs"), start=1)
+    ]
+    return ReportDocument(
+        bureau=report.bureau.name,
+        year=report.year,
+        title=fill_text(report.title, values),
+        intro=fill(report.intro, values),
+        sections=sections,
+        figures=figure_rows(figures),
+    )
