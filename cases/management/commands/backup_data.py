@@ -1,0 +1,22 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.backup import BackupError, backup_create
+
+
+class Command(BaseCommand):
+    help = "在系统照常使用时写出数据库的一致性备份（SQLite 在线备份 / PostgreSQL pg_dump），并生成校验清单"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", help="备份文件路径；默认 backups/wenxian-<时间>.backup")
+
+    def handle(self, *args, **options):
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = Path(options["output"] or f"backups/wenxian-{stamp}.backup")
+        try:
+            manifest = backup_create(path=path)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"已备份到 {path}（{manifest['size']} 字节，SHA-256 {manifest['sha256']}）")
