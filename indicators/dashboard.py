@@ -124,10 +124,12 @@ def _counts(figures: dict[str, Figure]) -> dict[str, Counts]:
 
 def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
     period = Period.year(year, as_of=today)
-    units = list(
-        Unit.objects.filter(bureau=bureau, kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT]).values_list(
-            "pk", "name", "kind", "active"
-        )
+    kind_order = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT]  # townships first, as the report lists them
+    units = sorted(
+        Unit.objects.filter(bureau=bureau, kind__in=kind_order).values_list(
+            "pk", "name", "kind", "active", "sort_order"
+        ),
+        key=lambda u: (kind_order.index(u[2]), u[4], u[1]),
     )
     by_unit = {
         unit_id: _counts(figures)
@@ -141,7 +143,7 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         today=today,
         figures=_counts(compute.compute(bureau.pk, period)),
         previous=_counts(compute.compute(bureau.pk, period.previous_year())),
-        units=[(pk, name, str(kinds[kind])) for pk, name, kind, active in units if active or pk in by_unit],
+        units=[(pk, name, str(kinds[kind])) for pk, name, kind, active, _order in units if active or pk in by_unit],
         by_unit=by_unit,
         monthly=monthly_counts(bureau.pk, period, MONTHLY_KEYS),
         overdue=overdue,

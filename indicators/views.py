@@ -21,8 +21,8 @@ from .registry import Period
 @permission_required(DASHBOARD, raise_exception=True)
 def dashboard(request):
     bureau = _bureau()
+    year = _year(request, bureau)
     years = service.record_years(bureau.pk)
-    year = _year(request, years)
     return render(request, "indicators/dashboard.html", service.page_context(bureau, year, years))
 
 
@@ -32,7 +32,7 @@ def records(request, key: str):
     if indicator is None:
         raise Http404(_("没有这项指标。"))
     bureau = _bureau()
-    year = _year(request, service.record_years(bureau.pk))
+    year = _year(request, bureau)
     part = request.GET.get("part") or "numerator"
     if part not in drilldown.PARTS or (part == "denominator" and not indicator.is_rate):
         raise Http404(_("指标的组成部分只能是分子或分母（比率才有分母）。"))
@@ -57,11 +57,11 @@ def _bureau() -> Bureau:
         raise Http404(str(exc)) from exc
 
 
-def _year(request, years: list[int]) -> int:
+def _year(request, bureau: Bureau) -> int:
     """The year in the address (?year=2024), or the latest year with records."""
     value = request.GET.get("year", "").strip()
     if not value:
-        return service.default_year(years, local_today())
+        return service.default_year(service.record_years(bureau.pk), local_today())
     if not re.fullmatch(r"[0-9]{4}", value) or not service.MIN_YEAR <= int(value) <= service.MAX_YEAR:
         raise Http404(
             _("年度应为 %(min)s 至 %(max)s 之间的四位数字。") % {"min": service.MIN_YEAR, "max": service.MAX_YEAR}
