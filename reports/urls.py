@@ -1,2 +1,26 @@
+from django.urls import path
+
+from .views import drafts, editing, public, publishing
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", drafts.index, name="index"),
+    path("new/", drafts.create, name="create"),
+    path("<int:year>/", drafts.detail, name="detail"),
+    path("<int:year>/check/", drafts.check, name="check"),
+    path("<int:year>/history/", drafts.history, name="history"),
+    path("<int:year>/export/<str:fmt>/", drafts.export_draft, name="export"),
+    path("<int:year>/edit/", editing.edit, name="edit"),
+    path("<int:year>/sections/add/", editing.add_section, name="add_section"),
+    path("<int:year>/sections/<int:pk>/", editing.edit_section, name="edit_section"),
+    path("<int:year>/sections/<int:pk>/preview/", editing.preview_section, name="preview_section"),
+    path("<int:year>/sections/<int:pk>/move/", editing.move_section, name="move_section"),
+    path("<int:year>/sections/<int:pk>/delete/", editing.delete_section, name="delete_section"),
+    path("<int:year>/publish/", publishing.publish, name="publish"),
+    path("<int:year>/revisions/<int:number>/pdf/", publishing.revision_pdf, name="revision_pdf"),
+    path("public/", public.index, name="public_index"),
+    path("public/<int:year>/", public.report, name="public"),
+    path("public/<int:year>/pdf/", public.pdf, name="public_pdf"),
+    path("public/<int:year>/v<int:number>/", public.report, name="public_revision"),
+    path("public/<int:year>/v<int:number>/pdf/", public.pdf, name="public_revision_pdf"),
+]

@@ -1,0 +1,69 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from .models import Report
+from .models.report import TEXT_MAX
+from .placeholders import validate_template
+
+
+class HeadingForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["title", "intro"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 6})}
+
+
+class SectionForm(forms.Form):
+    """A section's title and its paragraphs, posted as parallel `lead` / `text` lists so the page
+    can add rows without a management form; an emptied row is a deleted paragraph."""
+
+    title = forms.CharField(label=_lazy("标题"), max_length=200, validators=[validate_template])
+
+    def __init__(self, data=None, *, initial_paragraphs=None, **kwargs):
+        super().__init__(data, **kwargs)
+        if data is not None:
+            self.paragraphs = list(zip(data.getlist("lead"), data.getlist("text"), strict=False))
+        else:
+            self.paragraphs = list(initial_paragraphs or [])
+        self.paragraph_errors: dict[int, list[str]] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for i, (lead, text) in enumerate(self.paragraphs):
+            messages = []
+            if len(lead) > 200:
+                messages.append(_("小标题不能超过200字。"))
+            if len(text) > TEXT_MAX:
+                messages.append(_("正文不能超过%(n)s字。") % {"n": TEXT_MAX})
+            for value in (lead, text):
+                try:
+                    validate_template(value)
+                except ValidationError as e:
+                    messages.extend(e.messages)
+            if messages:
+                self.paragraph_errors[i] = messages
+        if self.paragraph_errors:
+            raise ValidationError(
+                [
+                    _("第%(n)s段：%(msg)s") % {"n": i + 1, "msg": " ".join(msgs)}
+                    for i, msgs in self.paragraph_errors.items()
+                ]
+            )
+        return cleaned
+
+    def rows(self):
+        """The paragraphs to show in the editor, each with its errors, and one blank row to add."""
+        rows = [(lead, text, self.paragraph_errors.get(i, [])) for i, (lead, text) in enumerate(self.paragraphs)]
+        return [*rows, ("", "", [])]
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_lazy("更正理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_lazy("首次发布可不填；已发布的报告再次发布即为更正，须说明理由。"),
+    )

@@ -1,0 +1,92 @@
+"""The working draft: list of years, the report as it reads today, its readiness, its history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Bureau
+from cases.models.base import local_today
+from indicators.compute import compute
+from indicators.registry import Period
+from reports import readiness
+from reports.models import Report
+from reports.render.context import build_document, values_for
+from reports.render.html import render_fragment
+from reports.services import report_get_or_create
+
+from .common import download, get_report
+
+VIEW, ADD, CHANGE, EXPORT = (
+    "reports.view_report",
+    "reports.add_report",
+    "reports.change_report",
+    "reports.export_report",
+)
+
+
+@permission_required(VIEW, raise_exception=True)
+def index(request):
+    bureau = Bureau.current()
+    reports = Report.objects.filter(bureau=bureau).prefetch_related("revisions").order_by("-year")
+    return render(
+        request,
+        "reports/index.html",
+        {"bureau": bureau, "reports": reports, "next_year": local_today().year - 1},
+    )
+
+
+@require_POST
+@permission_required(ADD, raise_exception=True)
+def create(request):
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    if not 2000 <= year <= local_today().year:
+        messages.error(request, _("请填写有效的年度。"))
+        return redirect("reports:index")
+    _report, created = report_get_or_create(bureau=Bureau.current(), year=year, user=request.user)
+    if created:
+        messages.success(request, _("已创建%(year)s年报告。") % {"year": year})
+    return redirect("reports:detail", year=year)
+
+
+@permission_required(VIEW, raise_exception=True)
+def detail(request, year: int):
+    report = get_report(year)
+    doc = build_document(report)
+    latest = report.revisions.order_by("-number").first()
+    return render(
+        request,
+        "reports/detail.html",
+        {"report": report, "doc_html": render_fragment(doc), "latest": latest},
+    )
+
+
+@permission_required(VIEW, raise_exception=True)
+def check(request, year: int):
+    report = get_report(year)
+    figures = compute(report.bureau_id, Period.year(year))
+    issues = readiness.check(report, values_for(report, figures))
+    return render(request, "reports/check.html", {"report": report, "issues": issues})
+
+
+@permission_required(VIEW, raise_exception=True)
+def history(request, year: int):
+    report = get_report(year)
+    return render(
+        request,
+        "reports/history.html",
+        {
+            "report": report,
+            "revisions": report.revisions.select_related("published_by").defer("pdf", "document"),
+            "events": report.events.all()[:200],
+        },
+    )
+
+
+@permission_required(EXPORT, raise_exception=True)
+def export_draft(request, year: int, fmt: str):
+    return download(build_document(get_report(year)), fmt)

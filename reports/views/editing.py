@@ -1,0 +1,115 @@
+"""Editing the draft section by section, with a preview filled with this year's figures."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators.compute import compute
+from indicators.registry import Period
+from reports import services
+from reports.forms import HeadingForm, SectionForm
+from reports.placeholders import CONTEXT_KEYS
+from reports.render.context import build_section, values_for
+
+from .common import get_report
+
+CHANGE = "reports.change_report"
+
+
+def _section(report, pk):
+    return get_object_or_404(report.sections, pk=pk)
+
+
+def _placeholder_help(report):
+    from indicators.registry import INDICATORS
+
+    keys = [(k, label) for k, label in CONTEXT_KEYS.items()]
+    return keys + [(i.key, i.label) for i in INDICATORS]
+
+
+@permission_required(CHANGE, raise_exception=True)
+def edit(request, year: int):
+    report = get_report(year)
+    form = HeadingForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        services.report_update_heading(
+            report=report, user=request.user, title=form.cleaned_data["title"], intro=form.cleaned_data["intro"]
+        )
+        messages.success(request, _("已保存标题和导语。"))
+        return redirect("reports:edit", year=year)
+    return render(
+        request,
+        "reports/edit.html",
+        {"report": report, "form": form, "sections": report.sections.all()},
+    )
+
+
+@permission_required(CHANGE, raise_exception=True)
+def edit_section(request, year: int, pk: int):
+    report = get_report(year)
+    section = _section(report, pk)
+    if request.method == "POST":
+        form = SectionForm(request.POST)
+        if form.is_valid():
+            services.section_update(
+                section=section, user=request.user, title=form.cleaned_data["title"], paragraphs=form.paragraphs
+            )
+            messages.success(request, _("已保存“%(title)s”。") % {"title": section.title})
+            return redirect("reports:edit_section", year=year, pk=pk)
+    else:
+        form = SectionForm(
+            initial={"title": section.title},
+            initial_paragraphs=[(p.lead, p.text) for p in section.paragraphs.all()],
+        )
+    return render(
+        request,
+        "reports/edit_section.html",
+        {"report": report, "section": section, "form": form, "placeholders": _placeholder_help(report)},
+    )
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def preview_section(request, year: int, pk: int):
+    """The section as it would print, from the unsaved form: an HTML fragment for the editor."""
+    report = get_report(year)
+    section = _section(report, pk)
+    form = SectionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "reports/_preview_errors.html", {"form": form}, status=422)
+    number = list(report.sections.values_list("pk", flat=True)).index(section.pk) + 1
+    values = values_for(report, compute(report.bureau_id, Period.year(year)))
+    doc_section = build_section(number, form.cleaned_data["title"], form.paragraphs, values)
+    return render(request, "reports/_preview.html", {"s": doc_section})
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def add_section(request, year: int):
+    report = get_report(year)
+    title = request.POST.get("title", "").strip()
+    if not title:
+        messages.error(request, _("请填写新部分的标题。"))
+        return redirect("reports:edit", year=year)
+    section = services.section_add(report=report, user=request.user, title=title)
+    return redirect("reports:edit_section", year=year, pk=section.pk)
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def move_section(request, year: int, pk: int):
+    report = get_report(year)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    services.section_move(section=_section(report, pk), user=request.user, offset=offset)
+    return redirect("reports:edit", year=year)
+
+
+@require_POST
+@permission_required(CHANGE, raise_exception=True)
+def delete_section(request, year: int, pk: int):
+    report = get_report(year)
+    services.section_delete(section=_section(report, pk), user=request.user)
+    messages.success(request, _("已删除该部分。"))
+    return redirect("reports:edit", year=year)
