@@ -2,6 +2,7 @@
 
 from .accountability import AccountabilityAction, AccountablePerson
 from .bureau import Bureau, Holiday, Unit
+from .imports import ImportLog
 from .order import OrderCase, OrderPerson
 from .outreach import (
     NormativeDocument,
@@ -19,6 +20,7 @@ __all__ = [
     "Bureau",
     "DisputeScreening",
     "Holiday",
+    "ImportLog",
     "NormativeDocument",
     "OrderCase",
     "OrderPerson",

@@ -1,0 +1,383 @@
+"""One resource per ledger: its columns, what identifies a row, and how related rows are kept.
+
+Identity (what makes a re-import update a record instead of adding a second one):
+- 信访事项: the case number (信访件编号), unique per bureau.
+- 矛盾纠纷排查: date found + township + kind + description.
+- 责任追究: date + unit held accountable + recommendation type.
+- 扰序案件: date + place + conduct.
+- 普法宣传活动: date + kind + title.
+- 普法志愿者: name + date joined.
+Two rows of one file with the same identity are an error, never silently merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from cases import privacy
+from cases.models import (
+    AccountabilityAction,
+    AccountablePerson,
+    DisputeScreening,
+    OrderCase,
+    OrderPerson,
+    OutreachEvent,
+    PetitionCase,
+    Volunteer,
+)
+
+from . import cells, columns, people
+from .cells import CellError
+
+LOOKUP_CHUNK = 500  # stays under SQLite's bound-parameter limit however many identity fields
+
+
+class LedgerResource:
+    kind: str
+    model: type[Model]
+    columns: tuple[columns.Column, ...]
+    identity: tuple[str, ...]
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return str(cls.model._meta.verbose_name)
+
+    @property
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def required_columns(self) -> list[columns.Column]:
+        return [c for c in self.columns if c.required]
+
+    def key(self, values: dict) -> tuple:
+        return tuple(values.get(name) for name in self.identity)
+
+    def key_of(self, obj) -> tuple:
+        return tuple(getattr(obj, name) for name in self.identity)
+
+    def existing(self, bureau, keys: list[tuple]) -> dict[tuple, Model]:
+        """Records of the bureau with these identities, one query per chunk of keys."""
+        found = {}
+        first = self.identity[0]
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            chunk = keys[start : start + LOOKUP_CHUNK]
+            values = {k[0] for k in chunk}
+            wanted = set(chunk)
+            for obj in self.model.objects.filter(bureau=bureau, **{f"{first}__in": values}):
+                key = self.key_of(obj)
+                if key in wanted:
+                    found[key] = obj
+        return found
+
+    def prepare(self, obj, ctx) -> None:
+        """Fill what the sheet implies before validation."""
+
+    def finish(self, obj, ctx) -> None:
+        """Derived columns, after validation passed."""
+
+    # Related rows (persons, linked cases): only ledgers with `related` columns use these.
+    def related_of(self, objs: list) -> dict[int, dict]:
+        return {}
+
+    def save_related(self, objs_with_related: list[tuple[Model, dict]], *, replace: bool) -> None:
+        pass
+
+    def export_queryset(self, queryset):
+        return queryset
+
+    def export_context(self, objs) -> dict:
+        return {}
+
+
+class PetitionCaseResource(LedgerResource):
+    kind = "cases"
+    model = PetitionCase
+    identity = ("number",)
+    C = PetitionCase
+    columns = (
+        columns.text("信访件编号", "number", required=True),
+        columns.date("登记日期", "received_on", required=True),
+        columns.choice("信访形式", "channel", C.Channel, required=True),
+        columns.text("信访人", "petitioner_name", required=True, mask=privacy.mask_name),
+        columns.text("身份证号", "petitioner_id_number", mask=privacy.mask_id_number),
+        columns.text("联系电话", "petitioner_phone", mask=privacy.mask_phone),
+        columns.integer("人数", "head_count", default=1),
+        columns.boolean("是否初次信访", "is_initial", default=True),
+        columns.choice("诉求类型", "category", C.Category, required=True),
+        columns.text("问题领域", "subject_area"),
+        columns.text("主要诉求", "summary"),
+        columns.unit("责任单位", "responsible_unit"),
+        columns.choice("转交方式", "routing", C.Routing),
+        columns.date("转送交办日期", "routed_on"),
+        columns.date("异议提出日期", "objection_on"),
+        columns.boolean("转送异议成立", "objection_sustained"),
+        columns.date("受理告知日期", "accepted_on"),
+        columns.date("责任单位受理日期", "unit_accepted_on"),
+        columns.choice("处理途径", "handling_path", C.HandlingPath, default=C.HandlingPath.PETITION),
+        columns.integer("延期天数", "extension_days"),
+        columns.boolean("延期已批准", "extension_approved"),
+        columns.date("办结日期", "closed_on"),
+        columns.choice("处理结果", "outcome", C.Outcome),
+        columns.boolean("一次性化解", "resolved_first_time"),
+        columns.choice("复查复核", "review", C.Review),
+        columns.date("复查复核申请日期", "review_requested_on"),
+        columns.date("复查复核决定日期", "review_decided_on"),
+        columns.choice("满意度评价", "satisfaction", C.Satisfaction),
+    )
+    del C
+
+    def existing(self, bureau, keys):
+        found = {}
+        for start in range(0, len(keys), LOOKUP_CHUNK):
+            numbers = [k[0] for k in keys[start : start + LOOKUP_CHUNK]]
+            for obj in PetitionCase.objects.filter(bureau=bureau, number__in=numbers):
+                found[(obj.number,)] = obj
+        return found
+
+    def prepare(self, obj, ctx):
+        # Many ledgers record the routing date without saying how; a date alone means 转送.
+        if obj.routed_on and not obj.routing:
+            obj.routing = PetitionCase.Routing.TRANSFER
+
+    def finish(self, obj, ctx):
+        ctx.warnings.update(obj.refresh_due_dates(ctx.calendar))
+
+
+class DisputeScreeningResource(LedgerResource):
+    kind = "screenings"
+    model = DisputeScreening
+    identity = ("found_on", "unit_id", "kind", "description")
+    columns = (
+        columns.date("排查日期", "found_on", required=True),
+        columns.unit("乡镇（街道）", "unit", required=True),
+        columns.text("纠纷类型", "kind", required=True),
+        columns.text("简要情况", "description"),
+        columns.choice(
+            "化解状态",
+            "status",
+            DisputeScreening.Status,
+            default=DisputeScreening.Status.IN_PROGRESS,
+            required=True,
+        ),
+        columns.date("化解日期", "resolved_on"),
+    )
+
+
+def _person_reader(build):
+    def read(value, ctx):
+        return [build(name, attrs, ctx) for name, attrs in people.split(columns.unquote(value))]
+
+    return read
+
+
+def _accountable(name, attrs, ctx):
+    if len(attrs) > 2:
+        raise CellError(_("“%(name)s”的括号内最多填写职务和处理方式两项") % {"name": name})
+    attrs = [*attrs, "", ""]
+    return (name, attrs[0], attrs[1])
+
+
+def _case_numbers(value, ctx):
+    numbers = [n for n in re.split(r"[、，,；;\s]+", cells.fold(cells.text(columns.unquote(value)))) if n]
+    missing = [n for n in numbers if n not in ctx.case_ids]
+    if missing:
+        raise CellError(_("未找到信访件编号：%(numbers)s") % {"numbers": "、".join(missing)})
+    return sorted(ctx.case_ids[n] for n in set(numbers))
+
+
+class AccountabilityResource(LedgerResource):
+    kind = "accountability"
+    model = AccountabilityAction
+    identity = ("decided_on", "unit_id", "kind")
+    columns = (
+        columns.date("日期", "decided_on", required=True),
+        columns.choice(
+            "建议类型",
+            "kind",
+            AccountabilityAction.Kind,
+            default=AccountabilityAction.Kind.ACCOUNTABILITY,
+        ),
+        columns.unit("被追责单位", "unit", required=True),
+        columns.related(
+            "责任人",
+            "persons",
+            _person_reader(_accountable),
+            lambda v, ctx: people.join([(n, [p, m]) for n, p, m in v]),
+        ),
+        columns.text("追责措施", "measure"),
+        columns.boolean("建议已采纳", "adopted", default=True),
+        columns.related(
+            "关联信访件编号",
+            "cases",
+            _case_numbers,
+            lambda v, ctx: "、".join(sorted(ctx.case_numbers[i] for i in v)) or None,
+        ),
+        columns.text("备注", "note"),
+    )
+
+    def related_of(self, objs):
+        ids = [o.pk for o in objs]
+        result = defaultdict(lambda: {"persons": [], "cases": []})
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start : start + LOOKUP_CHUNK]
+            for p in AccountablePerson.objects.filter(action_id__in=chunk).order_by("id"):
+                result[p.action_id]["persons"].append((p.name, p.position, p.measure))
+            through = AccountabilityAction.cases.through
+            for action_id, case_id in through.objects.filter(accountabilityaction_id__in=chunk).values_list(
+                "accountabilityaction_id", "petitioncase_id"
+            ):
+                result[action_id]["cases"].append(case_id)
+        for value in result.values():
+            value["cases"].sort()
+        return result
+
+    def save_related(self, items, *, replace):
+        through = AccountabilityAction.cases.through
+        if replace:
+            ids = [obj.pk for obj, _r in items]
+            for start in range(0, len(ids), LOOKUP_CHUNK):
+                chunk = ids[start : start + LOOKUP_CHUNK]
+                AccountablePerson.objects.filter(action_id__in=chunk).delete()
+                through.objects.filter(accountabilityaction_id__in=chunk).delete()
+        AccountablePerson.objects.bulk_create(
+            AccountablePerson(action=obj, name=n, position=p, measure=m)
+            for obj, related in items
+            for n, p, m in related.get("persons", ())
+        )
+        through.objects.bulk_create(
+            through(accountabilityaction_id=obj.pk, petitioncase_id=case_id)
+            for obj, related in items
+            for case_id in related.get("cases", ())
+        )
+
+    def export_context(self, objs):
+        related = self.related_of(objs)
+        case_ids = {i for r in related.values() for i in r["cases"]}
+        numbers = dict(PetitionCase.objects.filter(pk__in=case_ids).values_list("pk", "number")) if case_ids else {}
+        return {"related": related, "case_numbers": numbers}
+
+
+_MEASURES = {cells.header(str(label)): value for value, label in OrderPerson.Measure.choices}
+_MEASURE_LABELS = dict(OrderPerson.Measure.choices)
+
+
+def _order_person(name, attrs, ctx):
+    if not attrs or not attrs[0]:
+        raise CellError(_("请在“%(name)s”后的括号内填写处理措施，如“%(name)s（警告）”") % {"name": name})
+    if len(attrs) > 2:
+        raise CellError(_("“%(name)s”的括号内最多填写处理措施和身份证号两项") % {"name": name})
+    measure = _MEASURES.get(cells.header(attrs[0]))
+    if measure is None:
+        options = "、".join(str(label) for label in _MEASURE_LABELS.values())
+        raise CellError(_("“%(value)s”不是可选的处理措施（可选：%(options)s）") % {"value": attrs[0], "options": options})
+    id_number = cells.fold(attrs[1]) if len(attrs) > 1 else ""
+    if "*" in id_number:
+        raise CellError(_("身份证号含有脱敏字符“*”，请使用未脱敏的原始台账"))
+    if len(id_number) > 18:
+        raise CellError(_("身份证号不能超过18位"))
+    return (name, measure, id_number)
+
+
+def _join_order_persons(value, ctx):
+    mask = ctx.mask_personal
+    return people.join(
+        [
+            (n, [str(_MEASURE_LABELS.get(m, m)), privacy.mask_id_number(i) if mask else i])
+            for n, m, i in value
+        ]
+    )
+
+
+class OrderCaseResource(LedgerResource):
+    kind = "order"
+    model = OrderCase
+    identity = ("occurred_on", "place", "conduct")
+    columns = (
+        columns.date("发生日期", "occurred_on", required=True),
+        columns.text("地点", "place", required=True),
+        columns.text("违法行为", "conduct", required=True),
+        columns.text("公安文书号", "police_reference"),
+        columns.related("被处理人", "persons", _person_reader(_order_person), _join_order_persons),
+    )
+
+    def related_of(self, objs):
+        ids = [o.pk for o in objs]
+        result = defaultdict(lambda: {"persons": []})
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            for p in OrderPerson.objects.filter(case_id__in=ids[start : start + LOOKUP_CHUNK]).order_by("id"):
+                result[p.case_id]["persons"].append((p.name, p.measure, p.id_number))
+        return result
+
+    def save_related(self, items, *, replace):
+        if replace:
+            ids = [obj.pk for obj, _r in items]
+            for start in range(0, len(ids), LOOKUP_CHUNK):
+                OrderPerson.objects.filter(case_id__in=ids[start : start + LOOKUP_CHUNK]).delete()
+        OrderPerson.objects.bulk_create(
+            OrderPerson(case=obj, name=n, measure=m, id_number=i)
+            for obj, related in items
+            for n, m, i in related.get("persons", ())
+        )
+
+    def export_context(self, objs):
+        return {"related": self.related_of(objs)}
+
+
+class OutreachEventResource(LedgerResource):
+    kind = "outreach"
+    model = OutreachEvent
+    identity = ("held_on", "kind", "title")
+    columns = (
+        columns.date("日期", "held_on", required=True),
+        columns.choice("活动类型", "kind", OutreachEvent.Kind, required=True),
+        columns.text("活动名称", "title", required=True),
+        columns.text("地点", "place"),
+        columns.integer("参加人数", "participants"),
+        columns.integer("发放资料（份）", "materials"),
+    )
+
+
+class VolunteerResource(LedgerResource):
+    kind = "volunteers"
+    model = Volunteer
+    identity = ("name", "joined_on")
+    columns = (
+        columns.text("姓名", "name", required=True),
+        columns.text("联系电话", "phone", mask=privacy.mask_phone),
+        columns.date("加入日期", "joined_on", required=True),
+        columns.date("退出日期", "left_on"),
+    )
+
+
+RESOURCES: dict[str, type[LedgerResource]] = {
+    r.kind: r
+    for r in (
+        PetitionCaseResource,
+        DisputeScreeningResource,
+        AccountabilityResource,
+        OrderCaseResource,
+        OutreachEventResource,
+        VolunteerResource,
+    )
+}
+
+
+def resource_for(kind: str) -> LedgerResource:
+    try:
+        return RESOURCES[kind]()
+    except KeyError:
+        raise ValueError(_("未知的台账类型：%(kind)s（可选：%(kinds)s）") % {"kind": kind, "kinds": ", ".join(RESOURCES)}) from None
+
+
+def resource_for_model(model) -> LedgerResource:
+    for resource in RESOURCES.values():
+        if resource.model is model:
+            return resource()
+    raise LookupError(model)
+
+

@@ -1,0 +1,377 @@
+"""Import one ledger sheet: read → check each row with full_clean() → write all or nothing.
+
+Both the admin and `manage.py import_ledger` call `import_ledger()`. The row-by-row path of
+django-import-export (a query or two per row, a diff per row) is too slow for a city's ledger,
+so rows are read in batches, looked up one query per batch, validated in Python and written
+with bulk_create/bulk_update inside one transaction.
+
+full_clean() runs on every row with two parts left out, for speed, because they would cost a
+query per row: foreign keys (units are matched by name against the bureau's own units, so they
+exist) and unique/check constraints. Uniqueness is checked for the whole file at once (a
+duplicate identity in the file is a row error, an existing one is an update); every check
+constraint has its twin in the model's clean(), and the database still enforces them, so a
+row that slipped through would roll the whole import back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.deadlines import HolidayCalendar
+from cases.models import Bureau, ImportLog, PetitionCase, Unit
+
+from . import cells
+from .resources import LedgerResource, resource_for
+from .xlsx import FileRejected, open_sheet
+
+HEADER_SEARCH_ROWS = 10
+BATCH = 1000
+WRITE_BATCH = 500
+PREVIEW_ROWS = 50
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("第 %(row)d 行 · %(column)s · %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportResult:
+    ledger: str
+    title: str
+    file_name: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    notices: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    preview: list[tuple[str, int, list]] = field(default_factory=list)  # (action, row, cells)
+    seconds: float = 0.0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + (1 if self.file_error else 0)
+
+    def summary(self) -> str:
+        if self.file_error:
+            return self.file_error
+        text = _("共 %(rows)d 行：新增 %(created)d 条，更新 %(updated)d 条，未变化 %(unchanged)d 条") % {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        if self.errors:
+            text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": len(self.errors)}
+        return text
+
+
+class ImportContext:
+    """What every row of one import shares: the bureau, its units by name, the calendar."""
+
+    def __init__(self, bureau: Bureau):
+        self.bureau = bureau
+        self.units = {cells.header(name): pk for pk, name in Unit.objects.filter(bureau=bureau).values_list("pk", "name")}
+        self.calendar = HolidayCalendar.from_db()
+        self.warnings: set[str] = set()
+
+    @cached_property
+    def case_ids(self) -> dict[str, int]:
+        return dict(PetitionCase.objects.filter(bureau=self.bureau).values_list("number", "pk"))
+
+
+def import_ledger(
+    *,
+    kind: str,
+    file,
+    file_name: str,
+    user=None,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import `file` (path or binary file object) into the ledger `kind`, or only check it.
+
+    Nothing is written unless every row is valid. Every call is recorded in ImportLog.
+    """
+    started = time.monotonic()
+    resource = resource_for(kind)
+    result = ImportResult(kind, resource.title, file_name, dry_run)
+    try:
+        _run(resource, file, result, dry_run=dry_run, progress=progress)
+    except FileRejected as exc:
+        result.file_error = str(exc)
+    except Bureau.DoesNotExist as exc:
+        result.file_error = str(exc)
+    result.seconds = time.monotonic() - started
+    _log(result, user)
+    if result.written:
+        _bump_indicator_cache()
+    return result
+
+
+def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool, progress) -> None:
+    sheet = open_sheet(file)
+    rows = sheet.rows()
+    mapping = _find_header(resource, rows, result)
+    if mapping is None:
+        return
+    ctx = ImportContext(Bureau.current())
+    present = [c for c in mapping.values()]
+    plan = _Plan(resource, ctx, present, result)
+    batch: list[tuple[int, list]] = []
+    for number, values in rows:
+        batch.append((number, values))
+        if len(batch) >= BATCH:
+            plan.add(batch, mapping)
+            batch = []
+            if progress:
+                progress(result.rows)
+    if batch:
+        plan.add(batch, mapping)
+    if progress:
+        progress(result.rows)
+    if ctx.warnings:
+        result.notices.extend(sorted(ctx.warnings))
+    if result.rows == 0 and result.ok:
+        result.file_error = _("表头下没有数据行。")
+    if not result.ok or dry_run:
+        return
+    try:
+        with transaction.atomic():
+            plan.write()
+    except (IntegrityError, DatabaseError) as exc:
+        result.file_error = _("写入数据库时出错，全部数据均未导入：%(error)s") % {"error": exc}
+        return
+    result.written = True
+
+
+def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[int, object] | None:
+    """Column index → Column, from the first of the first ten rows that has every required header.
+    Rows above it (titles, merged or not) are skipped; the rows iterator is left just after it."""
+    by_key = {c.key: c for c in resource.columns}
+    required = {c.key for c in resource.required_columns}
+    for _index in range(HEADER_SEARCH_ROWS):
+        try:
+            number, values = next(rows)
+        except StopIteration:
+            break
+        keys = [cells.header(v) for v in values]
+        if required <= set(keys):
+            mapping, ignored = {}, []
+            for position, key in enumerate(keys):
+                if key in by_key and by_key[key] not in mapping.values():
+                    mapping[position] = by_key[key]
+                elif key:
+                    ignored.append(cells.text(values[position]))
+            if ignored:
+                result.notices.append(_("以下列未识别，已忽略：%(columns)s") % {"columns": "、".join(ignored)})
+            result.headers = [c.header for c in mapping.values()]
+            return mapping
+    missing = "、".join(c.header for c in resource.required_columns)
+    result.file_error = _("前 %(n)d 行中未找到表头。表头行须包含：%(columns)s。可下载导入模板对照。") % {
+        "n": HEADER_SEARCH_ROWS,
+        "columns": missing,
+    }
+    return None
+
+
+class _Plan:
+    """The rows of one import, checked batch by batch, and what writing them will do."""
+
+    def __init__(self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult):
+        self.resource, self.ctx, self.result = resource, ctx, result
+        self.fields = [c.field for c in present if not c.related]
+        self.related_names = [c.field for c in present if c.related]
+        self.labels = {c.field: c.header for c in present}
+        model = resource.model
+        for f in model._meta.concrete_fields:
+            self.labels.setdefault(f.attname, str(f.verbose_name))
+            self.labels.setdefault(f.name, str(f.verbose_name))
+        self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        self.seen: dict[tuple, int] = {}
+        self.to_create: list = []
+        self.to_update: list = []
+        self.related: dict[int, dict] = {}  # id(obj) -> related values
+        self.related_changed: set[int] = set()
+
+    def add(self, batch: list[tuple[int, list]], mapping: dict) -> None:
+        parsed = []
+        for number, values in batch:
+            row = self._read(number, values, mapping)
+            if row is not None:
+                parsed.append(row)
+        keys = [key for _n, _v, _r, key, _e in parsed if key is not None]
+        existing = self.resource.existing(self.ctx.bureau, keys) if keys else {}
+        old_related = {}
+        if self.related_names and existing:
+            old_related = self.resource.related_of(list(existing.values()))
+        for number, values, related, key, bad in parsed:
+            self._check(number, values, related, existing.get(key), old_related, bad)
+
+    def _read(self, number: int, values: list, mapping: dict):
+        read, bad, blank = {}, set(), True
+        for position, column in mapping.items():
+            raw = values[position] if position < len(values) else None
+            if raw is not None and raw != "":
+                blank = False
+            try:
+                value = column.read(raw, self.ctx)
+            except cells.CellError as exc:
+                self._error(number, column.header, str(exc))
+                bad.add(column.field)
+                continue
+            if column.mask and isinstance(value, str) and "*" in value:
+                self._error(number, column.header, _("含有脱敏字符“*”，请使用未脱敏的原始台账"))
+                bad.add(column.field)
+                continue
+            read[column.field] = value
+        if blank:
+            return None
+        self.result.rows += 1
+        related = {name: read.pop(name) for name in self.related_names if name in read}
+        if len(self.result.preview) < PREVIEW_ROWS:
+            read["__cells__"] = [cells.text(values[p]) if p < len(values) else "" for p in mapping]
+        key = None
+        if not any(name in bad for name in self.resource.identity):
+            key = self.resource.key(read)
+            first = self.seen.get(key)
+            if first is not None:
+                label = "、".join(self.labels.get(n, n) for n in self.resource.identity)
+                self._error(number, label, _("与第 %(row)d 行重复（%(label)s相同）") % {"row": first, "label": label})
+                return None
+            self.seen[key] = number
+        return number, read, related, key, bad
+
+    def _check(self, number, values, related, obj, old_related, bad) -> None:
+        resource = self.resource
+        shown = values.pop("__cells__", None)
+        compared = [*values, *self._derived_fields()]
+        before = None
+        if obj is None:
+            obj = resource.model(bureau=self.ctx.bureau, **values)
+        else:
+            before = tuple(getattr(obj, name) for name in compared)
+            for name, value in values.items():
+                setattr(obj, name, value)
+        resource.prepare(obj, self.ctx)
+        try:
+            obj.full_clean(exclude=self.exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                if name in bad:
+                    continue
+                column = _("整行") if name == NON_FIELD_ERRORS else self.labels.get(name, name)
+                for message in messages:
+                    self._error(number, column, message)
+            return
+        if bad:
+            return
+        resource.finish(obj, self.ctx)
+        if before is None:
+            action = _("新增")
+            self.to_create.append(obj)
+            self.result.created += 1
+            if related:
+                self.related[id(obj)] = related
+        else:
+            previous = old_related.get(obj.pk, {})
+            related_changed = any(previous.get(k, []) != v for k, v in related.items())
+            if before == tuple(getattr(obj, name) for name in compared) and not related_changed:
+                self.result.unchanged += 1
+                return
+            action = _("更新")
+            self.to_update.append(obj)
+            self.result.updated += 1
+            if related_changed:
+                self.related[id(obj)] = related
+        if shown is not None:
+            self.result.preview.append((action, number, shown))
+
+    def _error(self, number: int, column: str, message: str) -> None:
+        self.result.errors.append(RowError(number, column, message))
+
+    def write(self) -> None:
+        resource = self.resource
+        now = timezone.now()
+        model = resource.model
+        model.objects.bulk_create(self.to_create, batch_size=WRITE_BATCH)
+        if self.to_update:
+            for obj in self.to_update:
+                obj.updated_at = now
+            fields = sorted({*self.fields, *self._derived_fields(), "updated_at"} - {"id"})
+            model.objects.bulk_update(self.to_update, fields, batch_size=WRITE_BATCH // 5)
+        if self.related_names:
+            created = [(o, self.related[id(o)]) for o in self.to_create if id(o) in self.related]
+            updated = [(o, self.related[id(o)]) for o in self.to_update if id(o) in self.related]
+            if created:
+                resource.save_related(created, replace=False)
+            if updated:
+                resource.save_related(updated, replace=True)
+
+    def _derived_fields(self) -> list[str]:
+        if self.resource.model is PetitionCase:
+            return ["routing", "routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on"]
+        return []
+
+
+def _log(result: ImportResult, user) -> None:
+    if result.file_error and not result.rows:
+        outcome = ImportLog.Outcome.REFUSED
+    elif not result.ok:
+        outcome = ImportLog.Outcome.REJECTED
+    elif result.dry_run:
+        outcome = ImportLog.Outcome.PREVIEWED
+    else:
+        outcome = ImportLog.Outcome.IMPORTED
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    ImportLog.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else "",
+        ledger=result.ledger,
+        file_name=result.file_name[:255],
+        dry_run=result.dry_run,
+        outcome=outcome,
+        rows=result.rows,
+        created=result.created if result.written or result.dry_run else 0,
+        updated=result.updated if result.written or result.dry_run else 0,
+        unchanged=result.unchanged,
+        errors=result.error_count,
+        message=(result.file_error or "\n".join(str(e) for e in result.errors[:20]))[:4000],
+    )
+
+
+def _bump_indicator_cache() -> None:
+    """The dashboard caches figures; tell it the records changed (if that cache exists yet)."""
+    try:
+        from indicators import cache
+    except ImportError:
+        return
+    bump = getattr(cache, "bump", None)
+    if callable(bump):
+        bump()

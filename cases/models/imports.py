@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportLog(models.Model):
+    """One attempt to import an Excel ledger, dry run or real, successful or refused."""
+
+    class Outcome(models.TextChoices):
+        PREVIEWED = "previewed", _("预览通过")
+        IMPORTED = "imported", _("已导入")
+        REJECTED = "rejected", _("有错误，未导入")
+        REFUSED = "refused", _("文件被拒绝")
+
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ledger_imports",
+        verbose_name=_("操作人"),
+    )
+    username = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    ledger = models.CharField(_("台账"), max_length=20)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    dry_run = models.BooleanField(_("仅预览"), default=False)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    errors = models.PositiveIntegerField(_("错误数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入记录")
+        verbose_name_plural = _("台账导入记录")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.file_name}"
