@@ -20,8 +20,9 @@ INK = "#1f2328"
 MUTED = "#57606a"
 GRID = "#d0d7de"
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 52, 30
+# Narrow enough that, scaled down to a phone's width, the labels stay legible.
+WIDTH, HEIGHT = 480, 270
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 56, 28
 
 
 def nice_ceiling(value: float) -> int:
@@ -76,13 +77,13 @@ def monthly_grouped_bar_chart(
         f'height="{height}" role="img" aria-label="{escape(title)}" font-family="{escape(FONT_FAMILY)}" '
         f'class="chart">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{LEFT}" y="20" font-size="15" font-weight="bold" fill="{INK}">{escape(title)}</text>',
+        f'<text x="{LEFT}" y="20" font-size="16" font-weight="bold" fill="{INK}">{escape(title)}</text>',
     ]
     parts += _axis(top_value, plot_w, plot_h, base_y)
     parts += _legend(series, colours, width)
     for month in range(12):
         parts.append(
-            f'<text x="{_fmt(LEFT + slot * (month + 0.5))}" y="{base_y + 18}" font-size="11" '
+            f'<text x="{_fmt(LEFT + slot * (month + 0.5))}" y="{base_y + 18}" font-size="12" '
             f'text-anchor="middle" fill="{MUTED}">{month + 1}月</text>'
         )
         for index, (label, values) in enumerate(series):
@@ -98,7 +99,7 @@ def monthly_grouped_bar_chart(
             )
             if value:
                 parts.append(
-                    f'<text x="{_fmt(x + bar_w / 2)}" y="{_fmt(base_y - h - 3)}" font-size="10" '
+                    f'<text x="{_fmt(x + bar_w / 2)}" y="{_fmt(base_y - h - 3)}" font-size="11" '
                     f'text-anchor="middle" fill="{INK}">{value}</text>'
                 )
     parts.append("</svg>")
@@ -116,7 +117,7 @@ def _axis(top_value: int, plot_w: float, plot_h: float, base_y: float) -> list[s
             f'stroke="{GRID if i else MUTED}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{LEFT - 6}" y="{_fmt(y + 4)}" font-size="11" text-anchor="end" fill="{MUTED}">{value}</text>'
+            f'<text x="{LEFT - 5}" y="{_fmt(y + 4)}" font-size="12" text-anchor="end" fill="{MUTED}">{value}</text>'
         )
     return parts
 
@@ -127,9 +128,9 @@ def _legend(series, colours, width: int) -> list[str]:
     parts, x = [], LEFT
     for index, (label, _values) in enumerate(series):
         parts.append(
-            f'<rect x="{x}" y="30" width="12" height="12" fill="{colours[index % len(colours)]}" class="legend"/>'
+            f'<rect x="{x}" y="31" width="12" height="12" fill="{colours[index % len(colours)]}" class="legend"/>'
         )
-        parts.append(f'<text x="{x + 16}" y="40" font-size="12" fill="{INK}">{escape(label)}</text>')
+        parts.append(f'<text x="{x + 16}" y="42" font-size="13" fill="{INK}">{escape(label)}</text>')
         x += 28 + 13 * len(label)
     return parts
 

@@ -25,7 +25,7 @@ def test_bar_heights_follow_the_values():
     assert heights[0] == pytest.approx(2 * heights[1])
     assert heights[2] == 0
     # The tallest bar reaches the top of a "nice" axis: 10 is its own ceiling.
-    assert float(found[0].get("y")) == pytest.approx(52)
+    assert float(found[0].get("y")) == pytest.approx(56)
 
 
 def test_it_is_a_standalone_svg_in_the_noto_cjk_family():
@@ -33,7 +33,7 @@ def test_it_is_a_standalone_svg_in_the_noto_cjk_family():
     root = ET.fromstring(svg)  # well-formed XML, so WeasyPrint and browsers read it alike
     assert root.tag == f"{SVG}svg"
     assert "Noto Sans CJK SC" in root.get("font-family")
-    assert root.get("viewBox") == "0 0 640 280"
+    assert root.get("viewBox") == "0 0 480 270"
     assert "&lt;排查&gt; &amp; 化解" in svg
     assert "<script" not in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
 

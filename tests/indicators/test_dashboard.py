@@ -213,8 +213,8 @@ def test_it_shows_the_reporting_deadlines_of_the_year(client, henry, two_years):
     def status(days):
         return f"还剩 {days} 天" if days > 0 else "今天截止" if days == 0 else f"已过 {-days} 天"
 
-    assert f"报送本级政府和上一级部门 2025年3月1日前 {status(report_by)}" in html
-    assert f"向社会公开 2025年4月1日前 {status(publish_by)}" in html
+    assert f"2024年度法治政府建设报告报送本级政府和上一级部门：2025年3月1日前 · {status(report_by)}" in html
+    assert f"2024年度法治政府建设报告向社会公开：2025年4月1日前 · {status(publish_by)}" in html
 
 
 def test_the_reporting_deadlines_count_down(client, henry, bureau):
