@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from cases.ledgers.admin import LedgerImportExportMixin
+from cases.ledgers.resources import AccountabilityResource
 from cases.models import AccountabilityAction, AccountablePerson
 
 from .base import LedgerAdmin, YearListFilter
@@ -13,7 +15,8 @@ class AccountablePersonInline(admin.TabularInline):
 
 
 @admin.register(AccountabilityAction)
-class AccountabilityActionAdmin(LedgerAdmin):
+class AccountabilityActionAdmin(LedgerImportExportMixin, LedgerAdmin):
+    resource_classes = [AccountabilityResource]
     list_display = ("decided_on", "kind", "unit", "person_count", "measure", "adopted")
     list_filter = (YearListFilter, "kind", "adopted", "unit")
     list_select_related = ("unit",)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from cases.ledgers.admin import LedgerImportExportMixin
+from cases.ledgers.resources import OrderCaseResource
 from cases.models import OrderCase, OrderPerson
 
 from .base import LedgerAdmin, YearListFilter
@@ -13,7 +15,8 @@ class OrderPersonInline(admin.TabularInline):
 
 
 @admin.register(OrderCase)
-class OrderCaseAdmin(LedgerAdmin):
+class OrderCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
+    resource_classes = [OrderCaseResource]
     list_display = ("occurred_on", "place", "conduct", "person_count")
     list_filter = (YearListFilter, "persons__measure")
     search_fields = ("place", "conduct", "persons__name")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cases.ledgers.admin import LedgerImportExportMixin
+from cases.ledgers.resources import OutreachEventResource, VolunteerResource
 from cases.models import (
     NormativeDocument,
     OutreachEvent,
@@ -12,7 +14,8 @@ from .base import LedgerAdmin, YearListFilter
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(LedgerAdmin):
+class OutreachEventAdmin(LedgerImportExportMixin, LedgerAdmin):
+    resource_classes = [OutreachEventResource]
     list_display = ("held_on", "kind", "title", "place", "participants", "materials")
     list_filter = (YearListFilter, "kind")
     search_fields = ("title", "place")
@@ -21,7 +24,8 @@ class OutreachEventAdmin(LedgerAdmin):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(LedgerAdmin):
+class VolunteerAdmin(LedgerImportExportMixin, LedgerAdmin):
+    resource_classes = [VolunteerResource]
     list_display = ("name", "joined_on", "left_on")
     search_fields = ("name",)
     list_filter = ("joined_on", "left_on")

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
 from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.ledgers.admin import LedgerImportExportMixin
+from cases.ledgers.resources import PetitionCaseResource
 from cases.models import PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
@@ -60,7 +62,8 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(PetitionCase)
-class PetitionCaseAdmin(LedgerAdmin):
+class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
+    resource_classes = [PetitionCaseResource]
     list_display_links = ("number",)
     list_filter = (
         YearListFilter,

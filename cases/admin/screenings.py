@@ -1,12 +1,15 @@
 from django.contrib import admin
 
+from cases.ledgers.admin import LedgerImportExportMixin
+from cases.ledgers.resources import DisputeScreeningResource
 from cases.models import DisputeScreening
 
 from .base import LedgerAdmin, YearListFilter
 
 
 @admin.register(DisputeScreening)
-class DisputeScreeningAdmin(LedgerAdmin):
+class DisputeScreeningAdmin(LedgerImportExportMixin, LedgerAdmin):
+    resource_classes = [DisputeScreeningResource]
     list_display = ("found_on", "unit", "kind", "status", "resolved_on")
     list_filter = (YearListFilter, "status", "unit", "kind")
     list_select_related = ("unit",)

@@ -274,7 +274,9 @@ def _order_person(name, attrs, ctx):
     measure = _MEASURES.get(cells.header(attrs[0]))
     if measure is None:
         options = "、".join(str(label) for label in _MEASURE_LABELS.values())
-        raise CellError(_("“%(value)s”不是可选的处理措施（可选：%(options)s）") % {"value": attrs[0], "options": options})
+        raise CellError(
+            _("“%(value)s”不是可选的处理措施（可选：%(options)s）") % {"value": attrs[0], "options": options}
+        )
     id_number = cells.fold(attrs[1]) if len(attrs) > 1 else ""
     if "*" in id_number:
         raise CellError(_("身份证号含有脱敏字符“*”，请使用未脱敏的原始台账"))
@@ -286,10 +288,7 @@ def _order_person(name, attrs, ctx):
 def _join_order_persons(value, ctx):
     mask = ctx.mask_personal
     return people.join(
-        [
-            (n, [str(_MEASURE_LABELS.get(m, m)), privacy.mask_id_number(i) if mask else i])
-            for n, m, i in value
-        ]
+        [(n, [str(_MEASURE_LABELS.get(m, m)), privacy.mask_id_number(i) if mask else i]) for n, m, i in value]
     )
 
 
@@ -371,7 +370,9 @@ def resource_for(kind: str) -> LedgerResource:
     try:
         return RESOURCES[kind]()
     except KeyError:
-        raise ValueError(_("未知的台账类型：%(kind)s（可选：%(kinds)s）") % {"kind": kind, "kinds": ", ".join(RESOURCES)}) from None
+        raise ValueError(
+            _("未知的台账类型：%(kind)s（可选：%(kinds)s）") % {"kind": kind, "kinds": ", ".join(RESOURCES)}
+        ) from None
 
 
 def resource_for_model(model) -> LedgerResource:
@@ -379,5 +380,3 @@ def resource_for_model(model) -> LedgerResource:
         if resource.model is model:
             return resource()
     raise LookupError(model)
-
-

@@ -97,7 +97,9 @@ class ImportContext:
 
     def __init__(self, bureau: Bureau):
         self.bureau = bureau
-        self.units = {cells.header(name): pk for pk, name in Unit.objects.filter(bureau=bureau).values_list("pk", "name")}
+        self.units = {
+            cells.header(name): pk for pk, name in Unit.objects.filter(bureau=bureau).values_list("pk", "name")
+        }
         self.calendar = HolidayCalendar.from_db()
         self.warnings: set[str] = set()
 
@@ -113,7 +115,7 @@ def import_ledger(
     file_name: str,
     user=None,
     dry_run: bool,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, float], None] | None = None,
 ) -> ImportResult:
     """Import `file` (path or binary file object) into the ledger `kind`, or only check it.
 
@@ -151,11 +153,11 @@ def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool,
             plan.add(batch, mapping)
             batch = []
             if progress:
-                progress(result.rows)
+                progress(result.rows, sheet.fraction_read())
     if batch:
         plan.add(batch, mapping)
     if progress:
-        progress(result.rows)
+        progress(result.rows, 1.0)
     if ctx.warnings:
         result.notices.extend(sorted(ctx.warnings))
     if result.rows == 0 and result.ok:
@@ -178,7 +180,7 @@ def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[i
     required = {c.key for c in resource.required_columns}
     for _index in range(HEADER_SEARCH_ROWS):
         try:
-            number, values = next(rows)
+            _number, values = next(rows)
         except StopIteration:
             break
         keys = [cells.header(v) for v in values]
@@ -294,7 +296,7 @@ class _Plan:
             return
         resource.finish(obj, self.ctx)
         if before is None:
-            action = _("新增")
+            action = "new"
             self.to_create.append(obj)
             self.result.created += 1
             if related:
@@ -305,7 +307,7 @@ class _Plan:
             if before == tuple(getattr(obj, name) for name in compared) and not related_changed:
                 self.result.unchanged += 1
                 return
-            action = _("更新")
+            action = "update"
             self.to_update.append(obj)
             self.result.updated += 1
             if related_changed:

@@ -43,6 +43,10 @@ def max_unzipped_bytes() -> int:
     return getattr(settings, "LEDGER_IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
 
 
+def not_xlsx() -> str:
+    return _("这不是有效的 Excel（.xlsx）文件，或文件已损坏。请用 Excel 或 WPS 另存为 .xlsx 后再导入。")
+
+
 MAX_RATIO = 100  # real sheets compress about 10–30×; a bomb reaches thousands
 
 
@@ -59,6 +63,15 @@ class Sheet:
     def rows(self) -> Iterator[tuple[int, list]]:
         """(Excel row number, cell values) for each non-blank row, in order."""
         return _rows(self)
+
+    def fraction_read(self) -> float:
+        """How far through the sheet's XML the reader is, 0–1 (for progress bars)."""
+        stream = getattr(self, "_stream", None)
+        size = self.archive.getinfo(self.path).file_size or 1
+        try:
+            return min(stream.tell() / size, 1.0) if stream else 0.0
+        except (OSError, ValueError):
+            return 1.0
 
 
 def open_sheet(file, size: int | None = None) -> Sheet:
@@ -82,14 +95,18 @@ def open_sheet(file, size: int | None = None) -> Sheet:
         archive = zipfile.ZipFile(file)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise FileRejected(_("这不是有效的 Excel（.xlsx）文件，或文件已损坏。请用 Excel 或 WPS 另存为 .xlsx 后再导入。")) from None
+        raise FileRejected(
+            _("这不是有效的 Excel（.xlsx）文件，或文件已损坏。请用 Excel 或 WPS 另存为 .xlsx 后再导入。")
+        ) from None
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if total > max_unzipped_bytes() or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
         raise FileRejected(_("文件解压后异常庞大，疑似压缩炸弹，已拒绝导入。"))
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
-        raise FileRejected(_("这不是有效的 Excel（.xlsx）文件，或文件已损坏。请用 Excel 或 WPS 另存为 .xlsx 后再导入。"))
+        raise FileRejected(
+            _("这不是有效的 Excel（.xlsx）文件，或文件已损坏。请用 Excel 或 WPS 另存为 .xlsx 后再导入。")
+        )
     try:
         path, epoch = _first_sheet(archive)
         shared = _shared_strings(archive) if "xl/sharedStrings.xml" in names else []
@@ -185,6 +202,7 @@ def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
     blank_run, number = 0, 0
     try:
         with sheet.archive.open(sheet.path) as stream:
+            sheet._stream = stream
             context = etree.iterparse(stream, tag=row_tag, resolve_entities=False)
             for _event, row in context:
                 declared = row.get("r")

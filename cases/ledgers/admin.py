@@ -1,0 +1,192 @@
+"""Import and export buttons on every ledger's list, in django-import-export's look, driven by
+our own service (its row-by-row import is too slow for a city's ledgers).
+
+Import is two steps, as in django-import-export: the upload is checked as a dry run and shown
+as a summary, the errors and the first rows; the file is kept in a private temporary folder,
+bound to the session, until the clerk confirms, and then imported all or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportExportMixin
+
+from cases.models import ImportLog
+
+from .export import XLSX_TYPE, export_workbook, template_workbook
+from .service import import_ledger
+
+SESSION_KEY = "ledger_imports"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+SHOWN_ERRORS = 500
+KEEP_SECONDS = 24 * 3600
+
+
+class LedgerImportForm(forms.Form):
+    import_file = forms.FileField(
+        label=gettext_lazy("Excel 台账文件"),
+        help_text=gettext_lazy("仅支持 .xlsx；表头可以在前 10 行中的任意一行，其上方的标题行会被跳过。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
+class LedgerImportExportMixin(ImportExportMixin):
+    """Mix into a ledger's ModelAdmin and name its resource in `resource_classes`."""
+
+    import_template_name = "admin/import_export/ledger_import.html"
+
+    def ledger_resource(self):
+        return self.resource_classes[0]()
+
+    def get_urls(self):
+        info = self.get_model_info()
+        extra = [
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template_view),
+                name="{}_{}_import_template".format(*info),
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_template_view(self, request):
+        if not (self.has_import_permission(request) or self.has_export_permission(request)):
+            raise PermissionDenied
+        resource = self.ledger_resource()
+        return _xlsx_response(template_workbook(resource), _("%(title)s导入模板.xlsx") % {"title": resource.title})
+
+    def import_action(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.ledger_resource()
+        form = LedgerImportForm(request.POST or None, request.FILES or None)
+        context = {}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            result = import_ledger(
+                kind=resource.kind, file=upload, file_name=upload.name, user=request.user, dry_run=True
+            )
+            context["result"] = result
+            if result.ok:
+                upload.seek(0)
+                context["token"] = _keep(request, upload, resource.kind)
+        return self._render_import(request, resource, form, context)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.ledger_resource()
+        token = request.POST.get("token", "")
+        entry = request.session.get(SESSION_KEY, {}).get(token) if TOKEN.match(token) else None
+        stored = _folder() / f"{token}.xlsx"
+        if not entry or entry["kind"] != resource.kind or not stored.exists():
+            messages.error(request, _("导入文件已失效，请重新上传。"))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+        try:
+            with stored.open("rb") as stream:
+                result = import_ledger(
+                    kind=resource.kind, file=stream, file_name=entry["name"], user=request.user, dry_run=False
+                )
+        finally:
+            stored.unlink(missing_ok=True)
+            sessions = request.session.get(SESSION_KEY, {})
+            sessions.pop(token, None)
+            request.session[SESSION_KEY] = sessions
+        if result.ok:
+            messages.success(request, _("导入完成。%(summary)s") % {"summary": result.summary()})
+            for notice in result.notices:
+                messages.warning(request, notice)
+            return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
+        return self._render_import(request, resource, LedgerImportForm(), {"result": result})
+
+    def export_action(self, request):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = self.ledger_resource()
+        queryset = self.get_export_queryset(request)
+        data = export_workbook(resource, queryset, user=request.user)
+        name = _("%(title)s-%(date)s.xlsx") % {"title": resource.title, "date": timezone.localdate().isoformat()}
+        return _xlsx_response(data, name)
+
+    def _render_import(self, request, resource, form, extra):
+        result = extra.get("result")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("导入%(title)s") % {"title": resource.title},
+            "opts": self.model._meta,
+            "form": form,
+            "resource": resource,
+            "columns": resource.columns,
+            "template_url": reverse("admin:{}_{}_import_template".format(*self.get_model_info())),
+            **extra,
+        }
+        if result is not None:
+            context["shown_errors"] = result.errors[:SHOWN_ERRORS]
+            context["hidden_errors"] = max(len(result.errors) - SHOWN_ERRORS, 0)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _folder() -> Path:
+    folder = Path(tempfile.gettempdir()) / "wenxian-ledger-imports"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+def _keep(request, upload, kind: str) -> str:
+    """Store the checked upload until the clerk confirms; forget files older than a day."""
+    folder = _folder()
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    with (folder / f"{token}.xlsx").open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    sessions = request.session.get(SESSION_KEY, {})
+    sessions[token] = {"kind": kind, "name": upload.name}
+    request.session[SESSION_KEY] = dict(list(sessions.items())[-5:])
+    return token
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "username", "ledger", "file_name", "dry_run", "outcome", "rows", "created", "updated")
+    list_filter = ("ledger", "outcome", "dry_run")
+    search_fields = ("file_name", "username")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
