@@ -52,5 +52,10 @@ lint: venv
 bench: setup
 	$(PY) manage.py bench --output docs/benchmarks.md
 
+# 20 clerks and the head for 60 s through gunicorn, on SQLite and then on PostgreSQL.
+loadtest: setup
+	$(PY) scripts/loadtest.py --clerks 20 --seconds 60 --backup --markdown
+	scripts/with-postgres.sh $(PY) scripts/loadtest.py --clerks 20 --seconds 60 --backup --markdown
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -168,7 +168,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+# Production is served over HTTPS (nginx in front, docs/deploy.md). HTTPS=false is only for a
+# server reached over plain HTTP on loopback (the load test); check --deploy then warns.
+if not DEBUG and envbool("HTTPS", "true"):
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

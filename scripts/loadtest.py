@@ -1,0 +1,319 @@
+#!/usr/bin/env python
+"""Load test: clerks register cases and screenings through gunicorn while the head reloads the
+dashboard; then every submission the server accepted must be in the database.
+
+    .venv/bin/python scripts/loadtest.py --clerks 20 --seconds 60 [--workers 4] [--backup]
+
+Runs against the database of DATABASE_URL (a fresh SQLite file in a temporary folder when unset),
+serves on a free loopback port, never anything but 127.0.0.1. Prints a summary and, with
+--markdown, a table row for docs/benchmarks.md. Exit status 1 on any failed request or lost row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PASSWORD = "load-test-pw-2024"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser-like session: cookies, CSRF token, no automatic redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        try:
+            with self.opener.open(req, timeout=60) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(errors="replace")
+
+    def form(self, path: str, fields: dict) -> int:
+        status, page = self.request(path)
+        match = CSRF.search(page)
+        if status != 200 or not match:
+            return status if status != 200 else 599
+        return self.request(path, {**fields, "csrfmiddlewaretoken": match.group(1)})[0]
+
+    def login(self, username: str) -> bool:
+        return self.form("/accounts/login/", {"username": username, "password": PASSWORD}) == 302
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {}
+        self.failures: list[str] = []
+        self.cases: list[str] = []
+        self.screenings: list[str] = []
+
+    def record(self, kind: str, seconds: float, ok: bool, detail: str = "") -> None:
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(seconds)
+            if not ok:
+                self.failures.append(f"{kind}: {detail}")
+
+
+def manage(*args: str, env: dict) -> None:
+    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env: dict, clerks: int) -> None:
+    manage("migrate", "-v0", env=env)
+    code = f"""
+from django.contrib.auth.models import Group, User
+from cases.models import Bureau, Unit
+from accounts import roles
+b, _ = Bureau.objects.get_or_create(name="压测县信访局", defaults={{"county": "压测县"}})
+for i, n in enumerate(["温泉街道", "太行街道", "祥云镇", "番田镇"]):
+    Unit.objects.get_or_create(bureau=b, name=n, defaults={{"sort_order": i}})
+def user(name, role):
+    u, _ = User.objects.get_or_create(username=name, defaults={{"is_staff": True}})
+    u.set_password({PASSWORD!r}); u.save(); u.groups.set([Group.objects.get(name=role)])
+for i in range({clerks}):
+    user(f"clerk{{i:02}}", roles.CLERK)
+user("head", roles.HEAD)
+"""
+    manage("shell", "-v0", "-c", code, env=env)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def clerk(base: str, index: int, deadline: float, unit_ids: list[int], stats: Stats) -> None:
+    c = Client(base)
+    if not c.login(f"clerk{index:02}"):
+        stats.record("login", 0, False, f"clerk{index:02} could not log in")
+        return
+    n = 0
+    today = datetime.date.today()
+    while time.monotonic() < deadline:
+        n += 1
+        unit = unit_ids[n % len(unit_ids)]
+        t0 = time.perf_counter()
+        if n % 2:
+            number = f"LT-{index:02}-{n:05}"
+            status = c.form(
+                "/admin/cases/petitioncase/add/",
+                {
+                    "number": number,
+                    "received_on": (today - datetime.timedelta(days=n % 200)).isoformat(),
+                    "channel": "visit",
+                    "petitioner_name": "压测",
+                    "head_count": "1",
+                    "is_initial": "on",
+                    "category": "claim",
+                    "responsible_unit": str(unit),
+                    "handling_path": "petition",
+                    "extension_days": "0",
+                },
+            )
+            ok = status == 302
+            stats.record("case", time.perf_counter() - t0, ok, f"{number} → {status}")
+            if ok:
+                with stats.lock:
+                    stats.cases.append(number)
+        else:
+            tag = f"LT-{index:02}-{n:05}"
+            status = c.form(
+                "/admin/cases/disputescreening/add/",
+                {
+                    "found_on": today.isoformat(),
+                    "unit": str(unit),
+                    "kind": "压测",
+                    "description": tag,
+                    "status": "in_progress",
+                },
+            )
+            ok = status == 302
+            stats.record("screening", time.perf_counter() - t0, ok, f"{tag} → {status}")
+            if ok:
+                with stats.lock:
+                    stats.screenings.append(tag)
+
+
+def head(base: str, deadline: float, stats: Stats) -> None:
+    c = Client(base)
+    if not c.login("head"):
+        stats.record("login", 0, False, "head could not log in")
+        return
+    year = datetime.date.today().year
+    while time.monotonic() < deadline:
+        t0 = time.perf_counter()
+        status, _page = c.request(f"/?year={year}")
+        stats.record("dashboard", time.perf_counter() - t0, status == 200, f"dashboard → {status}")
+        time.sleep(0.5)
+
+
+def verify(env: dict, stats: Stats) -> dict:
+    code = """
+import json, sys
+from cases.models import PetitionCase, DisputeScreening
+cases = set(PetitionCase.objects.filter(number__startswith="LT-").values_list("number", flat=True))
+tags = set(DisputeScreening.objects.filter(kind="压测").values_list("description", flat=True))
+print(json.dumps({"cases": sorted(cases), "screenings": sorted(tags)}))
+"""
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    stored = json.loads(out.strip().splitlines()[-1])
+    return {
+        "lost_cases": sorted(set(stats.cases) - set(stored["cases"])),
+        "lost_screenings": sorted(set(stats.screenings) - set(stored["screenings"])),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clerks", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--backup", action="store_true", help="take a backup halfway through")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="wenxian-load-"))
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "load-test-" + "x" * 40, "ALLOWED_HOSTS": "127.0.0.1"}
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'load.sqlite3'}"
+    # Plain HTTP on loopback: production's Secure cookies would never come back over it.
+    env.update({"HTTPS": "false", "STATIC_ROOT": str(workdir / "static")})
+    prepare(env, args.clerks)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+    unit_ids = json.loads(
+        subprocess.run(
+            [
+                PY,
+                "manage.py",
+                "shell",
+                "-v0",
+                "-c",
+                "import json; from cases.models import Unit; "
+                "print(json.dumps(list(Unit.objects.values_list('pk', flat=True))))",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "wenxian_report.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        stats = Stats()
+        started = time.monotonic()
+        deadline = started + args.seconds
+        threads = [
+            threading.Thread(target=clerk, args=(base, i, deadline, unit_ids, stats)) for i in range(args.clerks)
+        ]
+        threads.append(threading.Thread(target=head, args=(base, deadline, stats)))
+        for t in threads:
+            t.start()
+        backup = None
+        if args.backup:
+            time.sleep(args.seconds / 2)
+            path = workdir / "during-load.backup"
+            subprocess.run(
+                [PY, "manage.py", "backup_data", "--output", str(path)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            backup = path.stat().st_size
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lost = verify(env, stats)
+    engine = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
+    total = sum(len(v) for v in stats.latencies.values())
+    summary = {
+        "engine": engine,
+        "clerks": args.clerks,
+        "seconds": round(elapsed, 1),
+        "requests": total,
+        "failed": len(stats.failures),
+        "cases_saved": len(stats.cases),
+        "screenings_saved": len(stats.screenings),
+        "lost_rows": len(lost["lost_cases"]) + len(lost["lost_screenings"]),
+        "backup_bytes_during_load": backup,
+    }
+    for kind, values in sorted(stats.latencies.items()):
+        values.sort()
+        summary[f"{kind}_p50_ms"] = round(statistics.median(values) * 1000)
+        summary[f"{kind}_p95_ms"] = round(values[int(len(values) * 0.95) - 1] * 1000) if len(values) > 1 else None
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    for failure in stats.failures[:20]:
+        print("FAILED", failure)
+    if args.markdown:
+        print(
+            f"| {engine} | {args.clerks} + 1 | {summary['seconds']} s | {summary['cases_saved']} | "
+            f"{summary['screenings_saved']} | {summary['failed']} | {summary['lost_rows']} | "
+            f"{summary.get('case_p50_ms')} / {summary.get('case_p95_ms')} ms | "
+            f"{summary.get('dashboard_p50_ms')} / {summary.get('dashboard_p95_ms')} ms |"
+        )
+    return 1 if stats.failures or summary["lost_rows"] or not stats.cases else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
