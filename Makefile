@@ -49,8 +49,9 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Indicators and the dashboard at 10k, 100k and 1M cases, SQLite then PostgreSQL (takes a while).
 bench: setup
-	$(PY) manage.py bench --output docs/benchmarks.md
+	scripts/bench.sh
 
 # 20 clerks and the head for 60 s through gunicorn, on SQLite and then on PostgreSQL.
 loadtest: setup

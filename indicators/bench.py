@@ -1,0 +1,475 @@
+"""The benchmark behind `make bench`: indicators and the dashboard at 10k, 100k and 1M cases.
+
+For each size the ledgers are wiped, regenerated with `cases.synthetic` and analysed, then:
+
+* `compute()` of the whole registry for the year (the median of several runs, after one warm-up);
+* one hand-written SQL query that scans the year's cases once and computes the same case-level
+  numerators and denominators (checked against `compute()`, so the comparison is like for like);
+* the dashboard page `/` through Django's test client as the bureau head (局长), once cold and
+  then warm (the median of several requests);
+* the time of each source's aggregate query, which shows where compute() spends the difference.
+
+The result is a Markdown section that replaces its own earlier version in the output file (one
+section per database backend), so the analysis written around it survives a re-run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import django
+from django.core.cache import caches
+from django.db import connection, transaction
+
+from cases import synthetic
+from cases.models import (
+    AccountabilityAction,
+    AccountablePerson,
+    Bureau,
+    DisputeScreening,
+    OrderCase,
+    OrderPerson,
+    OutreachEvent,
+    PetitionCase,
+    Volunteer,
+)
+
+from . import registry
+from .compute import compute
+from .registry import INDICATORS, Period
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+COMPUTE_TARGET = 1.2  # compute() at most 1.2 × one raw scan of the year's cases
+DASHBOARD_TARGET_MS = 50.0  # warm dashboard
+
+# Ledgers that generate() fills, children first so foreign keys hold while deleting.
+WIPED = (
+    AccountabilityAction.cases.through,
+    AccountablePerson,
+    AccountabilityAction,
+    OrderPerson,
+    OrderCase,
+    OutreachEvent,
+    Volunteer,
+    DisputeScreening,
+    PetitionCase,
+)
+
+
+# The one scan ---------------------------------------------------------------------------------
+
+_ROUTED = "(routing IN ('transfer', 'assign') AND routed_on IS NOT NULL)"
+_CLOSED = "closed_on IS NOT NULL"
+_RATED = f"({_CLOSED} AND satisfaction <> '')"
+_AS_OF = "%(as_of)s"
+# Column → condition, written by hand from the definitions in DOMAIN.md; `registry` is not read,
+# so a mismatch with compute() shows up as a failed check instead of being copied.
+RAW_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("timely_acceptance_rate__n", "routed_on <= routing_due_on OR accepted_on <= routing_due_on"),
+    (
+        "timely_acceptance_rate__d",
+        f"routed_on IS NOT NULL OR accepted_on IS NOT NULL OR routing_due_on < {_AS_OF}",
+    ),
+    ("accurate_transfer_rate__n", f"{_ROUTED} AND NOT objection_sustained"),
+    ("accurate_transfer_rate__d", _ROUTED),
+    ("authority_timely_acceptance_rate__n", f"{_ROUTED} AND unit_accepted_on <= unit_acceptance_due_on"),
+    (
+        "authority_timely_acceptance_rate__d",
+        f"{_ROUTED} AND (unit_accepted_on IS NOT NULL OR unit_acceptance_due_on < {_AS_OF})",
+    ),
+    ("on_time_closure_rate__n", f"{_CLOSED} AND closed_on <= handling_due_on"),
+    ("on_time_closure_rate__d", f"{_CLOSED} OR handling_due_on < {_AS_OF}"),
+    ("one_time_resolution_rate__n", f"{_CLOSED} AND resolved_first_time"),
+    ("one_time_resolution_rate__d", _CLOSED),
+    ("initial_one_time_resolution_rate__n", f"{_CLOSED} AND is_initial AND resolved_first_time"),
+    ("initial_one_time_resolution_rate__d", f"{_CLOSED} AND is_initial"),
+    ("legal_channel_cases__n", "handling_path = 'legal'"),
+    ("visit_batches__n", "channel = 'visit'"),
+    ("collective_visit_batches__n", "channel = 'visit' AND head_count >= 5"),
+    ("online_cases__n", "channel = 'online'"),
+    ("participation_rate__n", _RATED),
+    ("participation_rate__d", _CLOSED),
+    ("satisfaction_rate__n", f"{_RATED} AND satisfaction IN ('satisfied', 'basic')"),
+    ("satisfaction_rate__d", _RATED),
+    ("repeat_petition_rate__n", "NOT is_initial"),
+)
+
+
+def raw_scan_sql() -> str:
+    sums = ",\n  ".join(f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}" for name, cond in RAW_COLUMNS)
+    return (
+        "SELECT\n  COUNT(*) AS cases_received__n,\n  "
+        f"{sums},\n  SUM(CASE WHEN channel = 'visit' THEN head_count ELSE 0 END) AS visit_persons__n\n"
+        f"FROM {PetitionCase._meta.db_table}\n"
+        "WHERE bureau_id = %(bureau)s AND received_on >= %(start)s AND received_on <= %(end)s"
+    )
+
+
+def raw_scan(bureau_id: int, period: Period) -> dict[str, int]:
+    """The case-level figures in one pass over the year's cases."""
+    adapt = connection.ops.adapt_datefield_value
+    params = {"bureau": bureau_id, "start": adapt(period.start), "end": adapt(period.end), "as_of": adapt(period.as_of)}
+    sql = raw_scan_sql()
+    if connection.vendor == "sqlite":
+        # sqlite3 takes named parameters as :name.
+        sql = re.sub(r"%\((\w+)\)s", r":\1", sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        row = cursor.fetchone()
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def check_raw_scan(raw: dict[str, int], figures) -> list[str]:
+    """Where the hand-written scan and compute() disagree (an empty list when they agree)."""
+    problems = []
+    for name, value in raw.items():
+        key, part = name.rsplit("__", 1)
+        figure = figures[key]
+        expected = figure.numerator if part == "n" else figure.denominator
+        if expected != value:
+            problems.append(f"{name}: compute() {expected}, SQL {value}")
+    return problems
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+class Recorder:
+    """The statements run inside the block, with their parameters.
+
+    CaptureQueriesContext is not used: the test client's request_started signal empties the
+    connection's query log mid-block, and then it reports no queries at all."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    """Median wall time in milliseconds of `runs` calls, after one untimed warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), times
+
+
+def peak_rss_mib() -> float:
+    """The process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024**2 if sys.platform == "darwin" else 1024)
+
+
+def wipe() -> None:
+    """Delete the generated ledgers (the bureau, its units and the roadmap postings stay)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in WIPED:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum would on PostgreSQL soon after a load."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def clear_caches() -> None:
+    for cache in caches.all():
+        cache.clear()
+
+
+@dataclass
+class Dashboard:
+    ok: bool
+    note: str = ""
+    cold_ms: float | None = None
+    warm_ms: float | None = None
+    cold_queries: int | None = None
+    warm_queries: int | None = None
+
+
+def bench_dashboard(year: int, runs: int) -> Dashboard:
+    """`/?year=…` as the bureau head: first request with empty caches, then warm ones."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from accounts import roles
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-head", defaults={"is_staff": True})
+    group = Group.objects.filter(name=roles.HEAD).first()
+    if group is None:
+        return Dashboard(False, f"没有“{roles.HEAD}”角色组（迁移未运行？）")
+    user.groups.add(group)
+    # A configured host: the test client's own "testserver" is allowed only under the test runner.
+    host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "localhost")
+    client = Client(HTTP_HOST=host)
+    url = f"/?year={year}"
+
+    def get():
+        return client.get(url)
+
+    clear_caches()
+    client.force_login(user)  # clearing a cache-backed session store would log the user out
+    try:
+        with Recorder() as cold_q:
+            started = time.perf_counter()
+            response = get()
+            cold = (time.perf_counter() - started) * 1000
+    except Exception as exc:
+        return Dashboard(False, f"首次请求出错：{type(exc).__name__}: {exc}"[:300])
+    if response.status_code != 200:
+        return Dashboard(False, f"首次请求返回 HTTP {response.status_code}")
+    warm, _ = median_ms(get, runs)
+    with Recorder() as warm_q:
+        get()
+    return Dashboard(True, "", cold, warm, len(cold_q), len(warm_q))
+
+
+@dataclass
+class SizeResult:
+    cases: int
+    generate_s: float
+    rss_mib: float
+    counts: dict[str, int]
+    compute_ms: float
+    compute_queries: int
+    raw_ms: float
+    raw_ok: list[str]
+    dashboard: Dashboard
+    by_source_ms: dict[str, float] = field(default_factory=dict)
+    plans: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.compute_ms / self.raw_ms if self.raw_ms else float("nan")
+
+
+def source_times(bureau_id: int, period: Period, runs: int) -> dict[str, float]:
+    """The median time of each source's own aggregate query (compute() restricted to its keys)."""
+    result = {}
+    for source in registry.SOURCES:
+        keys = {i.key for i in INDICATORS if i.source is source}
+        if keys:
+            result[source.key], _ = median_ms(lambda keys=keys: compute(bureau_id, period, keys=keys), runs)
+    return result
+
+
+def explain(sql: str, params) -> str:
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return "\n".join(str(r[-1]) for r in rows)
+    return "\n".join(str(r[0]) for r in rows)
+
+
+def query_plans(bureau_id: int, period: Period) -> dict[str, str]:
+    """Plans of compute()'s two biggest queries (cases and screenings) as executed."""
+    plans = {}
+    for source in (registry.CASES, registry.SCREENINGS):
+        keys = {i.key for i in INDICATORS if i.source is source}
+        with Recorder() as captured:
+            compute(bureau_id, period, keys=keys)
+        sql, params = captured.statements[-1]
+        plans[source.key] = explain(sql, params)
+    return plans
+
+
+def bench_size(
+    *,
+    bureau: Bureau,
+    cases: int,
+    year: int,
+    seed: int,
+    runs: int,
+    batch_size: int,
+    log: Callable[[str], None],
+    plans: bool = False,
+) -> SizeResult:
+    wipe()
+    log(f"生成 {cases} 件……")
+    generated = synthetic.generate(cases=cases, year=year, seed=seed, bureau=bureau, batch_size=batch_size)
+    rss = peak_rss_mib()
+    analyze()
+    clear_caches()
+    period = Period.year(year)
+
+    figures = compute(bureau.pk, period)
+    raw = raw_scan(bureau.pk, period)
+    problems = check_raw_scan(raw, figures)
+
+    with Recorder() as q:
+        compute(bureau.pk, period)
+    log("compute() ……")
+    compute_ms, _ = median_ms(lambda: compute(bureau.pk, period), runs)
+    log("单次扫描 ……")
+    raw_ms, _ = median_ms(lambda: raw_scan(bureau.pk, period), runs)
+    log("各数据源 ……")
+    by_source = source_times(bureau.pk, period, runs)
+    log("首页 ……")
+    dash = bench_dashboard(year, runs)
+    return SizeResult(
+        cases=cases,
+        generate_s=generated.seconds,
+        rss_mib=rss,
+        counts=generated.counts,
+        compute_ms=compute_ms,
+        compute_queries=len(q),
+        raw_ms=raw_ms,
+        raw_ok=problems,
+        dashboard=dash,
+        by_source_ms=by_source,
+        plans=query_plans(bureau.pk, period) if plans else {},
+    )
+
+
+# Reporting ------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    def first(path: str, pattern: str) -> str:
+        try:
+            m = re.search(pattern, Path(path).read_text(), re.M)
+        except OSError:
+            return "?"
+        return m.group(1).strip() if m else "?"
+
+    mem_kib = first("/proc/meminfo", r"^MemTotal:\s+(\d+)")
+    info = {
+        "CPU": first("/proc/cpuinfo", r"^model name\s*:\s*(.+)$"),
+        "Cores": str(os.cpu_count()),
+        "RAM": f"{int(mem_kib) / 1024**2:.1f} GiB" if mem_kib.isdigit() else "?",
+        "OS": first("/etc/os-release", r'^PRETTY_NAME="?([^"]+)') + f" (Linux {platform.release()})",
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+    }
+    import sqlite3
+
+    info["SQLite"] = sqlite3.sqlite_version
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            info["PostgreSQL"] = cursor.fetchone()[0]
+    try:
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        info["Load average at start"] = load
+    except OSError:
+        pass
+    return info
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def size_label(n: int) -> str:
+    return f"{n:,}"
+
+
+def markdown(label: str, results: list[SizeResult], info: dict[str, str], *, year: int, runs: int) -> str:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"<!-- bench:{label} -->",
+        f"## {label}",
+        "",
+        f"Run {now}; year {year}; median of {runs} runs after one warm-up; "
+        f"`manage.py bench --sizes {','.join(str(r.cases) for r in results)}`.",
+        "",
+        "| machine | |",
+        "|---|---|",
+        *[f"| {k} | {v} |" for k, v in info.items()],
+        "",
+        "| cases | generate (s) | peak RSS (MiB) | compute() (ms) | queries | one raw scan (ms) | ratio | "
+        f"≤ {COMPUTE_TARGET}× | dashboard cold (ms) | dashboard warm (ms) | ≤ {DASHBOARD_TARGET_MS:.0f} ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|:---:|",
+    ]
+    for r in results:
+        d = r.dashboard
+        ratio_ok = "yes" if r.ratio <= COMPUTE_TARGET else f"**no** (+{(r.ratio / COMPUTE_TARGET - 1) * 100:.0f}%)"
+        if d.ok:
+            warm_ok = (
+                "yes" if d.warm_ms <= DASHBOARD_TARGET_MS else f"**no** (+{d.warm_ms - DASHBOARD_TARGET_MS:.0f} ms)"
+            )
+        else:
+            warm_ok = "n/a"
+        lines.append(
+            f"| {size_label(r.cases)} | {r.generate_s:.1f} | {r.rss_mib:.0f} | {_ms(r.compute_ms)} | "
+            f"{r.compute_queries} | {_ms(r.raw_ms)} | {r.ratio:.2f}× | {ratio_ok} | {_ms(d.cold_ms)} | "
+            f"{_ms(d.warm_ms)} | {warm_ok} |"
+        )
+    lines.append("")
+    for r in results:
+        if r.raw_ok:
+            lines.append(f"- {size_label(r.cases)}: **the raw scan disagrees with compute()**: {'; '.join(r.raw_ok)}")
+        else:
+            lines.append(f"- {size_label(r.cases)}: the raw scan's 22 figures equal compute()'s.")
+        d = r.dashboard
+        if d.ok:
+            lines.append(f"  Dashboard: {d.cold_queries} queries cold, {d.warm_queries} warm.")
+        else:
+            lines.append(f"  Dashboard not measured: {d.note}")
+    lines += [
+        "",
+        "Time of each source's aggregate query (ms, median):",
+        "",
+        "| source | " + " | ".join(size_label(r.cases) for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
+    for key in results[0].by_source_ms if results else ():
+        lines.append(f"| {key} | " + " | ".join(_ms(r.by_source_ms.get(key)) for r in results) + " |")
+    last = results[-1] if results else None
+    if last:
+        counts = ", ".join(f"{k} {v:,}" for k, v in last.counts.items())
+        lines += ["", f"Records at {size_label(last.cases)} cases: {counts}."]
+    if last and last.plans:
+        for key, plan in last.plans.items():
+            lines += ["", f"<details><summary>Plan of compute()'s {key} query at {size_label(last.cases)}</summary>"]
+            lines += ["", "```", plan, "```", "", "</details>"]
+    lines += ["", f"<!-- /bench:{label} -->", ""]
+    return "\n".join(lines)
+
+
+HEADER = (
+    "# Benchmarks\n\nGenerated by `make bench` (`scripts/bench.sh`); the sections below are rewritten by each run.\n\n"
+)
+
+
+def write_section(path: Path, section: str, label: str) -> None:
+    """Replace this backend's section in `path` (or append it), keeping everything else."""
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    pattern = re.compile(rf"<!-- bench:{re.escape(label)} -->.*?<!-- /bench:{re.escape(label)} -->\n?", re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# make bench: `manage.py bench` on SQLite, then on PostgreSQL, each in a fresh throw-away database
+# (a temporary file; a temporary cluster through scripts/with-postgres.sh), each rewriting its own
+# section of docs/benchmarks.md. Arguments go to both runs, e.g. for a quick look:
+#   scripts/bench.sh --sizes 10000,100000 --runs 3
+# BENCH_OUTPUT=path writes elsewhere; BENCH_BACKENDS=sqlite runs one backend only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PY:-.venv/bin/python}"
+OUTPUT="${BENCH_OUTPUT:-docs/benchmarks.md}"
+BACKENDS="${BENCH_BACKENDS:-sqlite postgresql}"
+work=$(mktemp -d /tmp/wenxian-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+for backend in $BACKENDS; do
+  echo "== $backend"
+  case "$backend" in
+    sqlite)
+      export DATABASE_URL="sqlite:///$work/bench.sqlite3"
+      "$PY" manage.py migrate --noinput -v0
+      "$PY" manage.py bench --plans --output "$OUTPUT" "$@"
+      rm -f "$work"/bench.sqlite3*
+      unset DATABASE_URL
+      ;;
+    postgresql)
+      # A port of its own, so a `make test-postgres` running at the same time does not collide.
+      PGPORT_TEST="${PGPORT_TEST:-54339}" scripts/with-postgres.sh bash -c \
+        '"$0" manage.py migrate --noinput -v0 && "$0" manage.py bench --plans --output "$@"' \
+        "$PY" "$OUTPUT" "$@"
+      ;;
+    *) echo "unknown backend: $backend" >&2; exit 2 ;;
+  esac
+done
