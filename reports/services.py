@@ -81,12 +81,12 @@ def section_update(*, section: Section, user, title: str, paragraphs: Iterable[t
         Paragraph(section=section, position=i, lead=lead.strip(), text=text.strip())
         for i, (lead, text) in enumerate((lead, text) for lead, text in paragraphs if lead.strip() or text.strip())
     ]
-    errors = {}
-    for i, p in enumerate(new):
+    errors = []
+    for i, p in enumerate(new, start=1):
         try:
             p.full_clean(exclude=["section"])
         except ValidationError as e:
-            errors[i] = e
+            errors.extend(_("第%(n)s段：%(msg)s") % {"n": i, "msg": m} for m in e.messages)
     if errors:
         raise ValidationError(errors)
     section.save(update_fields=["title"])

@@ -57,7 +57,7 @@ def create(request):
 def detail(request, year: int):
     report = get_report(year)
     doc = build_document(report)
-    latest = report.revisions.order_by("-number").first()
+    latest = report.revisions.defer("pdf", "document").order_by("-number").first()
     return render(
         request,
         "reports/detail.html",

@@ -32,7 +32,7 @@ def _placeholder_help(report):
 @permission_required(CHANGE, raise_exception=True)
 def edit(request, year: int):
     report = get_report(year)
-    form = HeadingForm(request.POST or None, instance=report)
+    form = HeadingForm(request.POST if request.method == "POST" else None, instance=report)
     if request.method == "POST" and form.is_valid():
         services.report_update_heading(
             report=report, user=request.user, title=form.cleaned_data["title"], intro=form.cleaned_data["intro"]

@@ -18,7 +18,7 @@ PUBLISH = "reports.publish_report"
 def publish(request, year: int):
     report = get_report(year)
     latest = report.revisions.defer("pdf").order_by("-number").first()
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             revision = report_publish(report=report, user=request.user, reason=form.cleaned_data["reason"])

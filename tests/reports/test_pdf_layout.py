@@ -1,6 +1,7 @@
 """The PDF in the GB/T 9704 layout, measured on the file itself."""
 
 import io
+import itertools
 import re
 import subprocess
 from collections import defaultdict
@@ -22,6 +23,10 @@ A4 = (210 * MM, 297 * MM)
 def pdf(bureau):
     report, _ = report_get_or_create(bureau=bureau, year=2024)
     return render(build_document(report, stub_figures()), "pdf")
+
+
+def _is_body(line) -> bool:
+    return line[0]["size"] == pytest.approx(16, abs=0.01)
 
 
 def _lines(page):
@@ -85,7 +90,7 @@ def test_lines_hold_28_characters_at_a_28_95_pt_pitch(pdf):
         page = doc.pages[1]
         lines = [line for line in _lines(page) if line[0]["size"] == pytest.approx(16, abs=0.01)]
         tops = [line[0]["top"] for line in lines]
-        pitches = {round(b - a, 1) for a, b in zip(tops, tops[1:], strict=False)}
+        pitches = {round(b - a, 1) for a, b in itertools.pairwise(tops)}
         assert pitches <= {28.9, 29.0, 57.9}  # 57.9: a heading kept with its paragraph
         full = [line for line in lines if all(ord(c["text"]) > 0x2E80 for c in line)]
         assert max(len(line) for line in full) == 28
