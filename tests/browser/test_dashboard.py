@@ -73,5 +73,27 @@ def test_it_reads_on_a_phone(browser, live_server, ledger):
         box = page.locator("#card-dispute_resolution_rate").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         page.screenshot(path=f"{SCREENSHOTS}/dashboard-phone.png", full_page=True)
+
+        page.locator("#card-disputes_screened .value a").click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#record-count").inner_text() == "40"
+        page.screenshot(path=f"{SCREENSHOTS}/dashboard-records-phone.png", full_page=True)
     finally:
         context.close()
+
+
+def test_it_prints_on_a4(page, ledger):
+    import unicodedata
+
+    import pypdf
+
+    login(page, "henry", "pw-henry")
+    path = f"{SCREENSHOTS}/dashboard-print.pdf"
+    page.pdf(path=path, format="A4", print_background=True)
+    reader = pypdf.PdfReader(path)
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert abs(width - 595.3) < 1 and abs(height - 841.9) < 1.5  # A4 in points
+    # Chromium's CJK fonts extract partly as compatibility glyphs (⼯ for 工), and lines wrap.
+    text = "".join("".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in reader.pages)
+    assert "77.50%" in text and "已化解的矛盾纠纷" in text  # definitions are printed, not hovered
+    assert "查看" not in text and "点击" not in text  # no year selector or screen hints on paper
