@@ -184,7 +184,7 @@ def test_the_draft_page_costs_a_fixed_number_of_queries(client, sarah, report, d
     # sections, paragraphs, latest revision, and the session saved again (3).
     with django_assert_num_queries(21):
         response = client.get(reverse("reports:detail", args=[YEAR]))
-    assert html_paragraphs(response.content.decode())[2].startswith("2024年来，我局")
+    assert any(p.startswith("2024年来，我局") for p in html_paragraphs(response.content.decode()))
 
 
 def test_the_export_command(report, henry, tmp_path):
