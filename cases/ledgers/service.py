@@ -224,6 +224,7 @@ class _Plan:
 
     def add(self, batch: list[tuple[int, list]], mapping: dict) -> None:
         parsed = []
+        self.positions = list(mapping)
         for number, values in batch:
             row = self._read(number, values, mapping)
             if row is not None:
@@ -257,8 +258,7 @@ class _Plan:
             return None
         self.result.rows += 1
         related = {name: read.pop(name) for name in self.related_names if name in read}
-        if len(self.result.preview) < PREVIEW_ROWS:
-            read["__cells__"] = [cells.text(values[p]) if p < len(values) else "" for p in mapping]
+        read["__raw__"] = values
         key = None
         if not any(name in bad for name in self.resource.identity):
             key = self.resource.key(read)
@@ -272,7 +272,7 @@ class _Plan:
 
     def _check(self, number, values, related, obj, old_related, bad) -> None:
         resource = self.resource
-        shown = values.pop("__cells__", None)
+        raw = values.pop("__raw__")
         compared = [*values, *self._derived_fields()]
         before = None
         if obj is None:
@@ -312,7 +312,8 @@ class _Plan:
             self.result.updated += 1
             if related_changed:
                 self.related[id(obj)] = related
-        if shown is not None:
+        if len(self.result.preview) < PREVIEW_ROWS:
+            shown = [cells.text(raw[p]) if p < len(raw) else "" for p in self.positions]
             self.result.preview.append((action, number, shown))
 
     def _error(self, number: int, column: str, message: str) -> None:
