@@ -14,12 +14,12 @@ PYTEST_ARGS ?=
 run: setup db
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system-test venv
+test: system-test venv node_modules/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # The whole suite again, against a throw-away PostgreSQL cluster.
-test-postgres: system-test venv
+test-postgres: system-test venv node_modules/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -39,6 +39,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
+
+# Test-only tools from the npm registry (axe-core for the accessibility tests).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 db:
 	$(PY) manage.py migrate --noinput -v0

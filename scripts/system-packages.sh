@@ -9,6 +9,7 @@ set -euo pipefail
 pkgs=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 shared-mime-info)
 if [ "${1:-}" = "--test" ]; then
   pkgs+=(chromium poppler-utils)
+  command -v npm >/dev/null || pkgs+=(nodejs npm)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
