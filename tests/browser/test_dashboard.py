@@ -62,7 +62,12 @@ def test_the_head_reads_a_figure_and_the_records_behind_it(page, ledger):
 
 def test_it_reads_on_a_phone(browser, live_server, ledger):
     context = browser.new_context(
-        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2
+        base_url=live_server.url,
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
     )
     page = context.new_page()
     try:
@@ -73,6 +78,12 @@ def test_it_reads_on_a_phone(browser, live_server, ledger):
         box = page.locator("#card-dispute_resolution_rate").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         page.screenshot(path=f"{SCREENSHOTS}/dashboard-phone.png", full_page=True)
+
+        definition = page.locator("#def-dispute_resolution_rate")
+        assert not definition.is_visible()
+        page.locator("#card-dispute_resolution_rate summary").tap()
+        assert definition.is_visible()
+        assert definition.inner_text() == "已化解的矛盾纠纷 ÷ 排查发现的矛盾纠纷"
 
         page.locator("#card-disputes_screened .value a").click()
         page.wait_for_load_state("networkidle")

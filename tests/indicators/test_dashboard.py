@@ -121,7 +121,7 @@ def test_the_year_comes_from_the_address(client, henry, two_years):
     client.force_login(henry)
     html = card(client.get("/?year=2023").content.decode(), "dispute_resolution_rate")
     assert ">75.00%</a>" in html
-    assert "—" in html  # 2022 has no screenings: no change to show
+    assert '同比 <span class="delta">—</span>' in html  # 2022 has no screenings: no change to show
 
 
 def test_a_year_without_records_says_so(client, henry, two_years):
