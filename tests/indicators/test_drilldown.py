@@ -152,11 +152,61 @@ def test_a_unit_of_another_bureau_is_not_found(client, henry, bureau, disputes):
     assert client.get(f"/indicators/disputes_screened/?year=2024&unit={stranger.pk}").status_code == 404
 
 
-def test_every_indicator_has_a_list(client, henry, disputes):
+MEASURES = [OrderPerson.Measure.WARNING, OrderPerson.Measure.ADMIN_DETENTION, OrderPerson.Measure.CRIMINAL_DETENTION]
+
+
+@pytest.fixture
+def every_ledger(bureau, unit, disputes):
+    """A few records in every ledger, so that every indicator counts something."""
+    from cases.models import AccountabilityAction, AccountablePerson, OutreachEvent, RoadmapPosting
+
+    for i in range(3):
+        make_case(
+            bureau,
+            f"2024-{i:03d}",
+            "2024-03-01",
+            unit=unit,
+            channel=PetitionCase.Channel.ONLINE if i == 0 else PetitionCase.Channel.VISIT,
+            head_count=2 + i * 2,
+            handling_path=PetitionCase.HandlingPath.LEGAL if i == 2 else PetitionCase.HandlingPath.PETITION,
+            routing=PetitionCase.Routing.TRANSFER,
+            routed_on=day("2024-03-05"),
+            unit_accepted_on=day("2024-03-10"),
+            closed_on=day("2024-04-01"),
+            resolved_first_time=i > 0,
+            satisfaction=PetitionCase.Satisfaction.SATISFIED,
+            is_initial=i != 2,
+        )
+        action = AccountabilityAction.objects.create(bureau=bureau, unit=unit, decided_on=day("2024-06-01"))
+        AccountablePerson.objects.create(action=action, name=f"干部{i}")
+        order_case = OrderCase.objects.create(
+            bureau=bureau, occurred_on=day("2024-07-01"), place="广场", conduct="滋事"
+        )
+        OrderPerson.objects.create(case=order_case, name="赵六", measure=MEASURES[i])
+        for kind in (OutreachEvent.Kind.VOLUNTEER, OutreachEvent.Kind.TRAINING, OutreachEvent.Kind.CAMPAIGN):
+            OutreachEvent.objects.create(
+                bureau=bureau, held_on=day("2024-05-01"), kind=kind, title="宣传", materials=100
+            )
+        Volunteer.objects.create(bureau=bureau, name=f"志愿者{i}", joined_on=day("2023-05-01"))
+    RoadmapPosting.objects.create(bureau=bureau, unit=unit, roadmap_posted=True, guide_posted=True)
+
+
+@pytest.mark.parametrize("indicator", registry.INDICATORS, ids=lambda i: i.key)
+def test_every_list_is_as_long_as_its_figure(
+    client, henry, bureau, every_ledger, indicator, django_assert_max_num_queries
+):
+    figure = compute.compute(bureau.pk, Period.year(2024), keys=[indicator.key])[indicator.key]
     client.force_login(henry)
-    for indicator in registry.INDICATORS:
-        response = client.get(f"/indicators/{indicator.key}/?year=2024")
-        assert response.status_code == 200, indicator.key
+    for part in ("numerator", "denominator") if indicator.is_rate else ("numerator",):
+        with django_assert_max_num_queries(12):
+            html = client.get(f"/indicators/{indicator.key}/", {"year": 2024, "part": part}).content.decode()
+        expected = figure.denominator if part == "denominator" else figure.numerator
+        if indicator.sum_field:
+            expected = indicator.records(bureau.pk, Period.year(2024)).count()
+            assert f'<strong id="record-sum">{figure.numerator}</strong>' in html
+        assert count(html) == len(rows(html)) == expected, (indicator.key, part)
+        assert expected > 0, (indicator.key, part)  # the fixture exercises every list
+        assert all('<a href="/admin/cases/' in row for row in rows(html))
 
 
 def test_the_list_runs_in_a_fixed_number_of_queries(client, henry, bureau, unit, django_assert_max_num_queries):
