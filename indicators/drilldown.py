@@ -138,6 +138,7 @@ class Listing:
     columns: tuple[Column, ...]
     page: object  # django.core.paginator.Page
     rows: list[Row]
+    masked: bool  # some column shows names with characters hidden
 
     @property
     def count(self) -> int:
@@ -174,7 +175,8 @@ def listing(
         )
         for record in page_obj.object_list
     ]
-    return Listing(indicator, figure, part, layout.columns, page_obj, rows)
+    masked = mask and any(c.personal for c in layout.columns)
+    return Listing(indicator, figure, part, layout.columns, page_obj, rows, masked)
 
 
 def _admin_url(url_name: str | None) -> Callable[[int], str] | None:

@@ -81,6 +81,7 @@ def test_the_unit_narrows_the_list_to_the_unit_figure(client, henry, bureau, dis
     assert count(html) == 2
     assert all("祥云镇" in row for row in rows(html))
     assert "2024年 · 祥云镇" in html
+    assert '<a href="?year=2024&amp;part=numerator">查看全部单位</a>' in html
 
 
 def test_rows_link_to_the_records_admin_pages(client, henry, bureau, unit):
@@ -117,11 +118,12 @@ def test_personal_data_is_masked_without_the_permission(client, alice, henry, sa
     Volunteer.objects.create(bureau=bureau, name="王五", joined_on=day("2023-01-01"))
     for masked in (sarah, henry):  # staff and head: the figures, not who the petitioners are
         client.force_login(masked)
-        assert "张**、李*" in client.get("/indicators/cases_received/?year=2024").content.decode()
+        html = client.get("/indicators/cases_received/?year=2024").content.decode()
+        assert "张**、李*" in html and "按您的权限，姓名只显示首字。" in html
         assert "王*" in client.get("/indicators/volunteers/?year=2024").content.decode()
     client.force_login(alice)  # the clerk, who holds the permission
     html = client.get("/indicators/cases_received/?year=2024").content.decode()
-    assert "张三丰、李四" in html and "张**" not in html
+    assert "张三丰、李四" in html and "张**" not in html and "姓名只显示首字" not in html
 
 
 @pytest.mark.parametrize(
