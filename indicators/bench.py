@@ -146,17 +146,26 @@ def check_raw_scan(raw: dict[str, int], figures) -> list[str]:
 
 
 class Recorder:
-    """The statements run inside the block, with their parameters.
+    """The statements run inside the block, with their parameters and time to execute.
 
     CaptureQueriesContext is not used: the test client's request_started signal empties the
     connection's query log mid-block, and then it reports no queries at all."""
 
     def __init__(self):
         self.statements: list[tuple[str, object]] = []
+        self.times_ms: list[float] = []
 
     def __call__(self, execute, sql, params, many, context):
         self.statements.append((sql, params))
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.times_ms.append((time.perf_counter() - started) * 1000)
+
+    def slowest(self, n: int) -> list[tuple[float, str]]:
+        ranked = sorted(zip(self.times_ms, (sql for sql, _ in self.statements), strict=True), reverse=True)
+        return ranked[:n]
 
     def __enter__(self):
         self._wrapper = connection.execute_wrapper(self)
@@ -227,6 +236,7 @@ class Dashboard:
     warm_ms: float | None = None
     cold_queries: int | None = None
     warm_queries: int | None = None
+    cold_slowest: list[tuple[float, str]] = field(default_factory=list)
 
 
 def bench_dashboard(year: int, runs: int) -> Dashboard:
@@ -265,7 +275,7 @@ def bench_dashboard(year: int, runs: int) -> Dashboard:
     warm, _ = median_ms(get, runs)
     with Recorder() as warm_q:
         get()
-    return Dashboard(True, "", cold, warm, len(cold_q), len(warm_q))
+    return Dashboard(True, "", cold, warm, len(cold_q), len(warm_q), cold_q.slowest(6))
 
 
 @dataclass
@@ -408,6 +418,12 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.1f}"
 
 
+def _short(sql: str, limit: int = 230) -> str:
+    """The start of a statement, on one line, for a table cell."""
+    sql = re.sub(r"\s+", " ", sql).replace("|", "\\|").replace("`", "'")
+    return sql if len(sql) <= limit else sql[:limit] + " …"
+
+
 def size_label(n: int) -> str:
     return f"{n:,}"
 
@@ -472,6 +488,11 @@ def markdown(label: str, results: list[SizeResult], info: dict[str, str], *, yea
     if last:
         counts = ", ".join(f"{k} {v:,}" for k, v in last.counts.items())
         lines += ["", f"Records at {size_label(last.cases)} cases: {counts}."]
+    if last and last.dashboard.cold_slowest:
+        lines += ["", f"Slowest statements of the cold dashboard at {size_label(last.cases)} cases:", ""]
+        lines += ["| ms | statement (start) |", "|---:|---|"]
+        for ms, sql in last.dashboard.cold_slowest:
+            lines.append(f"| {ms:,.1f} | `{_short(sql)}` |")
     if last and last.plans:
         for key, plan in last.plans.items():
             lines += ["", f"<details><summary>Plan of compute()'s {key} query at {size_label(last.cases)}</summary>"]
