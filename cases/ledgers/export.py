@@ -11,15 +11,13 @@ import io
 from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from cases import privacy
 from cases.models import Unit
 
 from .columns import as_cell
 from .resources import LedgerResource
+from .sheetwriter import write_workbook
 
 CHUNK = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +25,34 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def export_workbook(resource: LedgerResource, queryset, *, user) -> bytes:
     """The rows of `queryset` as an .xlsx file (bytes); one query per 2,000 rows."""
+    out = io.BytesIO()
+    headers = [c.header for c in resource.columns]
+    write_workbook(out, [(resource.title, headers, _rows(resource, queryset, user))])
+    return out.getvalue()
+
+
+def template_workbook(resource: LedgerResource) -> bytes:
+    """An empty ledger with every header, and a second sheet saying what each column takes."""
+    notes = [
+        (
+            column.header,
+            _("是") if column.required else "",
+            "、".join(o for o in column.options if o and o != "—") or _help(column),
+        )
+        for column in resource.columns
+    ]
+    out = io.BytesIO()
+    write_workbook(
+        out,
+        [
+            (resource.title, [c.header for c in resource.columns], []),
+            (_("填写说明"), [_("列名"), _("必填"), _("可填写的值")], notes),
+        ],
+    )
+    return out.getvalue()
+
+
+def _rows(resource: LedgerResource, queryset, user):
     masked = not privacy.can_see_personal_data(user)
     ctx = SimpleNamespace(
         unit_names=dict(Unit.objects.values_list("pk", "name")),
@@ -34,44 +60,17 @@ def export_workbook(resource: LedgerResource, queryset, *, user) -> bytes:
         related={},
         case_numbers={},
     )
-    columns = resource.columns
-    plain = [c for c in columns if not c.related]
+    plain = [c for c in resource.columns if not c.related]
     names = ["pk", *(c.field for c in plain)]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(resource.title)
-    _header(sheet, resource)
     rows = queryset.order_by(*_order(queryset)).values_list(*names)
     buffer = []
     for values in rows.iterator(chunk_size=CHUNK):
         buffer.append(values)
         if len(buffer) >= CHUNK:
-            _write_chunk(sheet, resource, buffer, ctx, masked)
+            yield from _chunk(resource, buffer, ctx, masked)
             buffer = []
     if buffer:
-        _write_chunk(sheet, resource, buffer, ctx, masked)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def template_workbook(resource: LedgerResource) -> bytes:
-    """An empty ledger with every header, and a second sheet saying what each column takes."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(resource.title)
-    _header(sheet, resource)
-    notes = workbook.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("必填"), _("可填写的值")])
-    for column in resource.columns:
-        notes.append(
-            [
-                column.header,
-                _("是") if column.required else "",
-                "、".join(o for o in column.options if o and o != "—") or _help(column),
-            ]
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        yield from _chunk(resource, buffer, ctx, masked)
 
 
 def _help(column) -> str:
@@ -84,40 +83,31 @@ def _help(column) -> str:
     return ""
 
 
-def _header(sheet, resource) -> None:
-    bold = Font(bold=True)
-    cells = []
-    for column in resource.columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-
-
 def _order(queryset) -> list[str]:
     ordering = list(queryset.query.order_by or queryset.model._meta.ordering or ["pk"])
     return ordering if "pk" in ordering or "id" in ordering or "-id" in ordering else [*ordering, "pk"]
 
 
-def _write_chunk(sheet, resource, rows, ctx, masked) -> None:
+def _chunk(resource, rows, ctx, masked):
     columns = resource.columns
     if any(c.related for c in columns):
-        objs = [SimpleNamespace(pk=row[0]) for row in rows]
-        extra = resource.export_context(objs)
+        extra = resource.export_context([SimpleNamespace(pk=row[0]) for row in rows])
         ctx.related = extra.get("related", {})
         ctx.case_numbers = extra.get("case_numbers", {})
-    plain_index = {}
-    for i, column in enumerate(c for c in columns if not c.related):
-        plain_index[column.field] = i + 1
+    plan = []
+    position = 1
+    for column in columns:
+        if column.related:
+            plan.append((column, None))
+        else:
+            plan.append((column, position))
+            position += 1
     for row in rows:
         out = []
-        for column in columns:
-            if column.related:
-                value = ctx.related.get(row[0], {}).get(column.field, [])
-            else:
-                value = row[plain_index[column.field]]
+        for column, index in plan:
+            value = ctx.related.get(row[0], {}).get(column.field, []) if index is None else row[index]
             cell = column.write(value, ctx)
             if masked and column.mask and cell:
                 cell = column.mask(cell)
             out.append(as_cell(cell))
-        sheet.append(out)
+        yield out

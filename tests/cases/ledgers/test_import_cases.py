@@ -179,3 +179,20 @@ def _frozen_today(monkeypatch):
     import cases.models.base
 
     monkeypatch.setattr(cases.models.base, "local_today", lambda: datetime.date(2025, 6, 30))
+
+
+def test_deadlines_in_a_year_without_known_holidays_are_a_notice_not_an_error(bureau, monkeypatch):
+    import cases.models.base
+
+    monkeypatch.setattr(cases.models.base, "local_today", lambda: datetime.date(2031, 12, 31))
+    row = case_row(1)
+    row[1] = row[9] = row[12] = "2030-03-02"
+    row[15] = "2030-04-02"
+
+    result = run(file_with([row]))
+
+    assert result.ok
+    assert result.notices == [
+        "尚未掌握 2030 年的法定节假日和调休安排，请管理员在“节假日”中录入 2030 年的安排后再计算期限。"
+    ]
+    assert PetitionCase.objects.get().routing_due_on == datetime.date(2030, 3, 17)
