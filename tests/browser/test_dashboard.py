@@ -108,3 +108,13 @@ def test_it_prints_on_a4(page, ledger):
     text = "".join("".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in reader.pages)
     assert "77.50%" in text and "已化解的矛盾纠纷" in text  # definitions are printed, not hovered
     assert "查看" not in text and "点击" not in text  # no year selector or screen hints on paper
+
+
+def test_a_full_dashboard_and_its_lists_pass_axe(page, ledger):
+    from tests.browser.test_accessibility import serious_violations
+
+    login(page, "henry", "pw-henry")
+    for url in ("/?year=2024", "/indicators/dispute_resolution_rate/?year=2024&part=denominator"):
+        page.goto(url)
+        violations = serious_violations(page)
+        assert violations == [], "\n".join(violations)
