@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .defaults import default_template
 from .models import Paragraph, Report, ReportEvent, Revision, Section
-from .render.context import build_document
+from .render.context import build_charts, build_document
 from .render.pdf import render_pdf
 
 
@@ -140,6 +140,7 @@ def report_publish(*, report: Report, user, reason: str = "") -> Revision:
     doc = build_document(report)
     pdf = render_pdf(doc)
     doc.revision = number
+    doc.extra["charts"] = build_charts(report)  # the appendix is frozen with the text
     revision = Revision.objects.create(
         report=report,
         number=number,

@@ -13,10 +13,13 @@ FORMATS = {
     "html": "text/html; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "charts": "application/pdf",  # the appendix: the dashboard's monthly charts of the year
 }
 
 
 def filename(doc: ReportDocument, fmt: str) -> str:
+    if fmt == "charts":
+        return f"{doc.bureau}{doc.title}附件（图表）.pdf"
     suffix = "指标附表" if fmt == "xlsx" else ""
     return f"{doc.bureau}{doc.title}{suffix}.{fmt}"
 
@@ -26,6 +29,10 @@ def render(doc: ReportDocument, fmt: str) -> bytes:
         from .pdf import render_pdf
 
         return render_pdf(doc)
+    if fmt == "charts":
+        from .pdf import render_charts_pdf
+
+        return render_charts_pdf(doc)
     if fmt == "html":
         from .html import render_standalone_html
 

@@ -194,3 +194,17 @@ def build_document(report, figures=None) -> ReportDocument:
         sections=sections,
         figures=figure_rows(figures),
     )
+
+
+def build_charts(report) -> list[str]:
+    """The dashboard's monthly SVG charts for the report's year, for the PDF appendix.
+
+    Queries: one per source of the charted indicators."""
+    from types import SimpleNamespace
+
+    from indicators import dashboard
+    from indicators.registry import Period
+
+    monthly = dashboard.monthly_counts(report.bureau_id, Period.year(report.year), dashboard.MONTHLY_KEYS)
+    # monthly_charts() reads only the year and the monthly counts of the dashboard's data.
+    return dashboard.monthly_charts(SimpleNamespace(year=report.year, monthly=monthly))

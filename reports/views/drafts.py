@@ -12,7 +12,7 @@ from indicators.compute import compute
 from indicators.registry import Period
 from reports import readiness
 from reports.models import Report
-from reports.render.context import build_document, values_for
+from reports.render.context import build_charts, build_document, values_for
 from reports.render.html import render_fragment
 from reports.services import report_get_or_create
 
@@ -89,4 +89,8 @@ def history(request, year: int):
 
 @permission_required(EXPORT, raise_exception=True)
 def export_draft(request, year: int, fmt: str):
-    return download(build_document(get_report(year)), fmt)
+    report = get_report(year)
+    doc = build_document(report)
+    if fmt == "charts":
+        doc.extra["charts"] = build_charts(report)
+    return download(doc, fmt)

@@ -12,7 +12,7 @@ from cases.models import DisputeScreening, PetitionCase
 from reports.models import Revision
 from reports.services import report_get_or_create, report_publish
 
-from .seed import html_paragraphs, pdf_paragraphs
+from .seed import html_paragraphs, pdf_paragraphs, pdftotext
 
 YEAR = 2024
 
@@ -197,3 +197,13 @@ def test_the_export_command(report, henry, tmp_path):
         call_command("export_report", year=YEAR, format=fmt, output=str(out))
         assert out.stat().st_size > 1000
     assert Revision.checksum((tmp_path / "report.pdf").read_bytes()) == revision.sha256
+
+
+def test_the_charts_appendix_draws_the_dashboards_monthly_charts(client, sarah, report, bureau, unit):
+    for month in (3, 3, 5):
+        DisputeScreening.objects.create(bureau=bureau, unit=unit, found_on=datetime.date(2024, month, 1), kind="土地")
+    client.force_login(sarah)
+    response = client.get(reverse("reports:export", args=[YEAR, "charts"]))
+    assert response["Content-Type"] == "application/pdf"
+    text = pdftotext(response.content)
+    assert "附件" in text and "2024年各月矛盾纠纷排查与化解" in text and "2024年各月受理信访事项" in text

@@ -4,12 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Bureau
 from reports.render import FORMATS, render
-from reports.render.context import ReportDocument, build_document
+from reports.render.context import ReportDocument, build_charts, build_document
 from reports.services import report_get_or_create
 
 
 class Command(BaseCommand):
-    help = "导出年度报告：有已发布版本时导出最新发布版本（PDF 为发布时固定的文件），否则导出草稿。"
+    help = (
+        "导出年度报告（charts 为月度图表附件）：有已发布版本时导出最新发布版本"
+        "（PDF 为发布时固定的文件），否则导出草稿。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
@@ -28,7 +31,10 @@ class Command(BaseCommand):
         elif revision is not None:
             data = render(ReportDocument.from_json(revision.document), format)
         else:
-            data = render(build_document(report), format)
+            doc = build_document(report)
+            if format == "charts":
+                doc.extra["charts"] = build_charts(report)
+            data = render(doc, format)
         Path(output).write_bytes(data)
         what = f"第{revision.number}版（已发布）" if revision else "草稿"
         self.stdout.write(f"{bureau.name}{year}年报告{what} → {output}（{len(data)} 字节）")
