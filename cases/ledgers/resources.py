@@ -54,6 +54,11 @@ class LedgerResource:
     def required_columns(self) -> list[columns.Column]:
         return [c for c in self.columns if c.required]
 
+    @property
+    def identity_headers(self) -> list[str]:
+        by_field = {c.field: c.header for c in self.columns}
+        return [by_field[name] for name in self.identity]
+
     def key(self, values: dict) -> tuple:
         return tuple(values.get(name) for name in self.identity)
 

@@ -138,6 +138,7 @@ def import_ledger(
     file,
     file_name: str,
     user=None,
+    actor: str = "",
     dry_run: bool,
     progress: Callable[[int, float], None] | None = None,
 ) -> ImportResult:
@@ -155,7 +156,7 @@ def import_ledger(
     except Bureau.DoesNotExist as exc:
         result.file_error = str(exc)
     result.seconds = time.monotonic() - started
-    _log(result, user)
+    _log(result, user, actor)
     if result.written:
         _bump_indicator_cache()
     return result
@@ -284,7 +285,8 @@ class _Plan:
         related = {name: read.pop(name) for name in self.related_names if name in read}
         read["__raw__"] = values
         key = None
-        if not any(name in bad for name in self.resource.identity):
+        identity = self.resource.identity
+        if not any(name in bad for name in identity) and read.get(identity[0]) not in (None, ""):
             key = self.resource.key(read)
             first = self.seen.get(key)
             if first is not None:
@@ -367,7 +369,7 @@ class _Plan:
         return []
 
 
-def _log(result: ImportResult, user) -> None:
+def _log(result: ImportResult, user, actor: str) -> None:
     if result.file_error and not result.rows:
         outcome = ImportLog.Outcome.REFUSED
     elif not result.ok:
@@ -379,7 +381,7 @@ def _log(result: ImportResult, user) -> None:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     ImportLog.objects.create(
         user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
+        username=user.get_username() if authenticated else actor[:150],
         ledger=result.ledger,
         file_name=result.file_name[:255],
         dry_run=result.dry_run,

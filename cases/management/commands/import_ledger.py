@@ -1,3 +1,4 @@
+import getpass
 import sys
 from pathlib import Path
 
@@ -29,7 +30,13 @@ class Command(BaseCommand):
         progress = _Progress(self.stderr) if options.get("verbosity", 1) > 0 else None
         with path.open("rb") as stream:
             result = import_ledger(
-                kind=kind, file=stream, file_name=path.name, user=account, dry_run=dry_run, progress=progress
+                kind=kind,
+                file=stream,
+                file_name=path.name,
+                user=account,
+                actor=f"命令行（{getpass.getuser()}）",
+                dry_run=dry_run,
+                progress=progress,
             )
         if progress:
             progress.done()

@@ -17,7 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenxian_report.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -44,7 +44,7 @@ def cases(bureau, units, n):
     for i in range(n):
         received = start + datetime.timedelta(days=i % 900)
         yield PetitionCase(
-            bureau=bureau, number=f"B{i:07d}", received_on=received, channel="visit", petitioner_name=f"信访人{i % 977}",
+            bureau=bureau, number=f"B{i:07d}", received_on=received, channel="visit", petitioner_name=f"人{i % 977}",
             head_count=1 + i % 7, is_initial=bool(i % 5), category="claim", subject_area="土地征收",
             responsible_unit=units[i % len(units)], routing="transfer", routed_on=received + datetime.timedelta(days=3),
             unit_accepted_on=received + datetime.timedelta(days=6), closed_on=received + datetime.timedelta(days=40),

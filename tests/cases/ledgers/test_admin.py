@@ -138,3 +138,12 @@ def test_the_template_downloads_with_every_header(client, alice, bureau):
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]][:3] == ["信访件编号", "登记日期", "信访形式"]
     assert "attachment" in response["Content-Disposition"]
+
+
+def test_the_import_page_says_what_identifies_a_record(client, alice, bureau):
+    client.force_login(alice)
+
+    text = client.get(IMPORT).content.decode()
+
+    assert "系统按“排查日期、乡镇（街道）、纠纷类型、简要情况”识别同一条记录" in text
+    assert reverse("admin:cases_disputescreening_import_template") in text
