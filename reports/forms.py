@@ -15,6 +15,18 @@ class HeadingForm(forms.ModelForm):
         widgets = {"intro": forms.Textarea(attrs={"rows": 6})}
 
 
+def split_lines(rows) -> list[tuple[str, str]]:
+    """Each line of a text box is a paragraph of its own: a line break inside a printed paragraph
+    would show as a stray space, and text pasted from Word arrives one paragraph per line. The
+    lead heading stays with the first line."""
+    result = []
+    for lead, text in rows:
+        lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+        result.append((lead.strip(), lines[0]))
+        result.extend(("", line) for line in lines[1:])
+    return result
+
+
 class SectionForm(forms.Form):
     """A section's title and its paragraphs, posted as parallel `lead` / `text` lists so the page
     can add rows without a management form; an emptied row is a deleted paragraph."""
@@ -24,7 +36,7 @@ class SectionForm(forms.Form):
     def __init__(self, data=None, *, initial_paragraphs=None, **kwargs):
         super().__init__(data, **kwargs)
         if data is not None:
-            self.paragraphs = list(zip(data.getlist("lead"), data.getlist("text"), strict=False))
+            self.paragraphs = split_lines(zip(data.getlist("lead"), data.getlist("text"), strict=False))
         else:
             self.paragraphs = list(initial_paragraphs or [])
         self.paragraph_errors: dict[int, list[str]] = {}

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from cases.models.base import local_today
 from indicators.compute import compute
 from indicators.registry import Period
 from reports import readiness
-from reports.models import Report
+from reports.models import Report, Revision
 from reports.render.context import build_charts, build_document, values_for
 from reports.render.html import render_fragment
 from reports.services import report_get_or_create
@@ -29,7 +30,8 @@ VIEW, ADD, CHANGE, EXPORT = (
 @permission_required(VIEW, raise_exception=True)
 def index(request):
     bureau = Bureau.current()
-    reports = Report.objects.filter(bureau=bureau).prefetch_related("revisions").order_by("-year")
+    revisions = Prefetch("revisions", queryset=Revision.objects.defer("pdf", "document").order_by("-number"))
+    reports = Report.objects.filter(bureau=bureau).prefetch_related(revisions).order_by("-year")
     return render(
         request,
         "reports/index.html",

@@ -207,3 +207,10 @@ def test_the_charts_appendix_draws_the_dashboards_monthly_charts(client, sarah, 
     assert response["Content-Type"] == "application/pdf"
     text = pdftotext(response.content)
     assert "附件" in text and "2024年各月矛盾纠纷排查与化解" in text and "2024年各月受理信访事项" in text
+
+
+def test_lines_of_a_text_box_become_paragraphs(client, sarah, section):
+    client.force_login(sarah)
+    _post_section(client, section, "存在问题", [("甲。", "第一行\r\n\r\n第二行\n第三行 ")])
+    rows = list(section.paragraphs.values_list("lead", "text"))
+    assert rows == [("甲。", "第一行"), ("", "第二行"), ("", "第三行")]
