@@ -245,7 +245,6 @@ class _Plan:
         self.to_create: list = []
         self.to_update: list = []
         self.related: dict[int, dict] = {}  # id(obj) -> related values
-        self.related_changed: set[int] = set()
 
     def add(self, batch: list[tuple[int, list]], mapping: dict) -> None:
         parsed = []
@@ -263,11 +262,12 @@ class _Plan:
             self._check(number, values, related, existing.get(key), old_related, bad)
 
     def _read(self, number: int, values: list, mapping: dict):
-        read, bad, blank = {}, set(), True
+        # A row with nothing under our headers (a notes column, a spacer) is not a record.
+        if all(_blank(values[p]) for p in mapping if p < len(values)):
+            return None
+        read, bad = {}, set()
         for position, column in mapping.items():
             raw = values[position] if position < len(values) else None
-            if raw is not None and raw != "":
-                blank = False
             try:
                 value = column.read(raw, self.ctx)
             except cells.CellError as exc:
@@ -279,8 +279,6 @@ class _Plan:
                 bad.add(column.field)
                 continue
             read[column.field] = value
-        if blank:
-            return None
         self.result.rows += 1
         related = {name: read.pop(name) for name in self.related_names if name in read}
         read["__raw__"] = values
@@ -367,6 +365,10 @@ class _Plan:
         if self.resource.model is PetitionCase:
             return ["routing", "routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on"]
         return []
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _log(result: ImportResult, user, actor: str) -> None:

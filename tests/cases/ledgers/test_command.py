@@ -51,3 +51,13 @@ def test_it_exits_1_with_the_row_errors(bureau, tmp_path):
     assert "第 3 行 · 化解日期 · 只有“已化解”的矛盾纠纷才能填写化解日期。" in lines
     assert any(line.startswith("第 4 行 · 乡镇（街道） · 未找到名为“火星镇”的责任单位") for line in lines)
     assert DisputeScreening.objects.count() == 0
+
+
+def test_rows_with_nothing_under_the_known_headers_are_skipped(bureau, tmp_path):
+    path = tmp_path / "x.xlsx"
+    rows = [[*HEAD, "备注"], ["2024-03-05", "温泉街道", "土地", "", "化解中", None, ""], [None] * 6 + ["合计 1 起"]]
+    path.write_bytes(make_xlsx(rows))
+
+    call_command("import_ledger", "screenings", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert DisputeScreening.objects.count() == 1
