@@ -108,6 +108,13 @@ def _record_years(bureau_id: int) -> list[int]:
     return sorted({y for y in years if y is not None}, reverse=True)
 
 
+def year_choices(years: list[int], year: int, today: datetime.date) -> list[int]:
+    """Every year from the first with records to this one (gaps included: a year without records
+    is a real answer), plus the year asked for, latest first."""
+    known = {*years, year, today.year}
+    return list(range(max(known), min(known) - 1, -1))
+
+
 def default_year(years: list[int], today: datetime.date) -> int:
     return years[0] if years else today.year
 
@@ -361,7 +368,7 @@ def page_context(bureau: Bureau, year: int, years: list[int]) -> dict:
     return {
         "bureau": bureau,
         "year": year,
-        "years": sorted({*years, year, data.today.year}, reverse=True),
+        "years": year_choices(years, year, data.today),
         "has_records": year in years,
         "today": data.today,
         "sections": cards(data),

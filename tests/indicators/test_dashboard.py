@@ -282,3 +282,29 @@ def test_it_runs_in_a_fixed_number_of_queries(client, henry, two_years, bureau, 
         assert client.get("/?year=2024").status_code == 200
     with django_assert_max_num_queries(8):  # warm: session, user, permissions, bureau
         assert client.get("/?year=2024").status_code == 200
+
+
+def test_the_latest_year_may_come_from_any_ledger(client, henry, bureau, unit):
+    from cases.models import OutreachEvent
+
+    make_screenings(bureau, unit, 2023, 2, 1)
+    OutreachEvent.objects.create(bureau=bureau, held_on=day("2025-03-01"), kind="campaign", title="宣传月")
+    client.force_login(henry)
+    response = client.get("/")
+    assert response.context["year"] == 2025
+    assert [y for y in response.context["years"] if y <= 2025][:3] == [2025, 2024, 2023]
+
+
+def test_without_a_bureau_it_is_not_found_rather_than_an_error(client, henry):
+    client.force_login(henry)
+    assert client.get("/").status_code == 404
+    assert client.get("/indicators/disputes_screened/").status_code == 404
+
+
+def test_deadlines_in_a_year_without_holidays_are_reported_not_guessed(bureau, unit):
+    from cases.deadlines import PACKAGE_YEARS
+    from indicators.dashboard import dashboard_data
+
+    last_known = max(PACKAGE_YEARS)
+    data = dashboard_data(bureau, 2024, today=datetime.date(last_known, 12, 30))
+    assert any(f"{last_known + 1} 年" in warning for warning in data.warnings)
