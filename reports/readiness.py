@@ -111,7 +111,14 @@ def dashed_placeholders(report, values: dict[str, str]) -> Issue | None:
                 found.setdefault(p.source, p)
     if not found:
         return None
-    items = [(f"{src}：" + "、".join(f"{k}={values.get(k, '—')}" for k in p.keys), None) for src, p in found.items()]
+    from indicators.registry import BY_KEY
+
+    def label(key):
+        return BY_KEY[key].label if key in BY_KEY else key
+
+    items = [
+        ("、".join(f"{label(k)} {values.get(k, '—')}" for k in p.keys) + f"（{src}）", None) for src, p in found.items()
+    ]
     return Issue(
         _("显示为“—”的数字"),
         _("比率的分母为零（没有可计算的记录），或“均为”所列的几项指标并不相同。"),

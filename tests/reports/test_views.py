@@ -112,6 +112,8 @@ def test_the_readiness_check_lists_what_would_make_figures_wrong(client, sarah, 
     assert "已化解但未填写化解日期的矛盾纠纷（1）" in html
     assert "本年度没有任何记录的单位（14）" in html and "太行街道" in html
     assert "显示为“—”的数字" in html and "{timely_acceptance_rate|accurate_transfer_rate" in html
+    assert "及时受理率 100%、准确转交率 —、有权处理机关（单位）及时受理率 —（{timely_acceptance_rate|" in html
+    assert "{dispute_resolution_rate}" not in html  # 1 of 1 resolved: 100%
     assert "节假日安排未知" not in html
 
 
