@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -226,6 +228,12 @@ def _case_rows(cases, today, calendar, due_soon_days: int, state: str) -> list[C
 # Presentation (no queries) -------------------------------------------------------------------
 
 
+def records_url(key: str, year: int, part: str = "numerator", unit_id: int | None = None) -> str:
+    """The address of the records behind a figure: /indicators/<key>/?year=…&part=…[&unit=…]."""
+    query = {"year": year, "part": part, **({"unit": unit_id} if unit_id else {})}
+    return f"{reverse('indicators:records', args=[key])}?{urlencode(query)}"
+
+
 def _figure(key: str, counts: Counts | None) -> Figure:
     numerator, denominator = counts or (0, 0)
     indicator = registry.get(key)
@@ -262,6 +270,8 @@ class Card:
     change: str
     direction: str  # "up", "down", "flat" or ""
     verdict: str  # "better", "worse" or "" (counts are neither good nor bad by themselves)
+    url: str  # the records of the numerator
+    denominator_url: str | None
 
 
 @dataclass(frozen=True)
@@ -281,7 +291,11 @@ def cards(data: DashboardData) -> list[Section]:
             rising_is_good = indicator.key not in LOWER_IS_BETTER
             verdict = "better" if (direction == "up") == rising_is_good else "worse"
         title = str(next((t for t, sources in SECTIONS if indicator.source.key in sources), _("其他")))
-        sections.setdefault(title, []).append(Card(current, previous, change, direction, verdict))
+        urls = (
+            records_url(indicator.key, data.year),
+            records_url(indicator.key, data.year, "denominator") if indicator.is_rate else None,
+        )
+        sections.setdefault(title, []).append(Card(current, previous, change, direction, verdict, *urls))
     return [Section(title, items) for title, items in sections.items() if items]
 
 
@@ -291,6 +305,11 @@ class UnitRow:
     name: str
     kind: str
     figures: list[Figure]
+    urls: list[str]
+
+    @property
+    def cells(self) -> list[tuple[Figure, str]]:
+        return list(zip(self.figures, self.urls, strict=True))
 
     @property
     def rates(self) -> list[Decimal]:
@@ -305,7 +324,13 @@ def unit_rows(data: DashboardData) -> list[UnitRow]:
     """Each township and department, worst first: by its lowest rate, then its average rate;
     units with no rate at all (nothing due yet) come last, in the bureau's order."""
     rows = [
-        UnitRow(pk, name, kind, [_figure(k, data.by_unit.get(pk, {}).get(k)) for k in UNIT_KEYS])
+        UnitRow(
+            pk,
+            name,
+            kind,
+            [_figure(k, data.by_unit.get(pk, {}).get(k)) for k in UNIT_KEYS],
+            [records_url(k, data.year, unit_id=pk) for k in UNIT_KEYS],
+        )
         for pk, name, kind in data.units
     ]
 
