@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -162,6 +163,10 @@ def import_ledger(
     return result
 
 
+class _Rollback(Exception):
+    """Leaves the import's transaction without committing what earlier batches wrote."""
+
+
 def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool, progress) -> None:
     sheet = open_sheet(file)
     rows = sheet.rows()
@@ -169,33 +174,36 @@ def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool,
     if mapping is None:
         return
     ctx = ImportContext(Bureau.current())
-    present = [c for c in mapping.values()]
-    plan = _Plan(resource, ctx, present, result)
-    batch: list[tuple[int, list]] = []
-    for number, values in rows:
-        batch.append((number, values))
-        if len(batch) >= BATCH:
-            plan.add(batch, mapping)
-            batch = []
-            if progress:
-                progress(result.rows, sheet.fraction_read())
-    if batch:
-        plan.add(batch, mapping)
-    if progress:
-        progress(result.rows, 1.0)
-    if ctx.warnings:
-        result.notices.extend(sorted(ctx.warnings))
-    if result.rows == 0 and result.ok:
-        result.file_error = _("表头下没有数据行。")
-    if not result.ok or dry_run:
-        return
+    plan = _Plan(resource, ctx, list(mapping.values()), result, write=not dry_run)
+    # Each checked batch is written at once, inside one transaction, so memory stays at one
+    # batch whatever the file's size; the first error stops the writing (checking goes on, to
+    # report every error) and the transaction is rolled back at the end. A dry run opens no
+    # transaction: on SQLite that would hold the write lock while it only reads.
     try:
-        with transaction.atomic():
-            plan.write()
+        with transaction.atomic() if not dry_run else nullcontext():
+            batch: list[tuple[int, list]] = []
+            for number, values in rows:
+                batch.append((number, values))
+                if len(batch) >= BATCH:
+                    plan.add(batch, mapping)
+                    batch = []
+                    if progress:
+                        progress(result.rows, sheet.fraction_read())
+            plan.add(batch, mapping)
+            if progress:
+                progress(result.rows, 1.0)
+            if result.rows == 0 and result.ok:
+                result.file_error = _("表头下没有数据行。")
+            if not result.ok or dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
     except (IntegrityError, DatabaseError) as exc:
         result.file_error = _("写入数据库时出错，全部数据均未导入：%(error)s") % {"error": exc}
-        return
-    result.written = True
+    else:
+        result.written = True
+    if ctx.warnings:
+        result.notices.extend(sorted(ctx.warnings))
 
 
 def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[int, object] | None:
@@ -231,8 +239,8 @@ def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[i
 class _Plan:
     """The rows of one import, checked batch by batch, and what writing them will do."""
 
-    def __init__(self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult):
-        self.resource, self.ctx, self.result = resource, ctx, result
+    def __init__(self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult, *, write: bool):
+        self.resource, self.ctx, self.result, self.writing = resource, ctx, result, write
         self.fields = [c.field for c in present if not c.related]
         self.related_names = [c.field for c in present if c.related]
         self.labels = {c.field: c.header for c in present}
@@ -260,6 +268,9 @@ class _Plan:
             old_related = self.resource.related_of(list(existing.values()))
         for number, values, related, key, bad in parsed:
             self._check(number, values, related, existing.get(key), old_related, bad)
+        if self.writing and self.result.ok:
+            self.write()
+        self.to_create, self.to_update, self.related = [], [], {}
 
     def _read(self, number: int, values: list, mapping: dict):
         # A row with nothing under our headers (a notes column, a spacer) is not a record.
@@ -347,7 +358,8 @@ class _Plan:
         resource = self.resource
         now = timezone.now()
         model = resource.model
-        model.objects.bulk_create(self.to_create, batch_size=WRITE_BATCH)
+        if self.to_create:
+            model.objects.bulk_create(self.to_create, batch_size=WRITE_BATCH)
         if self.to_update:
             for obj in self.to_update:
                 obj.updated_at = now

@@ -65,7 +65,9 @@ def test_it_imports_a_ledger_with_title_rows_and_every_date_form(bureau):
     assert case.handling_due_on is not None
 
 
-def test_one_bad_row_writes_nothing_and_names_the_row_excel_shows(bureau):
+def test_one_bad_row_writes_nothing_and_names_the_row_excel_shows(bureau, monkeypatch):
+    # Batches of 10: the three batches before the bad row are written, then rolled back.
+    monkeypatch.setattr("cases.ledgers.service.BATCH", 10)
     rows = [case_row(i) for i in range(40)]
     # Title rows 1–2, header row 3: the 34th data row is row 37 in Excel.
     rows[33][1] = "2024年13月5日"
