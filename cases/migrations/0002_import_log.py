@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
                 ('username', models.CharField(blank=True, max_length=150, verbose_name='操作人账号')),
-                ('ledger', models.CharField(max_length=20, verbose_name='台账')),
+                ('ledger', models.CharField(choices=[('cases', '信访事项'), ('screenings', '矛盾纠纷排查'), ('accountability', '责任追究（三项建议）'), ('order', '扰序案件'), ('outreach', '普法宣传活动'), ('volunteers', '普法志愿者')], max_length=20, verbose_name='台账')),
                 ('file_name', models.CharField(max_length=255, verbose_name='文件名')),
                 ('dry_run', models.BooleanField(default=False, verbose_name='仅预览')),
                 ('outcome', models.CharField(choices=[('previewed', '预览通过'), ('imported', '已导入'), ('rejected', '有错误，未导入'), ('refused', '文件被拒绝')], max_length=10, verbose_name='结果')),

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 class ImportLog(models.Model):
     """One attempt to import an Excel ledger, dry run or real, successful or refused."""
 
+    class Ledger(models.TextChoices):
+        CASES = "cases", _("信访事项")
+        SCREENINGS = "screenings", _("矛盾纠纷排查")
+        ACCOUNTABILITY = "accountability", _("责任追究（三项建议）")
+        ORDER = "order", _("扰序案件")
+        OUTREACH = "outreach", _("普法宣传活动")
+        VOLUNTEERS = "volunteers", _("普法志愿者")
+
     class Outcome(models.TextChoices):
         PREVIEWED = "previewed", _("预览通过")
         IMPORTED = "imported", _("已导入")
@@ -22,7 +30,7 @@ class ImportLog(models.Model):
         verbose_name=_("操作人"),
     )
     username = models.CharField(_("操作人账号"), max_length=150, blank=True)
-    ledger = models.CharField(_("台账"), max_length=20)
+    ledger = models.CharField(_("台账"), max_length=20, choices=Ledger.choices)
     file_name = models.CharField(_("文件名"), max_length=255)
     dry_run = models.BooleanField(_("仅预览"), default=False)
     outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)

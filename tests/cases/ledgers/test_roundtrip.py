@@ -136,3 +136,9 @@ def test_the_template_has_every_header(bureau):
     assert headers == ["排查日期", "乡镇（街道）", "纠纷类型", "简要情况", "化解状态", "化解日期"]
     notes = {row[0]: row[2] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)}
     assert notes["化解状态"] == "已化解、化解中、未化解"
+
+
+def test_every_resource_has_an_import_log_ledger_choice():
+    from cases.models import ImportLog
+
+    assert set(RESOURCES) == set(ImportLog.Ledger.values)
