@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from indicators.compute import compute
+from indicators.registry import Period
+from reports import readiness
 from reports.forms import PublishForm
+from reports.render.context import values_for
 from reports.services import report_publish
 
 from .common import file_response, get_report
@@ -29,7 +33,9 @@ def publish(request, year: int):
                 request, _("已发布第%(n)s版，SHA-256：%(sha)s") % {"n": revision.number, "sha": revision.sha256}
             )
             return redirect("reports:history", year=year)
-    return render(request, "reports/publish.html", {"report": report, "form": form, "latest": latest})
+    figures = compute(report.bureau_id, Period.year(year))
+    issues = readiness.check(report, values_for(report, figures))
+    return render(request, "reports/publish.html", {"report": report, "form": form, "latest": latest, "issues": issues})
 
 
 @permission_required("reports.view_report", raise_exception=True)

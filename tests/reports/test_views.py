@@ -216,3 +216,9 @@ def test_lines_of_a_text_box_become_paragraphs(client, sarah, section):
     _post_section(client, section, "存在问题", [("甲。", "第一行\r\n\r\n第二行\n第三行 ")])
     rows = list(section.paragraphs.values_list("lead", "text"))
     assert rows == [("甲。", "第一行"), ("", "第二行"), ("", "第三行")]
+
+
+def test_the_publish_page_warns_of_readiness_issues(client, henry, report):
+    client.force_login(henry)
+    html = client.get(reverse("reports:publish", args=[YEAR])).content.decode()
+    assert "本年度没有任何记录的单位（15）" in html
