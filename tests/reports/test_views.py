@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from docx.oxml.ns import qn
 
 from cases.deadlines import HolidayCalendar
 from cases.models import DisputeScreening, PetitionCase
@@ -145,8 +146,19 @@ def test_exports(client, sarah, report):
     assert [r.font.name for r in lead.runs] == ["楷体_GB2312", "仿宋_GB2312"]
     assert document.sections[0].left_margin.mm == pytest.approx(28, abs=0.05)
 
+    footers = [document.sections[0].footer, document.sections[0].even_page_footer]
+    assert [f.paragraphs[0].alignment for f in footers] == [2, 0]  # odd pages right, even left
+    for footer in footers:
+        xml = footer.paragraphs[0]._p.xml
+        assert 'w:instr="PAGE"' in xml
+        assert "".join(t.text for t in footer.paragraphs[0]._p.iter(qn("w:t"))) == "— 1 —"
+    assert document.settings.odd_and_even_pages_header_footer
+
     page = client.get(reverse("reports:export", args=[YEAR, "html"]))
     assert "attachment" in page["Content-Disposition"]
+    markup = page.content.decode()
+    assert "<link" not in markup and "src=" not in markup and "url(" not in markup  # self-contained
+    assert "@page" in markup
     assert html_paragraphs(page.content.decode())[:2] == ["测试县信访局", "2024年法治政府建设工作报告"]
     assert client.get(reverse("reports:export", args=[YEAR, "exe"])).status_code == 404
 
