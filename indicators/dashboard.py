@@ -107,7 +107,8 @@ def _record_years(bureau_id: int) -> list[int]:
         if isinstance(model.objects.all(), YearQuerySet)
     ]
     years = queries[0].union(*queries[1:]) if queries else []
-    return sorted({y for y in years if y is not None}, reverse=True)
+    # int(): PostgreSQL's EXTRACT gives a numeric, which arrives as a Decimal.
+    return sorted({int(y) for y in years if y is not None}, reverse=True)
 
 
 def year_choices(years: list[int], year: int, today: datetime.date) -> list[int]:
@@ -177,7 +178,7 @@ def monthly_counts(bureau_id: int, period: Period, keys) -> dict[str, list[int |
             .annotate(**compute._aggregates(indicators, period))
             .order_by()
         )
-        figures = {row["month"]: compute._figures(indicators, row) for row in rows}
+        figures = {int(row["month"]): compute._figures(indicators, row) for row in rows}
         for ind in indicators:
             result[ind.key] = [
                 figures[m][ind.key].numerator if m in figures else (0 if reached[m - 1] else None) for m in range(1, 13)
@@ -345,7 +346,8 @@ def unit_rows(data: DashboardData) -> list[UnitRow]:
 
 
 def monthly_charts(data: DashboardData) -> list[str]:
-    """The dashboard's trend charts as SVG strings (the same functions feed the PDF)."""
+    """The dashboard's trend charts as SVG strings (the same functions feed the PDF). Reads only
+    `data.year` and `data.monthly` (as returned by `monthly_counts(…, MONTHLY_KEYS)`)."""
     monthly = data.monthly
     return [
         charts.monthly_bar_chart(
