@@ -308,3 +308,9 @@ def test_deadlines_in_a_year_without_holidays_are_reported_not_guessed(bureau, u
     last_known = max(PACKAGE_YEARS)
     data = dashboard_data(bureau, 2024, today=datetime.date(last_known, 12, 30))
     assert any(f"{last_known + 1} 年" in warning for warning in data.warnings)
+
+
+def test_the_navigation_marks_the_dashboard(client, henry, bureau):
+    client.force_login(henry)
+    html = client.get("/").content.decode()
+    assert '<a href="/" aria-current="page">工作指标</a>' in html
