@@ -5,7 +5,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from cases.models import Bureau
@@ -16,7 +16,7 @@ from reports.services import report_get_or_create
 
 from .seed import html_paragraphs, normalise, pdf_paragraphs, seed_paragraphs
 
-DEMO = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+DEMO = Path(django_settings.BASE_DIR) / "fixtures" / "demo.json"
 
 
 def _document(bureau):
@@ -24,9 +24,17 @@ def _document(bureau):
     return build_document(report)
 
 
-@pytest.fixture
-def seed_doc(wenxian):
-    return _document(wenxian)
+@pytest.fixture(params=["records", "demo"])
+def seed_doc(request, db, settings):
+    """The 2024 report over records built here, and over the shipped demo data once it exists."""
+    if request.param == "records":
+        return _document(request.getfixturevalue("wenxian"))
+    if not DEMO.exists():
+        pytest.skip("fixtures/demo.json has not landed yet")
+    if DEMO.parent not in map(Path, settings.FIXTURE_DIRS):  # until the settings name the folder
+        settings.FIXTURE_DIRS = [*settings.FIXTURE_DIRS, DEMO.parent]
+    call_command("loaddata", "demo", verbosity=0)
+    return _document(Bureau.current())
 
 
 def test_the_seed_has_the_paragraphs_we_compare_against():
@@ -59,11 +67,3 @@ def test_figures_are_printed_without_added_spaces(seed_doc):
     assert "达到了93.96%。" in text
     assert "已排查各类矛盾纠纷157起，化解126起，化解率80.25%。" in text
     assert "均为100%，" in text
-
-
-@pytest.mark.skipif(not DEMO.exists(), reason="fixtures/demo.json has not landed yet")
-def test_the_demo_data_renders_the_seed(db):
-    call_command("loaddata", "demo", verbosity=0)
-    doc = _document(Bureau.current())
-    assert [normalise(p) for p in doc.paragraphs_text()] == seed_paragraphs()
-    assert pdf_paragraphs(render(doc, "pdf")) == seed_paragraphs()
