@@ -36,6 +36,8 @@ def fold(text: str) -> str:
 
 def text(value) -> str:
     """Any cell as text: numbers typed into a text column come back without a trailing '.0'."""
+    if value.__class__ is str:
+        return value.strip()  # str.strip() also removes the ideographic space
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -115,6 +117,8 @@ def integer(value, *, default: int = 0) -> int:
 
 def choice(value, labels: dict[str, str], *, default: str = "") -> str:
     """The stored value of a TextChoices field, from its Chinese label (or the stored value)."""
+    if value.__class__ is str and value in labels:  # the common case, a clean label
+        return labels[value]
     raw = fold(text(value))
     if raw == "":
         return default

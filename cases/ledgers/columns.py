@@ -91,6 +91,8 @@ def unit(header: str, name: str, *, required: bool = False) -> Column:
     """A unit matched by its name; an unknown name is an error, never a new unit."""
 
     def read(value, ctx):
+        if value.__class__ is str and value in ctx.units:
+            return ctx.units[value]
         name_text = cells.header(unquote(value))
         if not name_text:
             if required:

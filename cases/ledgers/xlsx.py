@@ -186,19 +186,18 @@ def _date_styles(archive: zipfile.ZipFile) -> frozenset[int]:
     return frozenset(dates)
 
 
-def _column_index(ref: str) -> int:
+def _column_index(letters: str) -> int:
     index = 0
-    for char in ref:
-        if "A" <= char <= "Z":
-            index = index * 26 + ord(char) - 64
-        else:
-            break
+    for char in letters:
+        index = index * 26 + ord(char) - 64
     return index - 1
 
 
 def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
     row_tag, t_tag, v_tag = f"{{{MAIN_NS}}}row", f"{{{MAIN_NS}}}t", f"{{{MAIN_NS}}}v"
     shared, date_styles, epoch = sheet.shared_strings, sheet.date_styles, sheet.epoch
+    columns: dict[str, int] = {}  # "AB" -> 27, learnt as the sheet is read
+    dates: dict[float, datetime.datetime] = {}  # a ledger repeats a few thousand dates
     blank_run, number = 0, 0
     try:
         with sheet.archive.open(sheet.path) as stream:
@@ -207,11 +206,15 @@ def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
             for _event, row in context:
                 declared = row.get("r")
                 number = int(declared) if declared else number + 1
+                digits = len(str(number))
                 values: list = []
                 for cell in row:
                     ref = cell.get("r")
                     if ref:
-                        position = _column_index(ref)
+                        letters = ref[:-digits] if ref[-digits:] == declared else ref.rstrip("0123456789")
+                        position = columns.get(letters)
+                        if position is None:
+                            position = columns[letters] = _column_index(letters)
                         if position > len(values):
                             values.extend([None] * (position - len(values)))
                     kind = cell.get("t")
@@ -219,10 +222,8 @@ def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
                     if kind == "inlineStr":
                         value = "".join(t.text or "" for t in cell.iter(t_tag))
                     elif len(cell):
-                        raw = None
-                        for child in cell:
-                            if child.tag == v_tag:
-                                raw = child.text
+                        last = cell[-1]  # <v> comes after any <f>ormula
+                        raw = last.text if last.tag == v_tag else None
                         if raw is not None:
                             if kind == "s":
                                 value = shared[int(raw)]
@@ -236,14 +237,16 @@ def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
                                 number_value = float(raw)
                                 style = cell.get("s")
                                 if style and int(style) in date_styles:
-                                    value = from_excel(number_value, epoch)
+                                    value = dates.get(number_value)
+                                    if value is None:
+                                        value = dates[number_value] = from_excel(number_value, epoch)
                                 else:
                                     value = int(number_value) if number_value.is_integer() else number_value
                     values.append(value)
                 row.clear()
                 while row.getprevious() is not None:
                     del row.getparent()[0]
-                if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+                if any(v is not None and (v.__class__ is not str or v.strip()) for v in values):
                     blank_run = 0
                     yield number, values
                 else:
