@@ -139,7 +139,7 @@ class LedgerImportExportMixin(ImportExportMixin):
         }
         if result is not None:
             context["shown_errors"] = result.errors[:SHOWN_ERRORS]
-            context["hidden_errors"] = max(len(result.errors) - SHOWN_ERRORS, 0)
+            context["hidden_errors"] = max(len(result.errors) - SHOWN_ERRORS, 0) + result.unlisted_errors
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 

@@ -41,6 +41,7 @@ class LedgerResource:
     model: type[Model]
     columns: tuple[columns.Column, ...]
     identity: tuple[str, ...]
+    derived_fields: tuple[str, ...] = ()  # set by prepare()/finish(), written with the columns
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -103,6 +104,7 @@ class PetitionCaseResource(LedgerResource):
     kind = "cases"
     model = PetitionCase
     identity = ("number",)
+    derived_fields = ("routing", "routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on")
     C = PetitionCase
     columns = (
         columns.text("信访件编号", "number", required=True),

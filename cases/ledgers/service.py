@@ -37,6 +37,7 @@ HEADER_SEARCH_ROWS = 10
 BATCH = 1000
 WRITE_BATCH = 500
 PREVIEW_ROWS = 50
+MAX_ERRORS = 10_000  # a wrong file can have millions; past this they are only counted
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class ImportResult:
     notices: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
     preview: list[tuple[str, int, list]] = field(default_factory=list)  # (action, row, cells)
+    unlisted_errors: int = 0
     seconds: float = 0.0
     written: bool = False
 
@@ -77,7 +79,7 @@ class ImportResult:
 
     @property
     def error_count(self) -> int:
-        return len(self.errors) + (1 if self.file_error else 0)
+        return len(self.errors) + self.unlisted_errors + (1 if self.file_error else 0)
 
     def summary(self) -> str:
         if self.file_error:
@@ -89,7 +91,7 @@ class ImportResult:
             "unchanged": self.unchanged,
         }
         if self.errors:
-            text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": len(self.errors)}
+            text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": self.error_count}
         return text
 
 
@@ -308,7 +310,7 @@ class _Plan:
     def _check(self, number, values, related, obj, old_related, bad) -> None:
         resource = self.resource
         raw = values.pop("__raw__")
-        compared = [*values, *self._derived_fields()]
+        compared = [*values, *resource.derived_fields]
         before = None
         if obj is None:
             obj = resource.model(bureau=self.ctx.bureau, **values)
@@ -352,7 +354,10 @@ class _Plan:
             self.result.preview.append((action, number, shown))
 
     def _error(self, number: int, column: str, message: str) -> None:
-        self.result.errors.append(RowError(number, column, message))
+        if len(self.result.errors) < MAX_ERRORS:
+            self.result.errors.append(RowError(number, column, message))
+        else:
+            self.result.unlisted_errors += 1
 
     def write(self) -> None:
         resource = self.resource
@@ -363,7 +368,7 @@ class _Plan:
         if self.to_update:
             for obj in self.to_update:
                 obj.updated_at = now
-            fields = sorted({*self.fields, *self._derived_fields(), "updated_at"} - {"id"})
+            fields = sorted({*self.fields, *resource.derived_fields, "updated_at"} - {"id"})
             model.objects.bulk_update(self.to_update, fields, batch_size=WRITE_BATCH // 5)
         if self.related_names:
             created = [(o, self.related[id(o)]) for o in self.to_create if id(o) in self.related]
@@ -372,11 +377,6 @@ class _Plan:
                 resource.save_related(created, replace=False)
             if updated:
                 resource.save_related(updated, replace=True)
-
-    def _derived_fields(self) -> list[str]:
-        if self.resource.model is PetitionCase:
-            return ["routing", "routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on"]
-        return []
 
 
 def _blank(value) -> bool:

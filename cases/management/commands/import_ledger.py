@@ -47,6 +47,8 @@ class Command(BaseCommand):
                 self.stderr.write(result.file_error)
             for error in result.errors:
                 self.stderr.write(str(error))
+            if result.unlisted_errors:
+                self.stderr.write(f"……另有 {result.unlisted_errors} 处错误未列出")
             self.stderr.write(result.summary())
             sys.exit(1)
         prefix = "检查通过（未写入）：" if dry_run else "导入完成："

@@ -198,3 +198,15 @@ def test_deadlines_in_a_year_without_known_holidays_are_a_notice_not_an_error(bu
         "尚未掌握 2030 年的法定节假日和调休安排，请管理员在“节假日”中录入 2030 年的安排后再计算期限。"
     ]
     assert PetitionCase.objects.get().routing_due_on == datetime.date(2030, 3, 17)
+
+
+def test_past_the_cap_errors_are_counted_not_kept(bureau, monkeypatch):
+    monkeypatch.setattr("cases.ledgers.service.MAX_ERRORS", 2)
+    rows = [case_row(i) for i in range(3)]
+    for row in rows:
+        row[2] = "飞鸽传书"
+
+    result = run(file_with(rows))
+
+    assert (len(result.errors), result.unlisted_errors) == (2, 1)
+    assert result.summary().endswith("发现 3 处错误，未写入任何数据")
