@@ -203,7 +203,7 @@ def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool,
     except (IntegrityError, DatabaseError) as exc:
         result.file_error = _("写入数据库时出错，全部数据均未导入：%(error)s") % {"error": exc}
     else:
-        result.written = True
+        result.written = bool(result.created or result.updated)
     if ctx.warnings:
         result.notices.extend(sorted(ctx.warnings))
 
