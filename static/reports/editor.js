@@ -2,6 +2,12 @@
 // and returns escaped HTML, so the page never builds markup from what the user typed.
 (function () {
   "use strict";
+  document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+    f.addEventListener("submit", function (event) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+
   var form = document.getElementById("section-form");
   if (!form) return;
   var pane = document.getElementById("preview");
