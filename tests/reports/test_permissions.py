@@ -32,6 +32,7 @@ def _urls(report):
         "publish": ("get", reverse("reports:publish", args=[YEAR])),
         "publish_post": ("post", reverse("reports:publish", args=[YEAR])),
         "history": ("get", reverse("reports:history", args=[YEAR])),
+        "index": ("get", reverse("reports:index")),
     }
 
 
@@ -89,7 +90,10 @@ def test_users_without_a_role_are_refused(client, report, charlie, name):
     assert _status(client, charlie, method, url) == 403
 
 
-@pytest.mark.parametrize("name", ["detail", "check", "edit", "section_post", "preview", "export", "publish_post"])
+@pytest.mark.parametrize(
+    "name",
+    ["index", "create", "detail", "check", "history", "edit", "section_post", "preview", "export", "publish_post"],
+)
 def test_anonymous_visitors_are_sent_to_log_in(client, report, name):
     method, url = _urls(report)[name]
     response = getattr(client, method)(url)
