@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 
 from cases.models import Bureau, DisputeScreening, Unit
@@ -138,7 +138,10 @@ def test_an_unknown_unit_is_an_error_in_chinese(demo):
 
 
 @pytest.mark.django_db
-def test_an_unknown_unit_exits_non_zero(demo, capsys):
+def test_an_unknown_unit_exits_non_zero(demo, capsys, monkeypatch):
+    # run_from_argv closes the connections when done, which would end the module's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
     with pytest.raises(SystemExit) as exc:
         Command().run_from_argv(["manage.py", "indicators", "--unit", "温泉镇", "--json"])
 
