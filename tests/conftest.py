@@ -87,3 +87,30 @@ def role_users(alice, henry, sarah, adam):
 
 def day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+@pytest.fixture
+def assert_max_data_queries():
+    """Like django_assert_max_num_queries, but not counting the cache's own work: the default
+    cache lives in the database, and its reads, writes and the savepoints around its writes are
+    not the queries being pinned."""
+    from contextlib import contextmanager
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    table = settings.CACHES["default"]["LOCATION"]
+
+    @contextmanager
+    def check(limit: int):
+        with CaptureQueriesContext(connection) as ctx:
+            yield ctx
+        data = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if table not in q["sql"] and not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+        ]
+        assert len(data) <= limit, f"{len(data)} queries (limit {limit}):\n" + "\n".join(s[:160] for s in data)
+
+    return check

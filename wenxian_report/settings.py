@@ -105,11 +105,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The dashboard's cache must be shared by every process serving the site (its invalidation is a
+# version number kept in the cache), so the default is a table in the database; set
+# CACHE_BACKEND/CACHE_LOCATION to Redis for a city or province (docs/deploy.md).
 CACHES = {
     "default": {
-        "BACKEND": os.getenv("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.getenv("CACHE_LOCATION", "wenxian"),
+        "BACKEND": os.getenv("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": os.getenv("CACHE_LOCATION", "wenxian_cache"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 

@@ -16,7 +16,7 @@ SCREENSHOTS = os.environ.get("DASHBOARD_SCREENSHOTS", "/tmp")
 @pytest.fixture
 def ledger(bureau, henry):
     """Disputes 2023: 3 of 4 resolved; 2024: 31 of 40, spread over two townships; a few cases."""
-    cache.clear()  # the live server shares this process's memory cache
+    cache.clear()  # entries committed by an earlier transactional test survive its flush
     xiangyun = Unit.objects.get(bureau=bureau, name="祥云镇")
     wenquan = Unit.objects.get(bureau=bureau, name="温泉街道")
     make_screenings(bureau, wenquan, 2023, 4, 3)

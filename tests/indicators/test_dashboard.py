@@ -13,8 +13,8 @@ CALENDAR = HolidayCalendar()
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    # The cache outlives a test's database transaction; start and end every test without it.
+def empty_cache(db):
+    # The cache table outlives transactional tests (flush does not empty it): start and end clean.
     cache.clear()
     yield
     cache.clear()
@@ -274,13 +274,13 @@ def test_other_models_do_not_bump_the_data_version(bureau, charlie):
     assert dashboard_cache.version() == before
 
 
-def test_it_runs_in_a_fixed_number_of_queries(client, henry, two_years, bureau, unit, django_assert_max_num_queries):
+def test_it_runs_in_a_fixed_number_of_queries(client, henry, two_years, bureau, unit, assert_max_data_queries):
     for i in range(30):
         make_case(bureau, f"2024-{i:03d}", "2024-03-01", unit=unit, closed_on=day("2024-04-01"))
     client.force_login(henry)
-    with django_assert_max_num_queries(36):  # cold: every figure of two years, units, months, deadlines
+    with assert_max_data_queries(36):  # cold: every figure of two years, units, months, deadlines
         assert client.get("/?year=2024").status_code == 200
-    with django_assert_max_num_queries(8):  # warm: session, user, permissions, bureau
+    with assert_max_data_queries(8):  # warm: session, user, permissions, bureau
         assert client.get("/?year=2024").status_code == 200
 
 

@@ -60,14 +60,14 @@ def city(bureau):
     cache.clear()
 
 
-def test_the_dashboard_of_a_city(client, henry, city, django_assert_max_num_queries):
+def test_the_dashboard_of_a_city(client, henry, city, assert_max_data_queries):
     client.force_login(henry)
     started = time.perf_counter()
-    with django_assert_max_num_queries(36):
+    with assert_max_data_queries(36):
         response = client.get("/?year=2024")
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    with django_assert_max_num_queries(8):
+    with assert_max_data_queries(8):
         client.get("/?year=2024")
     warm = time.perf_counter() - started
     started = time.perf_counter()

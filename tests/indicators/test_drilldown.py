@@ -11,7 +11,7 @@ from tests.indicators.test_dashboard import make_case, make_screenings
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(db):
     cache.clear()
     yield
     cache.clear()
