@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 
 from cases.models import (
     AccountabilityAction,
@@ -61,27 +60,16 @@ SEED_2024 = {
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker) -> Bureau:
-    """The demo data, loaded once for the module and rolled back after it (loading takes seconds).
-
-    `loaddata demo` finds fixtures/demo.json through FIXTURE_DIRS (see
-    test_settings_find_the_demo_fixture); it is added here so the figures are tested either way."""
-    dirs = [*django_settings.FIXTURE_DIRS, FIXTURES]
-    with django_db_blocker.unblock(), override_settings(FIXTURE_DIRS=dirs), transaction.atomic():
+    """The demo data, loaded once for the module and rolled back after it (loading takes seconds)."""
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("loaddata", "demo", verbosity=0)
         yield Bureau.objects.get(name="温县信访局")
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wenxian_report/settings.py needs FIXTURE_DIRS = [BASE_DIR / 'fixtures']; drop this mark then",
-)
 def test_settings_find_the_demo_fixture():
-    """`make db` runs `manage.py loaddata demo`, which looks only in FIXTURE_DIRS and app folders.
-    Read from the settings module itself: the `demo` fixture overrides the live settings."""
-    from wenxian_report import settings as project_settings
-
-    assert FIXTURES in map(Path, getattr(project_settings, "FIXTURE_DIRS", []))
+    """`make db` runs `manage.py loaddata demo`, which looks only in FIXTURE_DIRS and app folders."""
+    assert FIXTURES in map(Path, django_settings.FIXTURE_DIRS)
 
 
 @pytest.mark.django_db

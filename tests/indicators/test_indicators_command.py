@@ -3,29 +3,24 @@
 import datetime
 import io
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections, transaction
-from django.test import override_settings
 
 from cases.models import Bureau, DisputeScreening, Unit
 from indicators.compute import compute
 from indicators.management.commands.indicators import Command
 from indicators.registry import INDICATORS, Period
 
-FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
 AS_OF = "2026-11-24"
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker) -> Bureau:
     """The demo data, loaded once for the module and rolled back after it."""
-    dirs = [*django_settings.FIXTURE_DIRS, FIXTURES]
-    with django_db_blocker.unblock(), override_settings(FIXTURE_DIRS=dirs), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("loaddata", "demo", verbosity=0)
         yield Bureau.objects.get(name="温县信访局")
         transaction.set_rollback(True)
