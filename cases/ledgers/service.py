@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -369,7 +369,7 @@ class _Plan:
             for obj in self.to_update:
                 obj.updated_at = now
             fields = sorted({*self.fields, *resource.derived_fields, "updated_at"} - {"id"})
-            model.objects.bulk_update(self.to_update, fields, batch_size=WRITE_BATCH // 5)
+            _update_rows(model, self.to_update, fields)
         if self.related_names:
             created = [(o, self.related[id(o)]) for o in self.to_create if id(o) in self.related]
             updated = [(o, self.related[id(o)]) for o in self.to_update if id(o) in self.related]
@@ -377,6 +377,31 @@ class _Plan:
                 resource.save_related(created, replace=False)
             if updated:
                 resource.save_related(updated, replace=True)
+
+
+def _update_rows(model, objs: list, attnames: list[str]) -> None:
+    """One UPDATE per row by primary key, sent with executemany.
+
+    bulk_update() builds a CASE WHEN expression per row and field (3 million objects for 100,000
+    cases) and took minutes where this takes seconds; values still go through each field's
+    get_db_prep_save(), so they are stored exactly as save() would store them.
+    """
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_attname[name] for name in attnames]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), WRITE_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk]
+                    for obj in objs[start : start + WRITE_BATCH]
+                ],
+            )
 
 
 def _blank(value) -> bool:

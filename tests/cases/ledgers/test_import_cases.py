@@ -210,3 +210,18 @@ def test_past_the_cap_errors_are_counted_not_kept(bureau, monkeypatch):
 
     assert (len(result.errors), result.unlisted_errors) == (2, 1)
     assert result.summary().endswith("发现 3 处错误，未写入任何数据")
+
+
+def test_an_update_stores_units_dates_and_due_dates_as_save_would(bureau):
+    rows = [case_row(i) for i in range(2)]
+    run(file_with(rows))
+    rows[1][8] = "祥云镇"
+    rows[1][9] = rows[1][12] = "2024-01-20"  # routed and accepted later: new deadlines
+
+    result = run(file_with(rows))
+
+    assert (result.updated, result.unchanged) == (1, 1)
+    case = PetitionCase.objects.get(number="WX2024-001")
+    assert (case.responsible_unit.name, case.routed_on) == ("祥云镇", datetime.date(2024, 1, 20))
+    assert case.unit_acceptance_due_on == datetime.date(2024, 2, 4)  # a Sunday, but a make-up working day
+    assert case.updated_at > case.created_at
