@@ -39,8 +39,8 @@ def index(request):
     )
 
 
-@require_POST
 @permission_required(ADD, raise_exception=True)
+@require_POST
 def create(request):
     try:
         year = int(request.POST.get("year", ""))

@@ -70,8 +70,8 @@ def edit_section(request, year: int, pk: int):
     )
 
 
-@require_POST
 @permission_required(CHANGE, raise_exception=True)
+@require_POST
 def preview_section(request, year: int, pk: int):
     """The section as it would print, from the unsaved form: an HTML fragment for the editor."""
     report = get_report(year)
@@ -85,8 +85,8 @@ def preview_section(request, year: int, pk: int):
     return render(request, "reports/_preview.html", {"s": doc_section})
 
 
-@require_POST
 @permission_required(CHANGE, raise_exception=True)
+@require_POST
 def add_section(request, year: int):
     report = get_report(year)
     title = request.POST.get("title", "").strip()
@@ -97,8 +97,8 @@ def add_section(request, year: int):
     return redirect("reports:edit_section", year=year, pk=section.pk)
 
 
-@require_POST
 @permission_required(CHANGE, raise_exception=True)
+@require_POST
 def move_section(request, year: int, pk: int):
     report = get_report(year)
     offset = -1 if request.POST.get("direction") == "up" else 1
@@ -106,8 +106,8 @@ def move_section(request, year: int, pk: int):
     return redirect("reports:edit", year=year)
 
 
-@require_POST
 @permission_required(CHANGE, raise_exception=True)
+@require_POST
 def delete_section(request, year: int, pk: int):
     report = get_report(year)
     services.section_delete(section=_section(report, pk), user=request.user)
