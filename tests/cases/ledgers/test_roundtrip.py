@@ -142,3 +142,17 @@ def test_every_resource_has_an_import_log_ledger_choice():
     from cases.models import ImportLog
 
     assert set(RESOURCES) == set(ImportLog.Ledger.values)
+
+
+def test_changed_persons_replace_the_stored_ones(ledgers, alice):
+    resource = resource_for("order")
+    data = export_workbook(resource, OrderCase.objects.all(), user=alice)
+    workbook = load_workbook(io.BytesIO(data))
+    workbook.active["E2"] = "孙八（罚款）"
+    out = io.BytesIO()
+    workbook.save(out)
+
+    result = import_ledger(kind="order", file=io.BytesIO(out.getvalue()), file_name="x.xlsx", dry_run=False)
+
+    assert (result.updated, result.created) == (1, 0)
+    assert list(OrderPerson.objects.values_list("name", "measure", "id_number")) == [("孙八", "fine", "")]
