@@ -19,27 +19,25 @@ class PetitionCaseQuerySet(YearQuerySet):
         return self.filter(closed_on__isnull=False)
 
     def overdue(self, today: datetime.date):
-        """Open items past the due date of a stage they have not completed."""
-        return self.filter(closed_on__isnull=True).filter(_pending_due_before(today))
+        """Items with a stage not done whose due date has passed: an open item's routing,
+        acceptance or handling, or a closed item's 复查/复核 decision."""
+        return self.filter(_pending_due_before(today))
 
     def due_soon(self, today: datetime.date, cutoff: datetime.date):
-        """Open items not overdue with a pending stage due between today and `cutoff`."""
-        return (
-            self.filter(closed_on__isnull=True)
-            .exclude(_pending_due_before(today))
-            .filter(_pending_due_before(cutoff + datetime.timedelta(days=1)))
-        )
+        """Items not overdue with a pending stage due between today and `cutoff`."""
+        return self.exclude(_pending_due_before(today)).filter(_pending_due_before(cutoff + datetime.timedelta(days=1)))
 
 
 def _pending_due_before(day: datetime.date) -> Q:
-    """Some stage not yet done whose due date is before `day`."""
+    """Some stage not yet done whose due date is before `day`. Review happens after closing, so
+    it is the one stage that counts on a closed item."""
     not_acted = Q(routed_on__isnull=True, accepted_on__isnull=True)
-    return (
+    open_stages = Q(closed_on__isnull=True) & (
         (not_acted & Q(routing_due_on__lt=day))
         | Q(unit_accepted_on__isnull=True, unit_acceptance_due_on__lt=day)
         | Q(handling_due_on__lt=day)
-        | Q(review_decided_on__isnull=True, review_due_on__lt=day)
     )
+    return open_stages | Q(review_decided_on__isnull=True, review_due_on__lt=day)
 
 
 class PetitionCase(Record):
