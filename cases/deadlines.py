@@ -35,12 +35,11 @@ class UnknownHolidayYear(LookupError):
         )
 
 
-def _package_years() -> frozenset[int]:
-    days = list(chinese_calendar.holidays) + list(chinese_calendar.workdays)
-    return frozenset(d.year for d in days)
-
-
-PACKAGE_YEARS = _package_years()
+# The package's own is_workday() scans its tables on every call (~80 µs); computing a million
+# deadlines needs plain set look-ups.
+PACKAGE_HOLIDAYS = frozenset(chinese_calendar.holidays)
+PACKAGE_WORKDAYS = frozenset(chinese_calendar.workdays)
+PACKAGE_YEARS = frozenset(d.year for d in PACKAGE_HOLIDAYS | PACKAGE_WORKDAYS)
 
 
 @dataclass(frozen=True)
@@ -76,9 +75,9 @@ class HolidayCalendar:
             return True
         if day in self.extra_holidays:
             return False
-        if day.year in PACKAGE_YEARS:
-            return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        if day in PACKAGE_WORKDAYS:
+            return True
+        return day.weekday() < 5 and day not in PACKAGE_HOLIDAYS
 
     def next_working_day(self, day: datetime.date) -> datetime.date:
         while not self.is_working_day(day):
