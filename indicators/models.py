@@ -10,3 +10,6 @@ class Dashboard(models.Model):
         default_permissions = ()
         permissions = [("view_dashboard", _("可查看工作指标看板"))]
         verbose_name = _("工作指标看板")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -178,7 +178,7 @@ OUTREACH = Source(
 
 
 def _accountable_units(bureau_id: int, period: Period):
-    actions = AccountabilityAction.objects.filter(
+    actions = AccountabilityAction.objects.held_accountable().filter(
         unit=OuterRef("pk"),
         bureau_id=bureau_id,
         decided_on__gte=period.start,
@@ -224,6 +224,10 @@ ROUTED = Q(routing__in=[C.Routing.TRANSFER, C.Routing.ASSIGN], routed_on__isnull
 BUREAU_ACTED = Q(routed_on__isnull=False) | Q(accepted_on__isnull=False)
 CLOSED = Q(closed_on__isnull=False)
 RATED = CLOSED & ~Q(satisfaction=C.Satisfaction.UNRATED)
+
+
+# A 改进工作/完善政策 recommendation, or one not adopted, holds nobody accountable.
+HELD_ACCOUNTABLE = Q(action__kind=AccountabilityAction.Kind.ACCOUNTABILITY, action__adopted=True)
 
 
 def _bureau_due(period: Period) -> Q:
@@ -385,7 +389,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "accountability_units",
         "责任追究单位",
-        "期内因信访问题被追究责任的不同单位",
+        "期内被采纳的追究责任建议涉及的不同单位",
         ACCOUNTABLE_UNITS,
         Q(),
         unit_label="个",
@@ -393,9 +397,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "accountability_persons",
         "责任追究责任人",
-        "期内因信访问题被追究责任的人员",
+        "期内被采纳的追究责任建议中的责任人",
         ACCOUNTABLE_PERSONS,
-        Q(),
+        HELD_ACCOUNTABLE,
         unit_label="名",
     ),
     Indicator(

@@ -7,6 +7,10 @@ from .base import Record, YearQuerySet
 class AccountabilityQuerySet(YearQuerySet):
     year_field = "decided_on"
 
+    def held_accountable(self):
+        """Adopted recommendations to hold someone accountable (追究责任), not the other two kinds."""
+        return self.filter(kind=AccountabilityAction.Kind.ACCOUNTABILITY, adopted=True)
+
 
 class AccountabilityAction(Record):
     """A 三项建议 recommendation of the bureau (Art. 45–47) and who was held accountable."""

@@ -261,3 +261,26 @@ def test_the_query_count_does_not_grow_with_the_number_of_items(bureau, django_a
     assert (small["cases_received"].numerator, large["cases_received"].numerator) == (1_000, 10_000)
     assert sum(f["cases_received"].numerator for f in small_by_unit.values()) == 1_000
     assert sum(f["cases_received"].numerator for f in large_by_unit.values()) == 10_000
+
+
+def test_only_adopted_accountability_recommendations_hold_units_and_persons_accountable(bureau, unit):
+    import datetime
+
+    from cases.models import AccountabilityAction, AccountablePerson, Unit
+    from indicators.compute import compute
+    from indicators.registry import Period
+
+    other = Unit.objects.get(name="太行街道")
+    third = Unit.objects.get(name="祥云镇")
+    d = datetime.date(2024, 6, 1)
+    held = AccountabilityAction.objects.create(bureau=bureau, decided_on=d, unit=unit, kind="accountability")
+    AccountablePerson.objects.create(action=held, name="甲")
+    work = AccountabilityAction.objects.create(bureau=bureau, decided_on=d, unit=other, kind="improve_work")
+    AccountablePerson.objects.create(action=work, name="乙")
+    refused = AccountabilityAction.objects.create(
+        bureau=bureau, decided_on=d, unit=third, kind="accountability", adopted=False
+    )
+    AccountablePerson.objects.create(action=refused, name="丙")
+    figures = compute(bureau.pk, Period.year(2024))
+    assert figures["accountability_units"].numerator == 1
+    assert figures["accountability_persons"].numerator == 1
