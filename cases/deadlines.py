@@ -108,6 +108,17 @@ class HolidayCalendar:
         return count
 
 
+def due_soon_cutoff(
+    calendar: HolidayCalendar, today: datetime.date, working_days: int
+) -> tuple[datetime.date, str | None]:
+    """The last day that counts as "due soon" (即将到期), and a warning when next year's
+    holidays are unknown: then calendar days are counted rather than nothing shown as due."""
+    try:
+        return calendar.due_date(today, working_days, working_days=True), None
+    except UnknownHolidayYear as exc:
+        return today + datetime.timedelta(days=working_days), str(exc)
+
+
 def due_date(
     start: datetime.date,
     days: int,

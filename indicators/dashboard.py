@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.models import Bureau, PetitionCase, Unit
 from cases.models.base import YearQuerySet, local_today
 from cases.models.petitions import Stage
@@ -187,14 +187,9 @@ def monthly_counts(bureau_id: int, period: Period, keys) -> dict[str, list[int |
 
 
 def _deadlines(bureau: Bureau, today: datetime.date, calendar: HolidayCalendar):
-    warnings = []
     days = bureau.due_soon_working_days
-    try:
-        cutoff = calendar.due_date(today, days, working_days=True)
-    except UnknownHolidayYear as exc:
-        # Without next year's holidays, count calendar days rather than show nothing as due.
-        warnings.append(str(exc))
-        cutoff = today + datetime.timedelta(days=days)
+    cutoff, warning = due_soon_cutoff(calendar, today, days)
+    warnings = [warning] if warning else []
     cases = PetitionCase.objects.filter(bureau=bureau).select_related("responsible_unit").order_by("received_on", "pk")
     overdue_qs, due_soon_qs = cases.overdue(today), cases.due_soon(today, cutoff)
     overdue = _case_rows(overdue_qs[:DEADLINE_LIST_LIMIT], today, calendar, days, Stage.OVERDUE)

@@ -3,10 +3,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
-from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
-from cases.models import PetitionCase
+from cases.models import Bureau, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
 
@@ -21,17 +21,16 @@ STATE_CSS = {
 }
 
 
-def deadline_context(request) -> tuple[HolidayCalendar, "object", "object"]:
-    """(calendar, today, due-soon cutoff) for this request, read once however many rows render."""
+def deadline_context(request) -> tuple[HolidayCalendar, "object", "object", int]:
+    """(calendar, today, due-soon cutoff, due-soon working days) for this request, read once
+    however many rows render; the same rule as the dashboard's (cases.deadlines)."""
     cached = getattr(request, "_deadline_context", None)
     if cached is None:
         calendar = HolidayCalendar.from_db()
         today = local_today()
-        try:
-            cutoff = calendar.due_date(today, 3, working_days=True)
-        except UnknownHolidayYear:
-            cutoff = today
-        cached = request._deadline_context = (calendar, today, cutoff)
+        days = Bureau.current().due_soon_working_days
+        cutoff, _warning = due_soon_cutoff(calendar, today, days)
+        cached = request._deadline_context = (calendar, today, cutoff, days)
     return cached
 
 
@@ -48,7 +47,7 @@ class StatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        _calendar, today, cutoff = deadline_context(request)
+        _calendar, today, cutoff, _days = deadline_context(request)
         match self.value():
             case "open":
                 return queryset.open()
@@ -164,7 +163,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         return [(title, {**opts, "fields": _without(opts["fields"], hidden)}) for title, opts in fieldsets]
 
     def save_model(self, request, obj, form, change):
-        calendar, _today, _cutoff = deadline_context(request)
+        calendar, _today, _cutoff, _days = deadline_context(request)
         for warning in obj.refresh_due_dates(calendar):
             messages.warning(request, warning)
         super().save_model(request, obj, form, change)
@@ -193,7 +192,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                     f"{s.done_on:%Y-%m-%d}" if s.done_on else "—",
                     s.state_label,
                 )
-                for s in obj.stages(today, calendar)
+                for s in obj.stages(today, calendar, obj.bureau.due_soon_working_days)
             ),
         )
         return format_html(
@@ -218,11 +217,13 @@ def _petitioner_column(request):
 
 
 def _next_deadline_column(request):
-    calendar, today, _cutoff = deadline_context(request)
+    calendar, today, _cutoff, days = deadline_context(request)
 
     @admin.display(description=_("期限"))
     def next_deadline(obj):
-        pending = [s for s in obj.stages(today, calendar) if s.state in (Stage.OVERDUE, Stage.DUE_SOON, Stage.PENDING)]
+        pending = [
+            s for s in obj.stages(today, calendar, days) if s.state in (Stage.OVERDUE, Stage.DUE_SOON, Stage.PENDING)
+        ]
         if not pending:
             return "—"
         stage = pending[0]
