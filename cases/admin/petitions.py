@@ -119,9 +119,6 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         (_("法定期限"), {"fields": ("deadlines",)}),
     )
 
-    class Media:
-        css = {"all": ["cases/workbench.css"]}
-
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
         if privacy.can_see_personal_data(request.user):
