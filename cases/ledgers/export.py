@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases import privacy
 from cases.models import Unit
 
-from .columns import as_cell
+from .columns import FORMULA_PREFIXES
 from .resources import LedgerResource
 from .sheetwriter import write_workbook
 
@@ -107,7 +107,10 @@ def _chunk(resource, rows, ctx, masked):
         for column, index in plan:
             value = ctx.related.get(row[0], {}).get(column.field, []) if index is None else row[index]
             cell = column.write(value, ctx)
-            if masked and column.mask and cell:
-                cell = column.mask(cell)
-            out.append(as_cell(cell))
+            if cell.__class__ is str and cell:
+                if masked and column.mask:
+                    cell = column.mask(cell)
+                if cell[0] in FORMULA_PREFIXES:
+                    cell = "'" + cell  # text a spreadsheet would run as a formula
+            out.append(cell)
         yield out

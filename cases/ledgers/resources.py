@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
@@ -182,10 +183,20 @@ def _person_reader(build):
     return read
 
 
+def _clean_person(model, parent: str, **values) -> None:
+    """A person goes through full_clean() like any row (its parent record is not saved yet)."""
+    try:
+        model(**values).full_clean(exclude=[parent], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems = "；".join(m for messages in exc.message_dict.values() for m in messages)
+        raise CellError(_("“%(name)s”：%(problems)s") % {"name": values["name"], "problems": problems}) from None
+
+
 def _accountable(name, attrs, ctx):
     if len(attrs) > 2:
         raise CellError(_("“%(name)s”的括号内最多填写职务和处理方式两项") % {"name": name})
     attrs = [*attrs, "", ""]
+    _clean_person(AccountablePerson, "action", name=name, position=attrs[0], measure=attrs[1])
     return (name, attrs[0], attrs[1])
 
 
@@ -287,8 +298,7 @@ def _order_person(name, attrs, ctx):
     id_number = cells.fold(attrs[1]) if len(attrs) > 1 else ""
     if "*" in id_number:
         raise CellError(_("身份证号含有脱敏字符“*”，请使用未脱敏的原始台账"))
-    if len(id_number) > 18:
-        raise CellError(_("身份证号不能超过18位"))
+    _clean_person(OrderPerson, "case", name=name, measure=measure, id_number=id_number)
     return (name, measure, id_number)
 
 

@@ -74,10 +74,6 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text(value: str) -> str:
-    return escape(_ILLEGAL.sub("", value))
-
-
 def _row_xml(number: int, values: Sequence, letters: list[str], style: int = 0) -> str:
     parts = [f'<row r="{number}">']
     styled = f' s="{style}"' if style else ""
@@ -85,12 +81,14 @@ def _row_xml(number: int, values: Sequence, letters: list[str], style: int = 0) 
         if value is None or value == "":
             continue
         ref = f"{letters[index]}{number}"
-        if isinstance(value, bool):
-            value = "是" if value else "否"
-        if isinstance(value, str):
-            parts.append(f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>')
-        elif isinstance(value, datetime.date):
-            day = value.date() if isinstance(value, datetime.datetime) else value
+        kind = value.__class__
+        if kind is bool:
+            value, kind = ("是" if value else "否"), str
+        if kind is str or isinstance(value, str):
+            text = escape(_ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value)
+            parts.append(f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        elif kind is datetime.date or kind is datetime.datetime:
+            day = value.date() if kind is datetime.datetime else value
             parts.append(f'<c r="{ref}" s="{DATE_STYLE}"><v>{(day - EXCEL_EPOCH).days}</v></c>')
         else:
             parts.append(f'<c r="{ref}"{styled}><v>{value!r}</v></c>')

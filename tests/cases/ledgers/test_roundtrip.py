@@ -21,6 +21,7 @@ from cases.models import (
     Unit,
     Volunteer,
 )
+from tests.cases.ledgers.conftest import make_xlsx
 
 D = datetime.date
 
@@ -30,7 +31,7 @@ def ledgers(bureau):
     town, dept = Unit.objects.get(name="温泉街道"), Unit.objects.get(name="县住建局")
     case = PetitionCase.objects.create(
         bureau=bureau, number="WX-1", received_on=D(2024, 3, 1), channel="visit", petitioner_name="张三、李四",
-        petitioner_id_number="410825199001011234", petitioner_phone="13812345678", head_count=2,
+        petitioner_id_number="410825199001011237", petitioner_phone="13812345678", head_count=2,
         category="claim", subject_area="=HYPERLINK(\"http://x\")", summary="-拖欠工资\n两个月", responsible_unit=dept,
         routing="assign", routed_on=D(2024, 3, 2), objection_on=D(2024, 3, 4), objection_sustained=True,
         accepted_on=D(2024, 3, 3), unit_accepted_on=D(2024, 3, 5), handling_path="legal", extension_days=10,
@@ -56,7 +57,7 @@ def ledgers(bureau):
     order = OrderCase.objects.create(
         bureau=bureau, occurred_on=D(2024, 8, 1), place="县政府门口", conduct="滞留", police_reference="温公(治)字1号"
     )
-    OrderPerson.objects.create(case=order, name="孙八", measure="warning", id_number="410825198001011111")
+    OrderPerson.objects.create(case=order, name="孙八", measure="warning", id_number="41082519800101111X")
     OrderPerson.objects.create(case=order, name="周九", measure="admin_detention")
     OutreachEvent.objects.create(
         bureau=bureau, held_on=D(2024, 9, 1), kind="campaign", title="宪法宣传日", place="广场", participants=50,
@@ -125,9 +126,9 @@ def test_personal_data_is_masked_for_users_without_the_permission(ledgers, sarah
     header = [c.value for c in sheet[1]]
     row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
 
-    assert (row["信访人"], row["身份证号"], row["联系电话"]) == ("张*、李*", "410825********1234", "138****5678")
+    assert (row["信访人"], row["身份证号"], row["联系电话"]) == ("张*、李*", "410825********1237", "138****5678")
     order = load_workbook(io.BytesIO(export_workbook(resource_for("order"), OrderCase.objects.all(), user=sarah)))
-    assert order.active["E2"].value == "孙八（警告，410825********1111）、周九（行政拘留）"
+    assert order.active["E2"].value == "孙八（警告，410825********111X）、周九（行政拘留）"
 
 
 def test_the_template_has_every_header(bureau):
@@ -156,3 +157,17 @@ def test_changed_persons_replace_the_stored_ones(ledgers, alice):
 
     assert (result.updated, result.created) == (1, 0)
     assert list(OrderPerson.objects.values_list("name", "measure", "id_number")) == [("孙八", "fine", "")]
+
+
+def test_persons_go_through_full_clean(bureau):
+    rows = [
+        ["发生日期", "地点", "违法行为", "被处理人"],
+        ["2024-08-01", "县政府门口", "滞留", "孙八（警告，410825198001011111）"],
+    ]
+    data = make_xlsx(rows)
+
+    result = import_ledger(kind="order", file=io.BytesIO(data), file_name="x.xlsx", dry_run=False)
+
+    assert len(result.errors) == 1
+    assert str(result.errors[0]).startswith("第 2 行 · 被处理人 · “孙八”：")
+    assert OrderCase.objects.count() == 0
