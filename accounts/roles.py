@@ -20,7 +20,7 @@ PERSONAL_DATA = "cases.view_personal_data"
 EDIT_REPORT = "reports.change_report"
 EXPORT_REPORT = "reports.export_report"
 PUBLISH_REPORT = "reports.publish_report"
-VIEW_HISTORY = "cases.view_history"
+VIEW_HISTORY = "cases.view_auditentry"  # the audit trail: head and administrator only
 
 
 def role_grants(role: str, app_label: str, codename: str, model: str | None) -> bool:
@@ -29,6 +29,8 @@ def role_grants(role: str, app_label: str, codename: str, model: str | None) -> 
     action = codename.split("_", 1)[0]
     if role == ADMIN:
         return True
+    if model == "auditentry":  # the trail is written by the system and read by the head
+        return role == HEAD and perm == VIEW_HISTORY
     if role == CLERK:
         if app_label == "cases":
             if model in SETTINGS_MODELS:

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Bureau
 
+from .audited import AuditedAdmin
+
 
 class YearListFilter(admin.SimpleListFilter):
     """Filter a ledger by the calendar year of its date field (the queryset's `year_field`)."""
@@ -38,7 +40,7 @@ class LedgerForm(forms.ModelForm):
         return exclusions
 
 
-class LedgerAdmin(admin.ModelAdmin):
+class LedgerAdmin(AuditedAdmin):
     form = LedgerForm
     exclude = ("bureau",)
     list_per_page = 50

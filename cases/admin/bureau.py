@@ -2,14 +2,16 @@ from django.contrib import admin
 
 from cases.models import Bureau, Holiday, Unit
 
+from .audited import AuditedAdmin
+
 
 @admin.register(Bureau)
-class BureauAdmin(admin.ModelAdmin):
+class BureauAdmin(AuditedAdmin):
     list_display = ("name", "county", "roll_forward_holidays", "due_soon_working_days")
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ("name", "kind", "sort_order", "active")
     list_filter = ("kind", "active")
     search_fields = ("name",)
@@ -17,7 +19,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedAdmin):
     list_display = ("date", "name", "is_working_day")
     list_filter = ("is_working_day",)
     date_hierarchy = "date"

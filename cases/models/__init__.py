@@ -1,6 +1,7 @@
 """The bureau's records (台账). One module per ledger; everything is re-exported here."""
 
 from .accountability import AccountabilityAction, AccountablePerson
+from .audit import AuditEntry
 from .bureau import Bureau, Holiday, Unit
 from .imports import ImportLog
 from .order import OrderCase, OrderPerson
@@ -17,6 +18,7 @@ from .screenings import DisputeScreening
 __all__ = [
     "AccountabilityAction",
     "AccountablePerson",
+    "AuditEntry",
     "Bureau",
     "DisputeScreening",
     "Holiday",

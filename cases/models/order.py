@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.validators import validate_id_number
+
 from .base import Record, YearQuerySet
 
 
@@ -43,7 +45,7 @@ class OrderPerson(models.Model):
         verbose_name=_("扰序案件"),
     )
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     measure = models.CharField(_("处理措施"), max_length=20, choices=Measure.choices)
 
     class Meta:

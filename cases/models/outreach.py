@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.validators import validate_phone
+
 from .base import Record, YearQuerySet, year_bounds
 
 
@@ -51,7 +53,7 @@ class VolunteerQuerySet(models.QuerySet):
 
 class Volunteer(Record):
     name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     joined_on = models.DateField(_("加入日期"))
     left_on = models.DateField(_("退出日期"), null=True, blank=True)
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.validators import validate_id_number, validate_phone
+
 from .base import Record, YearQuerySet
 
 
@@ -90,8 +92,8 @@ class PetitionCase(Record):
     received_on = models.DateField(_("登记日期"))
     channel = models.CharField(_("信访形式"), max_length=10, choices=Channel.choices)
     petitioner_name = models.CharField(_("信访人"), max_length=200, help_text=_("多人以“、”分隔"))
-    petitioner_id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
-    petitioner_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    petitioner_id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
+    petitioner_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     head_count = models.PositiveSmallIntegerField(
         _("人数"),
         default=1,

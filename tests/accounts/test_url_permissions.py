@@ -123,11 +123,24 @@ def records(bureau):
     report, _ = report_get_or_create(bureau=bureau, year=2024, user=publisher)
     report_publish(report=report, user=publisher)
     objs["section"] = report.sections.first()
+    from cases.audit import audit_record
+    from cases.models import AuditEntry
+
+    objs[AuditEntry] = audit_record(user=publisher, obj=case, action="update", changes={"summary": ["", "补充"]})
     return objs
 
 
 # Logs written by the system itself: nobody adds or changes their rows by hand.
-READ_ONLY_ADMINS = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "cases.importlog"}
+READ_ONLY_ADMINS = {
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "cases.importlog",
+    "cases.auditentry",
+}
+# The product's own logs cannot be deleted, not even by the administrator.
+KEPT_FOREVER = {"cases.importlog", "cases.auditentry"}
+AUDITED = "cases"  # record admins whose history page is the audit trail (局长, 管理员)
 
 
 def admin_urls(objs):
@@ -144,8 +157,10 @@ def admin_urls(objs):
         obj = objs.get(model) or model._default_manager.first()
         if obj is not None:
             yield reverse(f"{base}_change", args=[obj.pk]), {perm("view"), perm("change")}
-            yield reverse(f"{base}_history", args=[obj.pk]), {perm("view"), perm("change")}
-            yield reverse(f"{base}_delete", args=[obj.pk]), {perm("delete")}
+            history = {"cases.view_auditentry"} if meta.app_label == AUDITED else {perm("view"), perm("change")}
+            yield reverse(f"{base}_history", args=[obj.pk]), history
+            kept = meta.label_lower in KEPT_FOREVER
+            yield reverse(f"{base}_delete", args=[obj.pk]), set() if kept else {perm("delete")}
 
 
 def test_every_named_url_is_in_the_table():

@@ -1,0 +1,168 @@
+"""Writing the audit trail (AuditEntry): the workbench's forms one entry at a time, the importer
+in bulk. Values are stored as the clerk saw them (choice labels, unit names, dates as text)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from cases import privacy
+from cases.models import AuditEntry
+
+# Records that name petitioners (or persons dealt with for disturbing order), and their masks.
+PERSONAL = {
+    "petitioncase": privacy.MASKS,
+    "orderperson": {"name": privacy.mask_name, "id_number": privacy.mask_id_number},
+}
+
+
+def display(field: models.Field, value) -> str:
+    """A field's value as text a person reads: labels for choices, names for related rows."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, models.Model):
+        return str(value)
+    if field.is_relation and field.many_to_one:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, str]:
+    """Every editable field of `obj` with a value, as text."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if not field.editable or field.primary_key or field.name == "bureau":
+            continue
+        text = display(field, getattr(obj, field.name))
+        if text:
+            values[field.name] = text
+    return values
+
+
+def diff(old: dict[str, str], new: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [old.get(name, ""), new.get(name, "")]
+        for name in sorted(old.keys() | new.keys())
+        if old.get(name, "") != new.get(name, "")
+    }
+
+
+def _entry(*, user, obj, action: str, changes: dict, source: str, import_log=None, content_type=None) -> AuditEntry:
+    return AuditEntry(
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "",
+        content_type=content_type or ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        object_repr=str(obj)[:200],
+        action=action,
+        source=source,
+        changes=changes,
+        import_log=import_log,
+    )
+
+
+def audit_record(*, user, obj, action: str, changes: dict, source: str = AuditEntry.Source.FORM) -> AuditEntry:
+    entry = _entry(user=user, obj=obj, action=action, changes=changes, source=source)
+    entry.save()
+    return entry
+
+
+def audit_form(*, user, form, formsets: Iterable = (), change: bool) -> AuditEntry | None:
+    """The entry for a saved admin form and its inline formsets (persons of a case, …)."""
+    obj = form.instance
+    changes: dict[str, list[str]] = {}
+    for name in form.changed_data if change else form.fields:
+        try:
+            field = obj._meta.get_field(name)
+        except Exception:  # a form-only field
+            continue
+        if field.many_to_many:
+            old = ", ".join(str(o) for o in form.initial.get(name) or []) if change else ""
+            new = ", ".join(str(o) for o in form.cleaned_data.get(name) or [])
+        else:
+            old = display(field, form.initial.get(name)) if change else ""
+            new = display(field, getattr(obj, field.name))
+        if old != new:
+            changes[name] = [old, new]
+    for formset in formsets:
+        label = str(formset.model._meta.verbose_name)
+        for child in getattr(formset, "new_objects", []):
+            changes.setdefault(f"{label}·新增", ["", ""])[1] += f"{child}；"
+        for child, _fields in getattr(formset, "changed_objects", []):
+            changes.setdefault(f"{label}·修改", ["", ""])[1] += f"{child}；"
+        for child in getattr(formset, "deleted_objects", []):
+            changes.setdefault(f"{label}·删除", ["", ""])[0] += f"{child}；"
+    if change and not changes:
+        return None
+    return audit_record(
+        user=user, obj=obj, action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE, changes=changes
+    )
+
+
+def audit_delete(*, user, objs: Iterable[models.Model]) -> None:
+    """Before deleting: each row's last values, so the trail keeps what was removed."""
+    entries = [
+        _entry(
+            user=user,
+            obj=o,
+            action=AuditEntry.Action.DELETE,
+            changes=diff(snapshot(o), {}),
+            source=AuditEntry.Source.FORM,
+        )
+        for o in objs
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def audit_rows(
+    *,
+    user,
+    model,
+    created: Iterable[tuple[models.Model, dict]],
+    updated: Iterable[tuple[models.Model, dict]],
+    import_log=None,
+) -> int:
+    """Entries for rows an import wrote: (obj, changes) pairs, bulk-inserted. Returns the count."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    entries = [
+        _entry(
+            user=user,
+            obj=o,
+            action=action,
+            changes=changes,
+            source=AuditEntry.Source.IMPORT,
+            import_log=import_log,
+            content_type=content_type,
+        )
+        for action, rows in ((AuditEntry.Action.CREATE, created), (AuditEntry.Action.UPDATE, updated))
+        for o, changes in rows
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def masked_changes(entry: AuditEntry, user) -> dict[str, list[str]]:
+    """The entry's changes as `user` may see them: petitioners' identities masked without the
+    personal-data permission."""
+    if privacy.can_see_personal_data(user):
+        return entry.changes
+    masks = {
+        **privacy.MASKS,
+        "id_number": privacy.mask_id_number,
+        "phone": privacy.mask_phone,
+        "name": privacy.mask_name,
+    }
+    personal_models = {"petitioncase", "orderperson", "volunteer"}
+    if entry.content_type.model not in personal_models:
+        return entry.changes
+    return {k: [masks[k](v[0]), masks[k](v[1])] if k in masks else v for k, v in entry.changes.items()}

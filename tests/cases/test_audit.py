@@ -1,0 +1,92 @@
+"""The audit trail: who changed what, from which value to which, visible to the head and admin."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import AccountabilityAction, AuditEntry, DisputeScreening, PetitionCase
+from tests.cases.test_case_form import ADD_CASE, form_data
+
+
+@pytest.fixture
+def registered(client, alice, unit):
+    client.force_login(alice)
+    assert client.post(ADD_CASE, form_data(unit, petitioner_name="张三丰")).status_code == 302
+    case = PetitionCase.objects.get()
+    change = reverse("admin:cases_petitioncase_change", args=[case.pk])
+    data = form_data(unit, petitioner_name="张三丰", closed_on="2024-04-20", outcome="support")
+    assert client.post(change, data).status_code == 302
+    client.logout()
+    return case
+
+
+def test_a_new_record_and_each_change_are_recorded_with_old_and_new_values(registered, alice):
+    create, update = AuditEntry.objects.filter(object_id=registered.pk).order_by("at", "id")
+    assert (create.action, create.username, create.source) == ("create", "alice", "form")
+    assert create.changes["number"] == ["", "WX-2024-0100"]
+    assert create.changes["responsible_unit"] == ["", "温泉街道"]
+    assert create.changes["channel"] == ["", "来访"]
+    assert update.action == "update" and update.user == alice
+    assert update.changes == {"closed_on": ["", "2024-04-20"], "outcome": ["", "支持"]}
+
+
+def test_saving_without_a_change_records_nothing(client, registered, alice, unit):
+    client.force_login(alice)
+    change = reverse("admin:cases_petitioncase_change", args=[registered.pk])
+    data = form_data(unit, petitioner_name="张三丰", closed_on="2024-04-20", outcome="support")
+    client.post(change, data)
+    assert AuditEntry.objects.filter(object_id=registered.pk).count() == 2
+
+
+def test_the_head_reads_the_history_with_petitioners_masked(client, registered, henry):
+    client.force_login(henry)
+    page = client.get(reverse("admin:cases_petitioncase_history", args=[registered.pk])).content.decode()
+    assert "共 2 条修改记录" in page
+    assert "办结日期" in page and "2024-04-20" in page and "支持" in page
+    assert "张**" in page and "张三丰" not in page
+
+
+def test_the_administrator_reads_it_unmasked(client, registered, adam):
+    client.force_login(adam)
+    page = client.get(reverse("admin:cases_petitioncase_history", args=[registered.pk])).content.decode()
+    assert "张三丰" in page
+
+
+@pytest.mark.parametrize("who", ["alice", "sarah"])
+def test_clerks_and_staff_may_not_read_the_trail(client, request, registered, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("admin:cases_petitioncase_history", args=[registered.pk])).status_code == 403
+
+
+def test_inline_persons_are_part_of_the_parents_entry(client, alice, unit):
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:cases_accountabilityaction_add"),
+        {
+            "decided_on": "2024-06-01",
+            "kind": "accountability",
+            "unit": str(unit.pk),
+            "measure": "通报批评",
+            "adopted": "on",
+            "note": "",
+            "persons-TOTAL_FORMS": "1",
+            "persons-INITIAL_FORMS": "0",
+            "persons-0-name": "李四",
+            "persons-0-position": "副镇长",
+            "persons-0-measure": "诫勉谈话",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    action = AccountabilityAction.objects.get()
+    entry = AuditEntry.objects.get(object_id=action.pk, content_type__model="accountabilityaction")
+    assert entry.changes["责任人·新增"] == ["", "李四；"]
+
+
+def test_a_deletion_keeps_the_last_values(client, adam, bureau, unit):
+    screening = DisputeScreening.objects.create(bureau=bureau, unit=unit, found_on="2024-05-01", kind="土地纠纷")
+    client.force_login(adam)
+    url = reverse("admin:cases_disputescreening_delete", args=[screening.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    entry = AuditEntry.objects.get(object_id=screening.pk, content_type__model="disputescreening")
+    assert entry.action == "delete" and entry.username == "adam"
+    assert entry.changes["kind"] == ["土地纠纷", ""] and entry.changes["unit"] == ["温泉街道", ""]
+    assert not DisputeScreening.objects.exists()
