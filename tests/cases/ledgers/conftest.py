@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from openpyxl import Workbook
 
 
@@ -21,8 +20,3 @@ def make_xlsx(rows, *, titles=(), merge_title=True, write_only=False) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def xlsx():
-    return make_xlsx
