@@ -250,7 +250,11 @@ class _Plan:
         for f in model._meta.concrete_fields:
             self.labels.setdefault(f.attname, str(f.verbose_name))
             self.labels.setdefault(f.name, str(f.verbose_name))
-        self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        # As a ModelForm does, fields the file does not carry are left out of clean_fields()
+        # (they keep their stored or default values); clean() always runs. Foreign keys are
+        # left out because validating one costs a query: units come from the bureau's own list.
+        carried = {*self.fields, *resource.derived_fields}
+        self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in carried]
         self.seen: dict[tuple, int] = {}
         self.to_create: list = []
         self.to_update: list = []
