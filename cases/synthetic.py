@@ -255,6 +255,16 @@ class _Generator:
                 if d.weekday() < 5:
                     working.append(d)
         self.working_days = working or self.days
+        # For each day, itself if a working day, else the next working day (the last one at the end).
+        self.next_working, following = [], self.working_days[-1]
+        working_set = set(self.working_days)
+        for d in reversed(self.days):
+            following = d if d in working_set else following
+            self.next_working.append(following)
+        self.next_working.reverse()
+        # The part of the year the current batch covers: records are entered roughly in the
+        # order they happen, so row order follows the dates as in a real ledger.
+        self.window = (0.0, 1.0)
 
     # Small pieces -------------------------------------------------------------------------
 
@@ -278,7 +288,9 @@ class _Generator:
         return day if day <= self.today else None
 
     def day(self, working: bool = False) -> datetime.date:
-        return self.rng.choice(self.working_days if working else self.days)
+        low, high = self.window
+        index = min(int((low + self.rng.random() * (high - low)) * len(self.days)), len(self.days) - 1)
+        return self.next_working[index] if working else self.days[index]
 
     # Petition cases -----------------------------------------------------------------------
 
@@ -634,7 +646,12 @@ def generate(
         while done < cases:
             size = min(batch_size, cases - done)
             with transaction.atomic():
+                gen.window = (done / cases, (done + size) / cases)
                 batch = [gen.case(first_seq + done + i) for i in range(size)]
+                # Numbers are given in order of receipt, as the registration desk does.
+                batch.sort(key=lambda c: (c.received_on, c.number))
+                for i, case in enumerate(batch):
+                    case.number = case_number(year, first_seq + done + i)
                 for case in batch:
                     result.warnings.update(case.refresh_due_dates(calendar))
                 inserter.insert(PetitionCase, batch)
