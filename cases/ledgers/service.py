@@ -263,6 +263,7 @@ class _Plan:
     def add(self, batch: list[tuple[int, list]], mapping: dict) -> None:
         parsed = []
         self.positions = list(mapping)
+        self.readers = [(p, c.field, c.read, c.mask is not None, c.header) for p, c in mapping.items()]
         for number, values in batch:
             row = self._read(number, values, mapping)
             if row is not None:
@@ -280,22 +281,23 @@ class _Plan:
 
     def _read(self, number: int, values: list, mapping: dict):
         # A row with nothing under our headers (a notes column, a spacer) is not a record.
-        if all(_blank(values[p]) for p in mapping if p < len(values)):
+        width = len(values)
+        if all(_blank(values[p]) for p in mapping if p < width):
             return None
         read, bad = {}, set()
-        for position, column in mapping.items():
-            raw = values[position] if position < len(values) else None
+        for position, name, reader, masked, header in self.readers:
+            raw = values[position] if position < width else None
             try:
-                value = column.read(raw, self.ctx)
+                value = reader(raw, self.ctx)
             except cells.CellError as exc:
-                self._error(number, column.header, str(exc))
-                bad.add(column.field)
+                self._error(number, header, str(exc))
+                bad.add(name)
                 continue
-            if column.mask and isinstance(value, str) and "*" in value:
-                self._error(number, column.header, _("含有脱敏字符“*”，请使用未脱敏的原始台账"))
-                bad.add(column.field)
+            if masked and value.__class__ is str and "*" in value:
+                self._error(number, header, _("含有脱敏字符“*”，请使用未脱敏的原始台账"))
+                bad.add(name)
                 continue
-            read[column.field] = value
+            read[name] = value
         self.result.rows += 1
         related = {name: read.pop(name) for name in self.related_names if name in read}
         read["__raw__"] = values

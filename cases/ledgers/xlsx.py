@@ -220,7 +220,11 @@ def _rows(sheet: Sheet) -> Iterator[tuple[int, list]]:
                     kind = cell.get("t")
                     value = None
                     if kind == "inlineStr":
-                        value = "".join(t.text or "" for t in cell.iter(t_tag))
+                        inline = cell[0] if len(cell) else ()
+                        if len(inline) == 1 and inline[0].tag == t_tag:  # the usual <is><t>…</t></is>
+                            value = inline[0].text or ""
+                        else:
+                            value = "".join(t.text or "" for t in cell.iter(t_tag))
                     elif len(cell):
                         last = cell[-1]  # <v> comes after any <f>ormula
                         raw = last.text if last.tag == v_tag else None
