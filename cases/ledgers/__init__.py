@@ -4,7 +4,7 @@
 - `cells`: reads one cell the tolerant way clerks fill them in (dates, 是/否, full-width digits).
 - `columns`, `people`: a ledger's columns, and persons joined in one cell.
 - `resources`: one resource per ledger: columns, identity, related rows.
-- `service`: `import_ledger()`, used by the admin and `manage.py import_ledger`.
+- `service`: `import_ledger()`, used by the admin and `manage.py import_ledger`; `results`: what it found.
 - `export`, `sheetwriter`: ledgers and import templates to .xlsx.
 - `admin`: the import/export buttons mixed into each ledger's ModelAdmin.
 """

@@ -3,7 +3,6 @@ written. One declaration serves the importer, the export and the template downlo
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,10 +113,3 @@ def unit(header: str, name: str, *, required: bool = False) -> Column:
 
 def related(header: str, name: str, read, write) -> Column:
     return Column(header, name, read, write, related=True)
-
-
-def as_cell(value):
-    """Python value to what openpyxl writes: dates stay dates, text is neutralised."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return neutralise(value)

@@ -45,7 +45,7 @@ class LedgerResource:
     derived_fields: tuple[str, ...] = ()  # set by prepare()/finish(), written with the columns
 
     @classmethod
-    def get_display_name(cls) -> str:
+    def get_display_name(cls) -> str:  # what django-import-export's views call a resource
         return str(cls.model._meta.verbose_name)
 
     @property

@@ -1,0 +1,62 @@
+"""What an import found: counts, row errors as the clerk reads them, a preview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("第 %(row)d 行 · %(column)s · %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportResult:
+    ledger: str
+    title: str
+    file_name: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    notices: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    preview: list[tuple[str, int, list]] = field(default_factory=list)  # (action, row, cells)
+    unlisted_errors: int = 0
+    seconds: float = 0.0
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.unlisted_errors + (1 if self.file_error else 0)
+
+    def summary(self) -> str:
+        if self.file_error:
+            return self.file_error
+        text = _("共 %(rows)d 行：新增 %(created)d 条，更新 %(updated)d 条，未变化 %(unchanged)d 条") % {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        if self.errors:
+            text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": self.error_count}
+        return text
