@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Bureau
@@ -40,9 +42,44 @@ class LedgerForm(forms.ModelForm):
         return exclusions
 
 
+class _TolerantAutocomplete:
+    """Django's autocomplete widgets look up the submitted value when the form is shown again
+    with its errors; a value that is not a key (typed into a forged post) made that lookup raise
+    and the page a 500. Such values are left out: the field's own error is already shown."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        kept = []
+        for v in value:
+            try:
+                target.to_python(v)
+            except ValidationError:
+                continue
+            kept.append(v)
+        return super().optgroups(name, kept, attr)
+
+
+class TolerantAutocompleteSelect(_TolerantAutocomplete, AutocompleteSelect):
+    pass
+
+
+class TolerantAutocompleteSelectMultiple(_TolerantAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
 class LedgerAdmin(AuditedAdmin):
     form = LedgerForm
     exclude = ("bureau",)
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over a million-row ledger on every page
     save_on_top = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
