@@ -19,13 +19,14 @@ PERSONAL = {
 }
 
 
-def display(field: models.Field, value) -> str:
-    """A field's value as text a person reads: labels for choices, names for related rows."""
+def display(field: models.Field, value, *, lookup: bool = True) -> str:
+    """A field's value as text a person reads: labels for choices, names for related rows
+    (looked up by key unless `lookup` is off, as in bulk imports, which hold the rows already)."""
     if value is None or value == "":
         return ""
     if isinstance(value, models.Model):
         return str(value)
-    if field.is_relation and field.many_to_one:
+    if field.is_relation and field.many_to_one and lookup:
         obj = field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj else str(value)
     if field.choices:
@@ -130,25 +131,27 @@ def audit_rows(
     model,
     created: Iterable[tuple[models.Model, dict]],
     updated: Iterable[tuple[models.Model, dict]],
-    import_log=None,
-) -> int:
-    """Entries for rows an import wrote: (obj, changes) pairs, bulk-inserted. Returns the count."""
+    username: str = "",
+) -> list[int]:
+    """Entries for rows an import wrote, as (obj, changes) pairs, bulk-inserted in the import's
+    transaction. Returns their ids, for linking them to the import's log afterwards."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     entries = [
         _entry(
-            user=user,
-            obj=o,
-            action=action,
-            changes=changes,
-            source=AuditEntry.Source.IMPORT,
-            import_log=import_log,
-            content_type=content_type,
+            user=user, obj=o, action=action, changes=changes, source=AuditEntry.Source.IMPORT, content_type=content_type
         )
         for action, rows in ((AuditEntry.Action.CREATE, created), (AuditEntry.Action.UPDATE, updated))
         for o, changes in rows
     ]
+    for entry in entries:
+        entry.username = entry.username or username[:150]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    return len(entries)
+    return [e.pk for e in entries if e.pk is not None]
+
+
+def audit_link_import(*, entry_ids: list[int], import_log) -> None:
+    for start in range(0, len(entry_ids), 5000):
+        AuditEntry.objects.filter(pk__in=entry_ids[start : start + 5000]).update(import_log=import_log)
 
 
 def masked_changes(entry: AuditEntry, user) -> dict[str, list[str]]:

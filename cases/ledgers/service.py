@@ -25,6 +25,7 @@ from django.db import DatabaseError, IntegrityError, connections, router, transa
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.audit import audit_link_import, audit_rows, display
 from cases.deadlines import HolidayCalendar, UnknownHolidayYear
 from cases.models import Bureau, ImportLog, PetitionCase, Unit
 
@@ -50,6 +51,10 @@ class ImportContext:
         }
         self.calendar = _RememberingCalendar(HolidayCalendar.from_db())
         self.warnings: set[str] = set()
+
+    @cached_property
+    def unit_names(self) -> dict[int, str]:
+        return dict(Unit.objects.filter(bureau=self.bureau).values_list("pk", "name"))
 
     @cached_property
     def case_ids(self) -> dict[str, int]:
@@ -97,15 +102,17 @@ def import_ledger(
     started = time.monotonic()
     resource = resource_for(kind)
     result = ImportResult(kind, resource.title, file_name, dry_run)
+    audit_ids: list[int] = []
     try:
-        _run(resource, file, result, dry_run=dry_run, progress=progress)
+        audit_ids = _run(resource, file, result, dry_run=dry_run, progress=progress, user=user, actor=actor)
     except FileRejected as exc:
         result.file_error = str(exc)
     except Bureau.DoesNotExist as exc:
         result.file_error = str(exc)
     result.seconds = time.monotonic() - started
-    _log(result, user, actor)
+    log = _log(result, user, actor)
     if result.written:
+        audit_link_import(entry_ids=audit_ids, import_log=log)
         _bump_indicator_cache()
     return result
 
@@ -114,14 +121,15 @@ class _Rollback(Exception):
     """Leaves the import's transaction without committing what earlier batches wrote."""
 
 
-def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool, progress) -> None:
+def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool, progress, user, actor) -> list[int]:
+    """Check (and unless a dry run, write) the file's rows; returns the audit entries written."""
     sheet = open_sheet(file)
     rows = sheet.rows()
     mapping = _find_header(resource, rows, result)
     if mapping is None:
-        return
+        return []
     ctx = ImportContext(Bureau.current())
-    plan = _Plan(resource, ctx, list(mapping.values()), result, write=not dry_run)
+    plan = _Plan(resource, ctx, list(mapping.values()), result, write=not dry_run, user=user, actor=actor)
     # Each checked batch is written at once, inside one transaction, so memory stays at one
     # batch whatever the file's size; the first error stops the writing (checking goes on, to
     # report every error) and the transaction is rolled back at the end. A dry run opens no
@@ -151,6 +159,7 @@ def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool,
         result.written = bool(result.created or result.updated)
     if ctx.warnings:
         result.notices.extend(sorted(ctx.warnings))
+    return plan.audit_ids if result.written else []
 
 
 def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[int, object] | None:
@@ -186,8 +195,14 @@ def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[i
 class _Plan:
     """The rows of one import, checked batch by batch, and what writing them will do."""
 
-    def __init__(self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult, *, write: bool):
+    def __init__(
+        self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult, *, write: bool, user, actor
+    ):
         self.resource, self.ctx, self.result, self.writing = resource, ctx, result, write
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        self.actor = actor
+        self.changes: dict[int, dict] = {}  # id(obj) -> {field: [old, new]} for the audit trail
+        self.audit_ids: list[int] = []
         self.fields = [c.field for c in present if not c.related]
         self.related_names = [c.field for c in present if c.related]
         self.labels = {c.field: c.header for c in present}
@@ -222,7 +237,7 @@ class _Plan:
             self._check(number, values, related, existing.get(key), old_related, bad)
         if self.writing and self.result.ok:
             self.write()
-        self.to_create, self.to_update, self.related = [], [], {}
+        self.to_create, self.to_update, self.related, self.changes = [], [], {}, {}
 
     def _read(self, number: int, values: list, mapping: dict):
         # A row with nothing under our headers (a notes column, a spacer) is not a record.
@@ -283,6 +298,8 @@ class _Plan:
         if bad:
             return
         resource.finish(obj, self.ctx)
+        if self.writing:
+            self.changes[id(obj)] = self._audit_changes(obj, compared, before, related, old_related)
         if before is None:
             action = "new"
             self.to_create.append(obj)
@@ -303,6 +320,26 @@ class _Plan:
         if len(self.result.preview) < PREVIEW_ROWS:
             shown = [cells.text(raw[p]) if p < len(raw) else "" for p in self.positions]
             self.result.preview.append((action, number, shown))
+
+    def _audit_changes(self, obj, compared, before, related, old_related) -> dict[str, list[str]]:
+        meta = obj._meta
+        after = [getattr(obj, name) for name in compared]
+        old = before or [None] * len(compared)
+        changes = {}
+        for name, was, now in zip(compared, old, after, strict=True):
+            field = meta.get_field(name)
+            if field.is_relation and field.related_model is Unit:
+                was_text, now_text = self.ctx.unit_names.get(was, ""), self.ctx.unit_names.get(now, "")
+            else:
+                was_text, now_text = display(field, was, lookup=False), display(field, now, lookup=False)
+            if was_text != now_text:
+                changes[field.name] = [was_text, now_text]
+        previous = old_related.get(obj.pk, {}) if before is not None else {}
+        for name, value in related.items():
+            if previous.get(name, []) != value:
+                label = self.labels.get(name, name)
+                changes[label] = ["；".join(map(str, previous.get(name, []))), "；".join(map(str, value))]
+        return changes
 
     def _error(self, number: int, column: str, message: str) -> None:
         if len(self.result.errors) < MAX_ERRORS:
@@ -328,6 +365,13 @@ class _Plan:
                 resource.save_related(created, replace=False)
             if updated:
                 resource.save_related(updated, replace=True)
+        self.audit_ids += audit_rows(
+            user=self.user,
+            model=model,
+            created=[(o, self.changes.pop(id(o), {})) for o in self.to_create],
+            updated=[(o, self.changes.pop(id(o), {})) for o in self.to_update],
+            username=self.actor,
+        )
 
 
 def _update_rows(model, objs: list, attnames: list[str]) -> None:
@@ -359,7 +403,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _log(result: ImportResult, user, actor: str) -> None:
+def _log(result: ImportResult, user, actor: str) -> ImportLog:
     if result.file_error and not result.rows:
         outcome = ImportLog.Outcome.REFUSED
     elif not result.ok:
@@ -369,7 +413,7 @@ def _log(result: ImportResult, user, actor: str) -> None:
     else:
         outcome = ImportLog.Outcome.IMPORTED
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    ImportLog.objects.create(
+    return ImportLog.objects.create(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else actor[:150],
         ledger=result.ledger,

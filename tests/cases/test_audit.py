@@ -90,3 +90,42 @@ def test_a_deletion_keeps_the_last_values(client, adam, bureau, unit):
     assert entry.action == "delete" and entry.username == "adam"
     assert entry.changes["kind"] == ["土地纠纷", ""] and entry.changes["unit"] == ["温泉街道", ""]
     assert not DisputeScreening.objects.exists()
+
+
+def test_an_imported_row_has_its_history_on_the_record(client, alice, henry, bureau):
+    from cases.ledgers.service import import_ledger
+    from cases.models import ImportLog
+    from tests.cases.ledgers.test_import_cases import case_row, file_with
+
+    rows = [case_row(i) for i in range(3)]
+    first = import_ledger(kind="cases", file=file_with(rows), file_name="2024台账.xlsx", user=alice, dry_run=False)
+    assert first.created == 3
+    rows[1][18] = "复查"  # 复查复核 ← a review was requested …
+    rows[1][17] = "否"  # … so it was not resolved in one pass
+    second = import_ledger(kind="cases", file=file_with(rows), file_name="2024台账-更正.xlsx", user=alice, dry_run=False)
+    assert (second.created, second.updated, second.unchanged) == (0, 1, 2)
+
+    case = PetitionCase.objects.get(number="WX2024-001")
+    created, updated = AuditEntry.objects.filter(object_id=case.pk, content_type__model="petitioncase").order_by("id")
+    assert (created.action, created.source, created.username) == ("create", "import", "alice")
+    assert created.import_log == ImportLog.objects.get(file_name="2024台账.xlsx")
+    assert created.changes["number"] == ["", "WX2024-001"]
+    assert created.changes["responsible_unit"] == ["", "温泉街道"]
+    assert updated.import_log.file_name == "2024台账-更正.xlsx"
+    assert updated.changes == {"resolved_first_time": ["是", "否"], "review": ["", "复查"]}
+    assert AuditEntry.objects.filter(source="import").count() == 4  # three created, one changed
+
+    client.force_login(henry)
+    page = client.get(reverse("admin:cases_petitioncase_history", args=[case.pk])).content.decode()
+    assert "Excel导入" in page and "2024台账-更正.xlsx" in page and "复查复核" in page
+
+
+def test_a_refused_import_leaves_no_audit_entries(alice, bureau):
+    from cases.ledgers.service import import_ledger
+    from tests.cases.ledgers.test_import_cases import case_row, file_with
+
+    bad = case_row(2)
+    bad[1] = "2024-02-30"
+    result = import_ledger(kind="cases", file=file_with([case_row(1), bad]), file_name="x.xlsx", user=alice, dry_run=False)
+    assert not result.ok
+    assert AuditEntry.objects.count() == 0
