@@ -24,6 +24,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "indicators:data-version"
+# Logs about the records, not records: a dry-run import or an audit entry changes no figure.
+NOT_RECORDS = {"importlog", "auditentry"}
 # A safety net only: correctness comes from the version, not from expiry.
 TIMEOUT = 60 * 60
 
@@ -68,6 +70,8 @@ def _records_changed(sender, **kwargs) -> None:
 def connect() -> None:
     """Watch every model of the `cases` app, including the hidden many-to-many tables."""
     for model in apps.get_app_config("cases").get_models(include_auto_created=True):
+        if model._meta.model_name in NOT_RECORDS:
+            continue
         uid = f"indicators.cache:{model._meta.label}"
         post_save.connect(_records_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_records_changed, sender=model, dispatch_uid=uid)

@@ -314,3 +314,12 @@ def test_the_navigation_marks_the_dashboard(client, henry, bureau):
     client.force_login(henry)
     html = client.get("/").content.decode()
     assert '<a href="/" aria-current="page">工作指标</a>' in html
+
+
+def test_an_import_log_or_an_audit_entry_does_not_empty_the_cache(bureau, alice):
+    from cases.models import ImportLog
+    from indicators import cache as dashboard_cache
+
+    before = dashboard_cache.version()
+    ImportLog.objects.create(user=alice, ledger="cases", file_name="x.xlsx", dry_run=True, outcome="previewed")
+    assert dashboard_cache.version() == before
