@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import roles
 from cases.models import (
@@ -154,6 +154,17 @@ def admin_urls(objs):
 
         yield reverse(f"{base}_changelist"), {perm("view"), perm("change")}
         yield reverse(f"{base}_add"), set() if meta.label_lower in READ_ONLY_ADMINS else {perm("add")}
+        # The Excel buttons: import with the add permission, export and template with view.
+        for suffix, opening in (
+            ("import", {perm("add")}),
+            ("process_import", {perm("add")}),  # POST only: walked with a POST
+            ("import_template", {perm("view")}),
+            ("export", {perm("view")}),
+        ):
+            try:
+                yield reverse(f"{base}_{suffix}"), opening
+            except NoReverseMatch:
+                pass
         obj = objs.get(model) or model._default_manager.first()
         if obj is not None:
             yield reverse(f"{base}_change", args=[obj.pk]), {perm("view"), perm("change")}
@@ -175,6 +186,10 @@ def test_each_role_reaches_exactly_its_admin_pages(client, role, role_users, rec
     checked = 0
     for url, opening in admin_urls(records):
         allowed = any(user.has_perm(p) for p in opening)
+        if url.endswith("/process_import/"):
+            status = client.post(url, {}).status_code  # an empty confirmation: refused or sent back
+            assert (status not in (403, 500)) if allowed else status == 403, f"{role} {url}: {status}"
+            continue
         status = client.get(url).status_code
         assert status == (200 if allowed else 403), f"{role} {url}: {status}"
         checked += 1
