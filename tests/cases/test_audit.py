@@ -102,7 +102,9 @@ def test_an_imported_row_has_its_history_on_the_record(client, alice, henry, bur
     assert first.created == 3
     rows[1][18] = "复查"  # 复查复核 ← a review was requested …
     rows[1][17] = "否"  # … so it was not resolved in one pass
-    second = import_ledger(kind="cases", file=file_with(rows), file_name="2024台账-更正.xlsx", user=alice, dry_run=False)
+    second = import_ledger(
+        kind="cases", file=file_with(rows), file_name="2024台账-更正.xlsx", user=alice, dry_run=False
+    )
     assert (second.created, second.updated, second.unchanged) == (0, 1, 2)
 
     case = PetitionCase.objects.get(number="WX2024-001")
@@ -126,6 +128,8 @@ def test_a_refused_import_leaves_no_audit_entries(alice, bureau):
 
     bad = case_row(2)
     bad[1] = "2024-02-30"
-    result = import_ledger(kind="cases", file=file_with([case_row(1), bad]), file_name="x.xlsx", user=alice, dry_run=False)
+    result = import_ledger(
+        kind="cases", file=file_with([case_row(1), bad]), file_name="x.xlsx", user=alice, dry_run=False
+    )
     assert not result.ok
     assert AuditEntry.objects.count() == 0
