@@ -21,7 +21,7 @@ from cases.models import (
 )
 from tests.conftest import DEPARTMENTS, TOWNSHIPS
 
-SEED = Path("/work/shared/seed/000_a6f0a82ea1106549.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_a6f0a82ea1106549.txt"
 EXTRA_DEPARTMENTS = [f"县第{i}局" for i in range(1, 8)]
 
 
