@@ -32,7 +32,7 @@ def test_it_writes_a_table_with_a_row_per_size(tmp_path):
     assert "| CPU |" in text
     assert "| Django |" in text
     assert "| SQLite |" in text
-    assert "200: the raw scan's 22 figures equal compute()'s." in text
+    assert "200: the raw scan's 23 figures equal compute()'s." in text
     assert "| cases | " in text  # the per-source table
     # The last size's ledgers stay for inspection.
     assert PetitionCase.objects.count() == 300
