@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Expression, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
 from . import registry
@@ -72,6 +72,30 @@ class Figure:
         return self.numerator
 
 
+class _One(Expression):
+    """The literal 1, written into the SQL rather than bound as a parameter."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection):
+        return "1", ()
+
+
+class CountRows(Count):
+    """COUNT(*) FILTER (WHERE …): rows matching a filter. Django's Count("pk") reads the key of
+    every row (a third slower on SQLite at 200,000 cases) and refuses "*" with a filter."""
+
+    def __init__(self, filter=None):
+        super().__init__(_One(), filter=filter)
+
+    def as_sql(self, compiler, connection, **extra):
+        if connection.features.supports_aggregate_filter_clause or self.filter is None:
+            star = self.copy()
+            star.template = "COUNT(*)"
+            return super(CountRows, star).as_sql(compiler, connection, **extra)
+        return super().as_sql(compiler, connection, **extra)  # COUNT(CASE WHEN … THEN 1 END)
+
+
 def _aggregates(indicators: list[Indicator], period: Period) -> dict[str, object]:
     exprs = {}
     for ind in indicators:
@@ -79,9 +103,9 @@ def _aggregates(indicators: list[Indicator], period: Period) -> dict[str, object
         if ind.sum_field:
             exprs[f"{ind.key}__n"] = Coalesce(Sum(ind.sum_field, filter=num_q or None), 0)
         else:
-            exprs[f"{ind.key}__n"] = Count("pk", filter=num_q or None)
+            exprs[f"{ind.key}__n"] = CountRows(filter=num_q or None)
         if ind.is_rate:
-            exprs[f"{ind.key}__d"] = Count("pk", filter=ind.denominator_q(period) or None)
+            exprs[f"{ind.key}__d"] = CountRows(filter=ind.denominator_q(period) or None)
     return exprs
 
 
