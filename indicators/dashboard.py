@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Max, Min
+from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -97,18 +98,17 @@ def record_years(bureau_id: int) -> list[int]:
 
 
 def _record_years(bureau_id: int) -> list[int]:
-    # Every ledger whose queryset knows its year field, in one UNION query.
-    queries = [
-        model.objects.filter(bureau_id=bureau_id)
-        .annotate(record_year=ExtractYear(model.objects.all().year_field))
-        .values_list("record_year", flat=True)
-        .order_by()
-        for model in apps.get_app_config("cases").get_models()
-        if isinstance(model.objects.all(), YearQuerySet)
-    ]
-    years = queries[0].union(*queries[1:]) if queries else []
-    # int(): PostgreSQL's EXTRACT gives a numeric, which arrives as a Decimal.
-    return sorted({int(y) for y in years if y is not None}, reverse=True)
+    """The first and the last year of every ledger (the year selector spans them, gaps
+    included). Min and Max of each ledger's date read its (bureau, date) index: a UNION of
+    EXTRACT(YEAR) over every row took seconds at a million cases."""
+    years = set()
+    for model in apps.get_app_config("cases").get_models():
+        if not isinstance(model.objects.all(), YearQuerySet):
+            continue
+        field = model.objects.all().year_field
+        bounds = model.objects.filter(bureau_id=bureau_id).aggregate(first=Min(field), last=Max(field))
+        years.update(d.year for d in bounds.values() if d is not None)
+    return sorted(years, reverse=True)
 
 
 def year_choices(years: list[int], year: int, today: datetime.date) -> list[int]:
