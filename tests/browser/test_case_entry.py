@@ -36,6 +36,7 @@ def test_a_clerk_registers_a_case_with_the_keyboard_and_sees_its_due_dates(page,
     # The unit field is an autocomplete: open it with the keyboard, type, confirm with Enter.
     page.focus("#id_responsible_unit + .select2 .select2-selection")
     page.keyboard.press("Enter")
+    page.wait_for_selector(".select2-container--open .select2-search__field")
     page.keyboard.type("温泉")
     page.wait_for_selector(".select2-results__option--highlighted:has-text('温泉街道')")
     page.keyboard.press("Enter")
