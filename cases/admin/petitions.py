@@ -10,7 +10,7 @@ from cases.models import Bureau, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
 
-from .base import LedgerAdmin, YearListFilter
+from .base import LedgerAdmin, MonthListFilter, YearListFilter
 
 STATE_CSS = {
     Stage.OVERDUE: "deadline-overdue",
@@ -66,6 +66,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     list_display_links = ("number",)
     list_filter = (
         YearListFilter,
+        MonthListFilter,
         StatusFilter,
         "channel",
         "category",
@@ -75,7 +76,6 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         ("responsible_unit", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ("responsible_unit",)
-    date_hierarchy = "received_on"
     autocomplete_fields = ("responsible_unit",)
     search_fields = ("number", "subject_area", "summary")
     ordering = ("-received_on", "-id")

@@ -218,6 +218,8 @@ class PetitionCase(Record):
         ]
         indexes = [
             models.Index(fields=["bureau", "received_on"], name="case_bureau_received"),
+            # The case list's order (newest first), read backwards, for the first page of a million.
+            models.Index(fields=["received_on", "id"], name="case_received_id"),
             models.Index(fields=["responsible_unit", "received_on"], name="case_unit_received"),
             models.Index(fields=["closed_on", "handling_due_on"], name="case_open_due"),
             models.Index(fields=["petitioner_name"], name="case_petitioner"),
