@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
-from django.db.models import Max, Min
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -99,15 +98,15 @@ def record_years(bureau_id: int) -> list[int]:
 
 def _record_years(bureau_id: int) -> list[int]:
     """The first and the last year of every ledger (the year selector spans them, gaps
-    included). Min and Max of each ledger's date read its (bureau, date) index: a UNION of
-    EXTRACT(YEAR) over every row took seconds at a million cases."""
+    included), from index seeks: a UNION of EXTRACT(YEAR) over every row took seconds at a
+    million cases."""
     years = set()
     for model in apps.get_app_config("cases").get_models():
         if not isinstance(model.objects.all(), YearQuerySet):
             continue
-        field = model.objects.all().year_field
-        bounds = model.objects.filter(bureau_id=bureau_id).aggregate(first=Min(field), last=Max(field))
-        years.update(d.year for d in bounds.values() if d is not None)
+        span = model.objects.filter(bureau_id=bureau_id).year_span()
+        if span:
+            years.update(span)
     return sorted(years, reverse=True)
 
 

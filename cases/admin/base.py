@@ -1,8 +1,9 @@
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Bureau
@@ -21,11 +22,10 @@ class YearListFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        field = model_admin.model.objects.all().year_field
-        bounds = model_admin.model.objects.filter(bureau=Bureau.current()).aggregate(first=Min(field), last=Max(field))
-        if bounds["first"] is None:
+        span = model_admin.model.objects.filter(bureau=Bureau.current()).year_span()
+        if span is None:
             return []
-        return [(str(y), f"{y}年") for y in range(bounds["last"].year, bounds["first"].year - 1, -1)]
+        return [(str(y), f"{y}年") for y in range(span[1], span[0] - 1, -1)]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -46,9 +46,15 @@ class MonthListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit() and 1 <= int(value) <= 12:
-            return queryset.filter(**{f"{queryset.year_field}__month": int(value)})
-        return queryset
+        if not (value and value.isdigit() and 1 <= int(value) <= 12):
+            return queryset
+        month, year = int(value), request.GET.get("year", "")
+        if year.isdigit() and len(year) == 4:
+            # Within a chosen year a month is a date range, which the date index answers.
+            start = datetime.date(int(year), month, 1)
+            end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            return queryset.in_range(start, end)
+        return queryset.filter(**{f"{queryset.year_field}__month": month})
 
 
 class LedgerForm(forms.ModelForm):

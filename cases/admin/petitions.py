@@ -119,6 +119,16 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         (_("法定期限"), {"fields": ("deadlines",)}),
     )
 
+    def get_search_results(self, request, queryset, search_term):
+        # A clerk pasting a case number gets it from the unique index at once; anything else is
+        # a free-text search over the text columns (a scan, slow only at city scale).
+        term = search_term.strip()
+        if term and " " not in term:
+            exact = queryset.filter(bureau=Bureau.current(), number=term)  # (bureau, number) is unique
+            if exact.exists():
+                return exact, False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)
         if privacy.can_see_personal_data(request.user):

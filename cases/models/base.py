@@ -24,6 +24,16 @@ class YearQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.in_range(*year_bounds(year))
 
+    def year_span(self) -> tuple[int, int] | None:
+        """The first and last year with records: two index seeks. (SQLite answers MIN and MAX
+        from an index only one at a time; asked together they read every row.)"""
+        field = self.year_field
+        first = self.order_by(field).values_list(field, flat=True).first()
+        if first is None:
+            return None
+        last = self.order_by(f"-{field}").values_list(field, flat=True).first()
+        return first.year, last.year
+
     def in_range(self, start: datetime.date, end: datetime.date):
         return self.filter(**{f"{self.year_field}__gte": start, f"{self.year_field}__lte": end})
 

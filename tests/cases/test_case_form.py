@@ -119,3 +119,23 @@ def test_the_case_list_marks_overdue_cases_and_filters_them(clerk_client, unit):
     assert page.count("deadline-overdue") == 1
     overdue = clerk_client.get(url, {"status": "overdue"})
     assert [c.number for c in overdue.context["cl"].result_list] == ["WX-2024-0100"]
+
+
+def test_the_list_filters_by_year_and_month_and_finds_a_number_exactly(clerk_client, bureau, unit):
+    for number, received in (
+        ("A-1", "2024-06-03"),
+        ("A-2", "2024-06-30"),
+        ("A-3", "2024-07-01"),
+        ("A-10", "2023-06-15"),
+    ):
+        PetitionCase.objects.create(
+            bureau=bureau, number=number, received_on=received, channel="visit", petitioner_name="甲", category="claim"
+        )
+    url = reverse("admin:cases_petitioncase_changelist")
+    june = clerk_client.get(url, {"year": "2024", "month": "6"}).context["cl"].result_list
+    assert sorted(c.number for c in june) == ["A-1", "A-2"]
+    page = clerk_client.get(url).content.decode()
+    assert page.index("2024年") < page.index("2023年")  # the year filter, newest first
+    found = clerk_client.get(url, {"q": "A-1"}).context["cl"].result_list
+    assert [c.number for c in found] == ["A-1"]  # not A-10 as well: a full number is exact
+    assert len(clerk_client.get(url, {"q": "A-"}).context["cl"].result_list) == 4
