@@ -41,3 +41,14 @@ def test_the_dashboard(page, henry, bureau):
     page.goto("/")
     violations = serious_violations(page)
     assert violations == [], "\n".join(violations)
+
+
+def test_the_report_editor(page, sarah, bureau):
+    from reports.services import report_get_or_create
+
+    report, _ = report_get_or_create(bureau=bureau, year=2024)
+    login(page, "sarah", "pw-sarah")
+    page.goto(f"/reports/2024/sections/{report.sections.first().pk}/")
+    assert page.locator("textarea").count() >= 1
+    violations = serious_violations(page)
+    assert violations == [], "\n".join(violations)
