@@ -20,6 +20,11 @@ for backend in $BACKENDS; do
       "$PY" manage.py migrate --noinput -v0
       "$PY" manage.py bench --plans --output "$OUTPUT" "$@"
       rm -f "$work"/bench.sqlite3*
+      # The annual report on the demo data (温县 2024), in a database of its own.
+      export DATABASE_URL="sqlite:///$work/report.sqlite3"
+      "$PY" manage.py migrate --noinput -v0
+      "$PY" manage.py loaddata demo -v0
+      "$PY" manage.py bench_report --year 2024 --output "$OUTPUT"
       unset DATABASE_URL
       ;;
     postgresql)
