@@ -25,6 +25,33 @@ for backend in $BACKENDS; do
       "$PY" manage.py migrate --noinput -v0
       "$PY" manage.py loaddata demo -v0
       "$PY" manage.py bench_report --year 2024 --output "$OUTPUT"
+      # Excel: a plain bulk_create of N cases, their export, and the checked import of that
+      # file into an empty ledger, each phase in its own process (its own peak memory).
+      export DATABASE_URL="sqlite:///$work/import.sqlite3"
+      "$PY" manage.py migrate --noinput -v0
+      rows="${BENCH_IMPORT_ROWS:-100000}"
+      for phase in baseline export import; do
+        "$PY" tests/cases/ledgers/bench_100k.py "$phase" "$rows" | tee -a "$work/import.txt"
+      done
+      "$PY" - "$OUTPUT" "$rows" "$work/import.txt" <<'PYEOF'
+import datetime, os, sys
+from pathlib import Path
+sys.path.insert(0, ".")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenxian_report.settings")
+import django
+django.setup()
+from indicators.bench import write_section
+output, rows, log = sys.argv[1], sys.argv[2], Path(sys.argv[3]).read_text(encoding="utf-8")
+now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+lines = [line for line in log.splitlines() if " s wall" in line]
+section = "\n".join(
+    ["<!-- bench:import -->", "## Excel import and export, measured by make bench", "",
+     f"Run {now}; {rows} petition cases on SQLite; targets: import ≤ 20 s and ≤ 3× bulk_create, "
+     "peak memory ≤ 500 MB, export ≤ 10 s.", "", "```", *lines, "```", "", "<!-- /bench:import -->", ""]
+)
+write_section(Path(output), section, "import")
+print(section)
+PYEOF
       unset DATABASE_URL
       ;;
     postgresql)
