@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Expression, IntegerField, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Expression, IntegerField, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
 
 from . import registry
 from .registry import INDICATORS, Indicator, Period
@@ -144,6 +144,27 @@ def compute(bureau_id: int, period: Period, *, unit_id: int | None = None, keys=
     return {i.key: figures[i.key] for i in wanted if i.key in figures}
 
 
+def compute_by_month(bureau_id: int, period: Period, *, keys) -> dict[int, dict[str, Figure]]:
+    """Figures of the dated sources per calendar month (1–12): one grouped query per source.
+    Months without a record are absent."""
+    wanted = [i for i in INDICATORS if i.key in keys]
+    result: dict[int, dict[str, Figure]] = defaultdict(dict)
+    for source, inds in _by_source(wanted).items():
+        if not source.month_field:
+            raise ValueError(f"{source.key} has no date to place its records in a month")
+        rows = (
+            source.queryset(bureau_id, period)
+            .annotate(month=ExtractMonth(source.month_field))
+            .values("month")
+            .annotate(**_aggregates(inds, period))
+            .order_by()
+        )
+        for row in rows:
+            # int(): PostgreSQL's EXTRACT gives a numeric, which arrives as a Decimal.
+            result[int(row["month"])].update(_figures(inds, row))
+    return dict(result)
+
+
 def compute_by_unit(bureau_id: int, period: Period, *, keys=None) -> dict[int, dict[str, Figure]]:
     """Figures of the unit-bearing sources per responsible unit id: one grouped query per source."""
     wanted = [i for i in INDICATORS if (keys is None or i.key in keys) and i.source.unit_field]
@@ -160,7 +181,3 @@ def compute_by_unit(bureau_id: int, period: Period, *, keys=None) -> dict[int, d
         for row in rows:
             result[row[field]].update(_figures(inds, row))
     return dict(result)
-
-
-def figure_q(indicator: Indicator, period: Period, part: str) -> Q:
-    return indicator.numerator_q(period) if part == "numerator" else indicator.denominator_q(period)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
-from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -166,23 +165,16 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
 def monthly_counts(bureau_id: int, period: Period, keys) -> dict[str, list[int | None]]:
     """Numerator of each indicator per calendar month of the period's year: one query grouped by
     month per source, with the registry's own aggregates. Months after `as_of` are None."""
-    wanted = [registry.get(k) for k in keys]
     reached = [datetime.date(period.start.year, m, 1) <= period.as_of for m in range(1, 13)]
-    result: dict[str, list[int | None]] = {}
-    for source, indicators in compute._by_source(wanted).items():
-        rows = (
-            source.queryset(bureau_id, period)
-            .annotate(month=ExtractMonth(source.month_field))
-            .values("month")
-            .annotate(**compute._aggregates(indicators, period))
-            .order_by()
-        )
-        figures = {int(row["month"]): compute._figures(indicators, row) for row in rows}
-        for ind in indicators:
-            result[ind.key] = [
-                figures[m][ind.key].numerator if m in figures else (0 if reached[m - 1] else None) for m in range(1, 13)
-            ]
-    return result
+    by_month = compute.compute_by_month(bureau_id, period, keys=keys)
+    return {key: [_month_value(by_month.get(m, {}).get(key), reached[m - 1]) for m in range(1, 13)] for key in keys}
+
+
+def _month_value(figure, reached: bool) -> int | None:
+    """A month without records counts 0 once it has begun, nothing (None) before."""
+    if figure is not None:
+        return figure.numerator
+    return 0 if reached else None
 
 
 def _deadlines(bureau: Bureau, today: datetime.date, calendar: HolidayCalendar):
