@@ -391,6 +391,9 @@ def test_bad_page_parameters_are_404_not_500(client, henry, bureau, query):
     assert client.get(query).status_code == 404
 
 
-def test_the_catalogue_has_at_least_fifty_kinds():
-    kinds = len(CASE_FORM) + 1 + len(OTHER_FORMS) + 4 + 6 + 2 + 4 + 4 + len(FILES) + 3 + len(PLACEHOLDERS) + 4
-    assert kinds >= 50, kinds
+def test_the_catalogue_has_at_least_fifty_kinds(request):
+    """Counts the tests of this module pytest actually collected, each one kind of bad input."""
+    if request.config.getoption("keyword") or request.config.getoption("markexpr"):
+        pytest.skip("a selection of the catalogue is running, not all of it")
+    kinds = [item for item in request.session.items if item.module is request.module and item is not request.node]
+    assert len(kinds) >= 50, len(kinds)
