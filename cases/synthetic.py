@@ -511,7 +511,7 @@ class _Inserter:
 
     def _statement(self, model: type[models.Model]):
         if model not in self._sql:
-            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            fields = [f for f in model._meta.concrete_fields if not (f.primary_key or f.generated)]
             qn = connection.ops.quote_name
             sql = "INSERT INTO {} ({}) VALUES ({})".format(
                 qn(model._meta.db_table),

@@ -18,6 +18,7 @@ STATE_CSS = {
     Stage.DONE_LATE: "deadline-late",
     Stage.DONE_ON_TIME: "deadline-done",
     Stage.PENDING: "deadline-pending",
+    Stage.NOT_RECORDED: "deadline-unrecorded",
 }
 
 

@@ -3,7 +3,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from cases.validators import validate_id_number, validate_phone
@@ -23,23 +24,36 @@ class PetitionCaseQuerySet(YearQuerySet):
     def overdue(self, today: datetime.date):
         """Items with a stage not done whose due date has passed: an open item's routing,
         acceptance or handling, or a closed item's 复查/复核 decision."""
-        return self.filter(_pending_due_before(today))
+        return self.filter(next_due_on__lt=today)
 
     def due_soon(self, today: datetime.date, cutoff: datetime.date):
         """Items not overdue with a pending stage due between today and `cutoff`."""
-        return self.exclude(_pending_due_before(today)).filter(_pending_due_before(cutoff + datetime.timedelta(days=1)))
+        return self.filter(next_due_on__gte=today, next_due_on__lte=cutoff)
 
 
-def _pending_due_before(day: datetime.date) -> Q:
-    """Some stage not yet done whose due date is before `day`. Review happens after closing, so
-    it is the one stage that counts on a closed item."""
-    not_acted = Q(routed_on__isnull=True, accepted_on__isnull=True)
-    open_stages = Q(closed_on__isnull=True) & (
-        (not_acted & Q(routing_due_on__lt=day))
-        | Q(unit_accepted_on__isnull=True, unit_acceptance_due_on__lt=day)
-        | Q(handling_due_on__lt=day)
-    )
-    return open_stages | Q(review_decided_on__isnull=True, review_due_on__lt=day)
+# A date after every real deadline, standing for "no pending stage" inside next_due_on's
+# expression (LEAST is MIN on SQLite, which is NULL if any argument is).
+_NO_DEADLINE = datetime.date(9999, 12, 31)
+
+
+def _earliest_pending_due():
+    """The due date of the earliest stage not yet done. Review happens after closing, so it is
+    the one stage that still counts on a closed item; the others count while the item is open."""
+    open_item = Q(closed_on__isnull=True)
+    pending = [
+        (open_item & Q(routed_on__isnull=True, accepted_on__isnull=True), "routing_due_on"),
+        (open_item & Q(unit_accepted_on__isnull=True), "unit_acceptance_due_on"),
+        (open_item, "handling_due_on"),
+        (Q(review_decided_on__isnull=True), "review_due_on"),
+    ]
+    dates = [
+        Coalesce(
+            Case(When(condition, then=F(field)), default=Value(None), output_field=models.DateField()),
+            Value(_NO_DEADLINE),
+        )
+        for condition, field in pending
+    ]
+    return NullIf(Least(*dates), Value(_NO_DEADLINE))
 
 
 class PetitionCase(Record):
@@ -161,6 +175,14 @@ class PetitionCase(Record):
     unit_acceptance_due_on = models.DateField(_("责任单位受理期限"), null=True, blank=True, editable=False)
     handling_due_on = models.DateField(_("办理期限"), null=True, blank=True, editable=False)
     review_due_on = models.DateField(_("复查复核期限"), null=True, blank=True, editable=False)
+    # The earliest of those still pending, computed by the database from the columns above, so
+    # the overdue and due-soon lists are one range scan on one index and can never go stale.
+    next_due_on = models.GeneratedField(
+        expression=_earliest_pending_due(),
+        output_field=models.DateField(),
+        db_persist=True,
+        verbose_name=_("最近期限"),
+    )
 
     objects = PetitionCaseQuerySet.as_manager()
 
@@ -222,6 +244,7 @@ class PetitionCase(Record):
             models.Index(fields=["received_on", "id"], name="case_received_id"),
             models.Index(fields=["responsible_unit", "received_on"], name="case_unit_received"),
             models.Index(fields=["closed_on", "handling_due_on"], name="case_open_due"),
+            models.Index(fields=["next_due_on"], name="case_next_due"),
             models.Index(fields=["petitioner_name"], name="case_petitioner"),
         ]
 
@@ -333,33 +356,23 @@ class PetitionCase(Record):
         from cases import deadlines
 
         routed = self.routing in (self.Routing.TRANSFER, self.Routing.ASSIGN)
+        closed = self.closed_on is not None
+        # (label, due, done, applies, still running): closing the item ends its earlier stages
+        # (one never recorded is shown as such, not as overdue); the review runs after closing.
         rows = [
-            (_("转送/受理告知"), self.routing_due_on, self.bureau_acted_on, True),
-            (
-                _("责任单位受理"),
-                self.unit_acceptance_due_on,
-                self.unit_accepted_on,
-                routed,
-            ),
-            (
-                _("办理"),
-                self.handling_due_on,
-                self.closed_on,
-                self.handling_started_on is not None,
-            ),
-            (
-                _("复查复核"),
-                self.review_due_on,
-                self.review_decided_on,
-                bool(self.review),
-            ),
+            (_("转送/受理告知"), self.routing_due_on, self.bureau_acted_on, True, not closed),
+            (_("责任单位受理"), self.unit_acceptance_due_on, self.unit_accepted_on, routed, not closed),
+            (_("办理"), self.handling_due_on, self.closed_on, self.handling_started_on is not None, not closed),
+            (_("复查复核"), self.review_due_on, self.review_decided_on, bool(self.review), True),
         ]
         result = []
-        for label, due_on, done_on, applies in rows:
+        for label, due_on, done_on, applies, running in rows:
             if not applies or due_on is None:
                 continue
             if done_on is not None:
                 state = Stage.DONE_ON_TIME if done_on <= due_on else Stage.DONE_LATE
+            elif not running:
+                state = Stage.NOT_RECORDED
             elif due_on < today:
                 state = Stage.OVERDUE
             else:
@@ -378,12 +391,14 @@ class Stage:
     OVERDUE = "overdue"
     DUE_SOON = "due_soon"
     PENDING = "pending"
+    NOT_RECORDED = "unrecorded"
     LABELS = {
         DONE_ON_TIME: _("按期完成"),
         DONE_LATE: _("逾期完成"),
         OVERDUE: _("已超期"),
         DUE_SOON: _("即将到期"),
         PENDING: _("办理中"),
+        NOT_RECORDED: _("办结时未记录"),
     }
 
     __slots__ = ("done_on", "due_on", "label", "state")
