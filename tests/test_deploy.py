@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.test_csp import EXPECTED as CSP
+from tests.test_csp import parse as parse_csp
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DEBUG": "false",
@@ -87,10 +90,12 @@ def test_gunicorn_serves_the_login_page_and_whitenoise_the_static_files(tmp_path
         assert "登录" in body
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
+        assert parse_csp(headers["Content-Security-Policy"]) == CSP
         css = body.split('href="')[1].split('"')[0]
         assert css.startswith("/static/site.") and css.endswith(".css")  # hashed by the manifest storage
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as r:
             assert r.status == 200 and b"--accent" in r.read()
+            assert parse_csp(r.headers["Content-Security-Policy"]) == CSP  # whitenoise's responses too
     finally:
         proc.terminate()
         proc.wait(timeout=10)

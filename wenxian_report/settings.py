@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "axes",
+    "csp",
     "accounts",
     "cases",
     "indicators",
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so that static files (the admin's SVG icons among them) carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -174,6 +178,25 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from this site only, no inline script, no eval,
+# no plugins, no framing. Nothing in the product is inline: pages take their data from data-*
+# attributes, the charts are SVG with presentation attributes, the admin's and select2's scripts
+# style elements through the CSSOM (which CSP allows). The one inline <style> is in the report's
+# HTML export, a download opened from disk, outside any policy. Offline intranet: no other host.
+# tests/test_csp.py pins the header; tests/browser/test_csp.py walks the pages in Chromium.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # Nothing here frames a page (the admin's related-object popups are windows), so framing is
+        # refused outright, as X_FRAME_OPTIONS already says for older browsers.
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Production is served over HTTPS (nginx in front, docs/deploy.md). HTTPS=false is only for a
