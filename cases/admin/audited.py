@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from cases.audit import audit_delete, audit_form, masked_changes
 from cases.models import AuditEntry
 
+from .paging import CappedPaginator
+
 VIEW_HISTORY = "cases.view_auditentry"
 
 
@@ -80,6 +82,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("content_type",)
     show_full_result_count = False
+    paginator = CappedPaginator
     # The changes themselves are shown on each record's history page, masked for the viewer;
     # the raw JSON (which may name petitioners) is never shown here.
     fields = ("at", "username", "action", "source", "content_type", "object_id", "object_repr", "import_log")

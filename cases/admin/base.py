@@ -6,9 +6,10 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Bureau
+from cases.models import Bureau, Unit
 
 from .audited import AuditedAdmin
+from .paging import CappedPaginator
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -29,9 +30,13 @@ class YearListFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit() and len(value) == 4:
-            return queryset.in_year(int(value))
-        return queryset
+        if not (value and value.isdigit() and len(value) == 4):
+            return queryset
+        if MonthListFilter.chosen_month(request) is not None:
+            # The month filter applies the month's range within this year. Both ranges at once
+            # would let the database walk the index over the whole year and test each row.
+            return queryset
+        return queryset.in_year(int(value))
 
 
 class MonthListFilter(admin.SimpleListFilter):
@@ -44,17 +49,31 @@ class MonthListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(str(m), f"{m}月") for m in range(1, 13)]
 
+    @staticmethod
+    def chosen_month(request) -> int | None:
+        value = request.GET.get("month", "")
+        return int(value) if value.isdigit() and 1 <= int(value) <= 12 else None
+
     def queryset(self, request, queryset):
-        value = self.value()
-        if not (value and value.isdigit() and 1 <= int(value) <= 12):
+        month = self.chosen_month(request)
+        if month is None:
             return queryset
-        month, year = int(value), request.GET.get("year", "")
+        year = request.GET.get(YearListFilter.parameter_name, "")
         if year.isdigit() and len(year) == 4:
             # Within a chosen year a month is a date range, which the date index answers.
             start = datetime.date(int(year), month, 1)
             end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
             return queryset.in_range(start, end)
         return queryset.filter(**{f"{queryset.year_field}__month": month})
+
+
+class UnitListFilter(admin.RelatedFieldListFilter):
+    """The bureau's own units, in their order, from the small unit table. (The admin's
+    RelatedOnlyFieldListFilter would read the whole ledger on every page to find the units
+    that occur in it.)"""
+
+    def field_choices(self, field, request, model_admin):
+        return [(unit.pk, str(unit)) for unit in Unit.objects.filter(bureau=Bureau.current())]
 
 
 class LedgerForm(forms.ModelForm):
@@ -101,7 +120,10 @@ class LedgerAdmin(AuditedAdmin):
     form = LedgerForm
     exclude = ("bureau",)
     list_per_page = 50
-    show_full_result_count = False  # no COUNT(*) over a million-row ledger on every page
+    # No COUNT(*) over a million-row ledger on every page: neither of the whole ledger nor,
+    # beyond 10,000, of the matches.
+    show_full_result_count = False
+    paginator = CappedPaginator
     save_on_top = True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -1,0 +1,80 @@
+"""A large list is counted only up to a cap: the page says so and never offers to act on rows
+nobody counted. (The cap is 10,000 in production; these tests lower it to 5.)"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.admin.paging import CappedPaginator
+from cases.admin.petitions import PetitionCaseAdmin
+from cases.deadlines import HolidayCalendar
+from cases.models import PetitionCase
+
+LIST = reverse("admin:cases_petitioncase_changelist")
+
+
+@pytest.fixture
+def eight_cases(bureau):
+    calendar = HolidayCalendar()
+    for i in range(8):
+        case = PetitionCase(
+            bureau=bureau,
+            number=f"WX-2024-{i:04d}",
+            received_on=datetime.date(2024, 3, 1) + datetime.timedelta(days=i),
+            channel="visit" if i < 5 else "letter",
+            petitioner_name="张三",
+            category="claim",
+        )
+        case.refresh_due_dates(calendar)
+        case.save()
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "CAP", 5)
+    monkeypatch.setattr(PetitionCaseAdmin, "list_per_page", 2)
+
+
+def test_a_list_beyond_the_cap_says_so_and_pages_through_the_newest(client, alice, eight_cases, small_cap):
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST)
+    cl = page.context["cl"]
+    assert (cl.result_count, cl.paginator.capped, cl.paginator.num_pages) == (5, True, 3)
+    assert [c.number for c in cl.result_list] == ["WX-2024-0007", "WX-2024-0006"]
+    text = page.content.decode()
+    assert "5+ 信访事项" in text
+    assert "超过5条，只列出最新的5条" in text
+    assert "超过5条结果" in text
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "petitioncase" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 6" in counts[0], counts
+
+    last = client.get(LIST, {"p": 3}).context["cl"]
+    assert [c.number for c in last.result_list] == ["WX-2024-0003"]  # the 5th newest
+
+
+def test_a_list_within_the_cap_counts_exactly_and_offers_select_all(client, alice, eight_cases, small_cap):
+    client.force_login(alice)
+    page = client.get(LIST, {"channel__exact": "visit"})
+    cl = page.context["cl"]
+    assert (cl.result_count, cl.paginator.capped) == (5, False)  # exactly the cap is not beyond it
+    page = client.get(LIST, {"channel__exact": "letter"})
+    cl = page.context["cl"]
+    assert (cl.result_count, cl.paginator.capped) == (3, False)
+    text = page.content.decode()
+    assert "3 信访事项" in text and "+ 信访事项" not in text and "超过" not in text
+
+
+def test_select_all_across_pages_is_offered_only_when_the_count_is_exact(client, adam, eight_cases, monkeypatch):
+    """The admin, who may delete, gets "select all 8" on an exact count and not on a capped one."""
+    monkeypatch.setattr(PetitionCaseAdmin, "list_per_page", 2)
+    client.force_login(adam)
+    text = client.get(LIST).content.decode()
+    assert "选中所有的 8 个 信访事项" in text and "8 信访事项" in text
+    monkeypatch.setattr(CappedPaginator, "CAP", 5)
+    text = client.get(LIST).content.decode()
+    assert 'class="action-counter"' in text  # the selection counter stays
+    assert 'class="question' not in text and "选中所有的" not in text
