@@ -6,7 +6,7 @@ from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import AccountabilityResource
 from cases.models import AccountabilityAction, AccountablePerson
 
-from .base import LedgerAdmin, YearListFilter
+from .base import LedgerAdmin, UnitListFilter, YearListFilter
 
 
 class AccountablePersonInline(admin.TabularInline):
@@ -18,7 +18,7 @@ class AccountablePersonInline(admin.TabularInline):
 class AccountabilityActionAdmin(LedgerImportExportMixin, LedgerAdmin):
     resource_classes = [AccountabilityResource]
     list_display = ("decided_on", "kind", "unit", "person_count", "measure", "adopted")
-    list_filter = (YearListFilter, "kind", "adopted", "unit")
+    list_filter = (YearListFilter, "kind", "adopted", ("unit", UnitListFilter))
     list_select_related = ("unit",)
     search_fields = ("unit__name", "measure", "persons__name")
     date_hierarchy = "decided_on"

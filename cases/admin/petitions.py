@@ -10,7 +10,7 @@ from cases.models import Bureau, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
 
-from .base import LedgerAdmin, MonthListFilter, YearListFilter
+from .base import LedgerAdmin, MonthListFilter, UnitListFilter, YearListFilter
 
 STATE_CSS = {
     Stage.OVERDUE: "deadline-overdue",
@@ -74,7 +74,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         "is_initial",
         "handling_path",
         "satisfaction",
-        ("responsible_unit", admin.RelatedOnlyFieldListFilter),
+        ("responsible_unit", UnitListFilter),
     )
     list_select_related = ("responsible_unit",)
     autocomplete_fields = ("responsible_unit",)

@@ -4,14 +4,14 @@ from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import DisputeScreeningResource
 from cases.models import DisputeScreening
 
-from .base import LedgerAdmin, YearListFilter
+from .base import LedgerAdmin, UnitListFilter, YearListFilter
 
 
 @admin.register(DisputeScreening)
 class DisputeScreeningAdmin(LedgerImportExportMixin, LedgerAdmin):
     resource_classes = [DisputeScreeningResource]
     list_display = ("found_on", "unit", "kind", "status", "resolved_on")
-    list_filter = (YearListFilter, "status", "unit", "kind")
+    list_filter = (YearListFilter, "status", ("unit", UnitListFilter), "kind")
     list_select_related = ("unit",)
     search_fields = ("kind", "description", "unit__name")
     date_hierarchy = "found_on"

@@ -1,9 +1,11 @@
 """The clerk's case form: bad input gets a Chinese message on the field and stores nothing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import DisputeScreening, PetitionCase
+from cases.models import Bureau, DisputeScreening, PetitionCase, Unit
 
 ADD_CASE = reverse("admin:cases_petitioncase_add")
 
@@ -132,10 +134,46 @@ def test_the_list_filters_by_year_and_month_and_finds_a_number_exactly(clerk_cli
             bureau=bureau, number=number, received_on=received, channel="visit", petitioner_name="甲", category="claim"
         )
     url = reverse("admin:cases_petitioncase_changelist")
-    june = clerk_client.get(url, {"year": "2024", "month": "6"}).context["cl"].result_list
+    with CaptureQueriesContext(connection) as queries:
+        june = clerk_client.get(url, {"year": "2024", "month": "6"}).context["cl"].result_list
     assert sorted(c.number for c in june) == ["A-1", "A-2"]
+    # One range, the month's: with the year's range as well the index walks the whole year.
+    listing = next(q["sql"] for q in queries.captured_queries if "petitioner_name" in q["sql"])
+    assert "2024-06-01" in listing and "2024-01-01" not in listing
+    assert sorted(c.number for c in clerk_client.get(url, {"year": "2024"}).context["cl"].result_list) == [
+        "A-1",
+        "A-2",
+        "A-3",
+    ]
+    every_june = clerk_client.get(url, {"month": "6"}).context["cl"].result_list  # no year: June of each year
+    assert sorted(c.number for c in every_june) == ["A-1", "A-10", "A-2"]
+    ignored = clerk_client.get(url, {"year": "2024", "month": "13"}).context["cl"].result_list
+    assert len(ignored) == 3  # a month that does not exist leaves the year's list
     page = clerk_client.get(url).content.decode()
     assert page.index("2024年") < page.index("2023年")  # the year filter, newest first
     found = clerk_client.get(url, {"q": "A-1"}).context["cl"].result_list
     assert [c.number for c in found] == ["A-1"]  # not A-10 as well: a full number is exact
     assert len(clerk_client.get(url, {"q": "A-"}).context["cl"].result_list) == 4
+
+
+def test_the_unit_filter_offers_the_bureaus_units_without_reading_the_ledger(clerk_client, bureau, unit):
+    other = Unit.objects.create(bureau=Bureau.objects.create(name="别县信访局", county="别县"), name="别县某镇")
+    PetitionCase.objects.create(
+        bureau=bureau,
+        number="U-1",
+        received_on="2024-06-03",
+        channel="visit",
+        petitioner_name="甲",
+        category="claim",
+        responsible_unit=unit,
+    )
+    url = reverse("admin:cases_petitioncase_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        page = clerk_client.get(url)
+    spec = next(f for f in page.context["cl"].filter_specs if getattr(f, "field_path", "") == "responsible_unit")
+    names = [name for _pk, name in spec.lookup_choices]
+    assert names == [u.name for u in Unit.objects.filter(bureau=bureau)] and "温泉街道" in names
+    assert other.name not in names  # another bureau's units are not offered
+    assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+    chosen = clerk_client.get(url, {"responsible_unit__id__exact": unit.pk}).context["cl"].result_list
+    assert [c.number for c in chosen] == ["U-1"]
