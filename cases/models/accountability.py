@@ -44,7 +44,10 @@ class AccountabilityAction(Record):
         verbose_name = _("责任追究（三项建议）")
         verbose_name_plural = _("责任追究（三项建议）")
         ordering = ["-decided_on", "-id"]
-        indexes = [models.Index(fields=["bureau", "decided_on"], name="accountability_bureau_date")]
+        indexes = [
+            models.Index(fields=["bureau", "decided_on"], name="accountability_bureau_date"),
+            models.Index(fields=["decided_on", "id"], name="accountability_decided_id"),  # the list's order
+        ]
 
     def __str__(self) -> str:
         return f"{self.decided_on:%Y-%m-%d} {self.unit}"

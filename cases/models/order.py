@@ -24,7 +24,10 @@ class OrderCase(Record):
         verbose_name = _("扰序案件")
         verbose_name_plural = _("扰序案件")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["bureau", "occurred_on"], name="order_bureau_date")]
+        indexes = [
+            models.Index(fields=["bureau", "occurred_on"], name="order_bureau_date"),
+            models.Index(fields=["occurred_on", "id"], name="order_occurred_id"),  # the list's order
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on:%Y-%m-%d} {self.place}"

@@ -36,7 +36,10 @@ class OutreachEvent(Record):
         verbose_name = _("普法宣传活动")
         verbose_name_plural = _("普法宣传活动")
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["bureau", "held_on"], name="outreach_bureau_date")]
+        indexes = [
+            models.Index(fields=["bureau", "held_on"], name="outreach_bureau_date"),
+            models.Index(fields=["held_on", "id"], name="outreach_held_id"),  # the list's order
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"

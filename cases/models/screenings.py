@@ -49,7 +49,12 @@ class DisputeScreening(Record):
             ),
         ]
         # status in the index: the yearly counts read the index alone, never the rows.
-        indexes = [models.Index(fields=["bureau", "found_on", "status"], name="screening_bureau_found_status")]
+        indexes = [
+            models.Index(fields=["bureau", "found_on", "status"], name="screening_bureau_found_status"),
+            # The list's order (newest first), read backwards; and the kinds its filter offers.
+            models.Index(fields=["found_on", "id"], name="screening_found_id"),
+            models.Index(fields=["kind"], name="screening_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.found_on:%Y-%m-%d} {self.unit} {self.kind}"
