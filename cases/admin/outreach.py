@@ -10,16 +10,15 @@ from cases.models import (
     Volunteer,
 )
 
-from .base import LedgerAdmin, YearListFilter
+from .base import LedgerAdmin, MonthListFilter, YearListFilter
 
 
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(LedgerImportExportMixin, LedgerAdmin):
     resource_classes = [OutreachEventResource]
     list_display = ("held_on", "kind", "title", "place", "participants", "materials")
-    list_filter = (YearListFilter, "kind")
+    list_filter = (YearListFilter, MonthListFilter, "kind")
     search_fields = ("title", "place")
-    date_hierarchy = "held_on"
     ordering = ("-held_on", "-id")
 
 

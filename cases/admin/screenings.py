@@ -4,16 +4,15 @@ from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import DisputeScreeningResource
 from cases.models import DisputeScreening
 
-from .base import LedgerAdmin, UnitListFilter, YearListFilter
+from .base import LedgerAdmin, MonthListFilter, UnitListFilter, YearListFilter
 
 
 @admin.register(DisputeScreening)
 class DisputeScreeningAdmin(LedgerImportExportMixin, LedgerAdmin):
     resource_classes = [DisputeScreeningResource]
     list_display = ("found_on", "unit", "kind", "status", "resolved_on")
-    list_filter = (YearListFilter, "status", ("unit", UnitListFilter), "kind")
+    list_filter = (YearListFilter, MonthListFilter, "status", ("unit", UnitListFilter), "kind")
     list_select_related = ("unit",)
     search_fields = ("kind", "description", "unit__name")
-    date_hierarchy = "found_on"
     autocomplete_fields = ("unit",)
     ordering = ("-found_on", "-id")
