@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import privacy
+from cases import privacy, search
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
@@ -78,7 +78,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     )
     list_select_related = ("responsible_unit",)
     autocomplete_fields = ("responsible_unit",)
-    search_fields = ("number", "subject_area", "summary")
+    search_fields = search.PUBLIC_FIELDS
     ordering = ("-received_on", "-id")
     fieldsets = (
         (
@@ -121,19 +121,28 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        # A clerk pasting a case number gets it from the unique index at once; anything else is
-        # a free-text search over the text columns (a scan, slow only at city scale).
+        # A clerk pasting a case number gets it from the unique index at once, and one who may
+        # see personal data an ID number from its index; anything else is a free-text search
+        # through the search index (cases.search) over the fields get_search_fields allows.
         term = search_term.strip()
-        if term and " " not in term:
+        if not term:
+            return queryset, False
+        fields = self.get_search_fields(request)
+        if " " not in term:
             exact = queryset.filter(bureau=Bureau.current(), number=term)  # (bureau, number) is unique
             if exact.exists():
                 return exact, False
-        return super().get_search_results(request, queryset, search_term)
+            if "petitioner_name" in fields and len(term) == 18:
+                exact = queryset.filter(petitioner_id_number=term.upper())
+                if exact.exists():
+                    return exact, False
+        return search.search_cases(queryset, term, personal="petitioner_name" in fields), False
 
     def get_search_fields(self, request):
+        # cases.search reads the same rule: personal fields only for those who may see them.
         fields = super().get_search_fields(request)
         if privacy.can_see_personal_data(request.user):
-            fields = (*fields, "petitioner_name", "petitioner_phone")
+            fields = (*fields, *search.PERSONAL_FIELDS)
         return fields
 
     def get_list_display(self, request):

@@ -246,6 +246,7 @@ class PetitionCase(Record):
             models.Index(fields=["closed_on", "handling_due_on"], name="case_open_due"),
             models.Index(fields=["next_due_on"], name="case_next_due"),
             models.Index(fields=["petitioner_name"], name="case_petitioner"),
+            models.Index(fields=["petitioner_id_number"], name="case_id_number"),
         ]
 
     def __str__(self) -> str:

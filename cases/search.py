@@ -1,0 +1,123 @@
+"""Free-text search of the case list through an index, on SQLite and on PostgreSQL.
+
+The rule is the admin's: the term is split at spaces (a quoted part stays whole), and every part
+must occur, as a substring and ignoring case, in one of the searched columns — the case number,
+subject area and summary for everyone; the petitioner's name and phone only for those who may
+see personal data (cases.privacy). `%`, `_`, quotes and FTS operators are plain characters.
+
+Where the text is indexed (built by migration 0007 and kept current by the database itself, so
+the admin, the Excel import, generate_synthetic's raw INSERTs, loaddata and a restore all keep
+it in sync):
+
+SQLite: an FTS5 table with the trigram tokenizer, contentless, filled by triggers. Its column
+`pub` holds number, subject area and summary, `per` name and phone; each column value is followed
+by two unit separators (char 31), so every occurrence of a 1- or 2-character part starts a trigram:
+such a part is looked up as the trigrams that begin with it (a range of the fts5vocab table),
+a longer one as an FTS phrase. The index answers exactly, so no LIKE is needed afterwards.
+Deliberate difference: letters outside ASCII (Ａ/ａ, Д/д) now match regardless of case, as they
+already did on PostgreSQL.
+
+PostgreSQL: two GIN indexes over `cases_search_grams(...)`, the distinct characters and
+character pairs of the upper-cased text. A part's grams narrow the rows through the index and
+Django's own `icontains` checks them, so the results are the admin's to the letter.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.text import smart_split, unescape_string_literal
+
+PUBLIC_FIELDS = ("number", "subject_area", "summary")
+PERSONAL_FIELDS = ("petitioner_name", "petitioner_phone")
+
+FTS_TABLE = "cases_petitioncase_search"
+FTS_TERMS = "cases_petitioncase_search_terms"
+PG_GRAMS = "cases_search_grams"
+
+# On SQLite a part matched by at most this many cases drives the query (its cases are read by id
+# and sorted); a more common part only filters the list's own index scan, which soon finds a page.
+DRIVING_LIMIT = 20_000
+
+
+def search_parts(term: str) -> list[str]:
+    """The parts of a search term as the admin splits them; empty parts (a lone quote) match all."""
+    parts = []
+    for bit in smart_split(term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit:
+            parts.append(bit)
+    return parts
+
+
+def search_cases(queryset: QuerySet, term: str, *, personal: bool) -> QuerySet:
+    """`queryset` narrowed to the cases matching every part of `term` (see the module doc).
+
+    On SQLite each part of more than 2 characters costs one bounded look-up in the index first,
+    to choose the query's plan."""
+    for part in search_parts(term):
+        if connection.vendor == "sqlite":
+            queryset = queryset.filter(_sqlite_condition(queryset, part, personal=personal))
+        elif connection.vendor == "postgresql":
+            queryset = queryset.filter(_postgresql_condition(queryset, part, personal=personal))
+        else:
+            queryset = queryset.filter(_contains(part, personal=personal))
+    return queryset
+
+
+def _contains(part: str, *, personal: bool) -> Q:
+    fields = PUBLIC_FIELDS + (PERSONAL_FIELDS if personal else ())
+    return Q.create([(f"{f}__icontains", part) for f in fields], connector=Q.OR)
+
+
+# SQLite -------------------------------------------------------------------------------------
+
+
+def _fts_fold(part: str) -> str:
+    # The trigram tokenizer folds case character by character; a character whose lower case is
+    # longer (İ) it leaves alone.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in part)
+
+
+def _sqlite_candidates(part: str, *, personal: bool) -> tuple[str, list]:
+    """SQL selecting the ids of the cases containing `part`, with its parameters."""
+    if len(part) >= 3:
+        columns = "{pub per}" if personal else "{pub}"
+        phrase = '"' + part.replace('"', '""') + '"'
+        return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [f"{columns} : {phrase}"]
+    folded = _fts_fold(part)
+    columns = "('pub', 'per')" if personal else "('pub')"
+    return (
+        f"SELECT doc FROM {FTS_TERMS} WHERE term >= %s AND term < %s AND col IN {columns}",
+        [folded, folded + "\U0010ffff"],
+    )
+
+
+def _sqlite_condition(queryset: QuerySet, part: str, *, personal: bool) -> RawSQL:
+    sql, params = _sqlite_candidates(part, personal=personal)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {DRIVING_LIMIT + 1})", params)
+        (found,) = cursor.fetchone()
+    column = f'"{queryset.model._meta.db_table}"."id"'
+    # A unary + keeps SQLite from looking the ids up one by one: it then reads the list's index
+    # in order and stops at the first page.
+    driving = "" if found <= DRIVING_LIMIT else "+"
+    return RawSQL(f"{driving}{column} IN ({sql})", params, output_field=BooleanField())
+
+
+# PostgreSQL ---------------------------------------------------------------------------------
+
+
+def _pg_text(table: str, fields: tuple[str, ...]) -> str:
+    # As migration 0007 indexed it: a query must spell the expression the same to use the index.
+    return " || E'\\x1f' || ".join(f'"{table}"."{f}"' for f in fields)
+
+
+def _postgresql_condition(queryset: QuerySet, part: str, *, personal: bool) -> Q:
+    table = queryset.model._meta.db_table
+    groups = [PUBLIC_FIELDS] + ([PERSONAL_FIELDS] if personal else [])
+    narrowed = " OR ".join(f"{PG_GRAMS}({_pg_text(table, g)}) @> {PG_GRAMS}(%s)" for g in groups)
+    index = RawSQL(f"({narrowed})", [part] * len(groups), output_field=BooleanField())
+    return Q(index) & _contains(part, personal=personal)
