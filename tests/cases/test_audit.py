@@ -133,3 +133,33 @@ def test_a_refused_import_leaves_no_audit_entries(alice, bureau):
     )
     assert not result.ok
     assert AuditEntry.objects.count() == 0
+
+
+def test_the_trail_lists_by_year_in_the_bureaus_time_zone_without_reading_every_entry(client, henry, bureau):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kind = ContentType.objects.get_for_model(PetitionCase)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for n, at in enumerate(
+        (
+            datetime.datetime(2023, 12, 31, 23, 30, tzinfo=shanghai),  # 15:30 UTC: still 2023 here
+            datetime.datetime(2024, 1, 1, 0, 30, tzinfo=shanghai),  # 2023-12-31 16:30 UTC: 2024 here
+            datetime.datetime(2024, 7, 1, 9, 0, tzinfo=shanghai),
+        )
+    ):
+        AuditEntry.objects.create(at=at, username="alice", content_type=kind, object_id=n, object_repr=f"WX-{n}", action="create")
+    client.force_login(henry)
+    url = reverse("admin:cases_auditentry_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url)
+    text = page.content.decode()
+    assert text.index("2024年") < text.index("2023年")
+    assert not any("DISTINCT" in q["sql"] and "auditentry" in q["sql"] for q in queries.captured_queries)
+    in_2024 = client.get(url, {"year": "2024"}).context["cl"].result_list
+    assert [e.object_repr for e in in_2024] == ["WX-2", "WX-1"]
+    assert [e.object_repr for e in client.get(url, {"year": "2023"}).context["cl"].result_list] == ["WX-0"]
