@@ -152,7 +152,9 @@ def test_the_trail_lists_by_year_in_the_bureaus_time_zone_without_reading_every_
             datetime.datetime(2024, 7, 1, 9, 0, tzinfo=shanghai),
         )
     ):
-        AuditEntry.objects.create(at=at, username="alice", content_type=kind, object_id=n, object_repr=f"WX-{n}", action="create")
+        AuditEntry.objects.create(
+            at=at, username="alice", content_type=kind, object_id=n, object_repr=f"WX-{n}", action="create"
+        )
     client.force_login(henry)
     url = reverse("admin:cases_auditentry_changelist")
     with CaptureQueriesContext(connection) as queries:

@@ -67,7 +67,9 @@ def test_the_stored_next_due_date_is_the_earliest_stage_the_case_view_shows_as_p
         make(bureau, "routed-unit-accepted", routing="assign", routed_on=D(2024, 3, 4), unit_accepted_on=D(2024, 3, 8)),
         make(bureau, "extended", accepted_on=D(2024, 3, 5), extension_days=30, extension_approved=True),
         make(bureau, "closed", accepted_on=D(2024, 3, 5), closed_on=D(2024, 4, 1)),
-        make(bureau, "closed-unit-never-accepted", routing="transfer", routed_on=D(2024, 3, 4), closed_on=D(2024, 4, 1)),
+        make(
+            bureau, "closed-unit-never-accepted", routing="transfer", routed_on=D(2024, 3, 4), closed_on=D(2024, 4, 1)
+        ),
         make(
             bureau,
             "review-pending",
@@ -88,7 +90,8 @@ def test_the_stored_next_due_date_is_the_earliest_stage_the_case_view_shows_as_p
     ]
     stored = dict(PetitionCase.objects.values_list("number", "next_due_on"))
     for case in cases:
-        pending = [s.due_on for s in case.stages(TODAY, calendar) if s.state in (Stage.OVERDUE, Stage.DUE_SOON, Stage.PENDING)]
+        running = (Stage.OVERDUE, Stage.DUE_SOON, Stage.PENDING)
+        pending = [s.due_on for s in case.stages(TODAY, calendar) if s.state in running]
         assert stored[case.number] == (min(pending) if pending else None), case.number
     assert stored["never-acted"] == D(2024, 3, 18)
     assert stored["closed"] is None and stored["review-decided"] is None
