@@ -14,13 +14,14 @@ with a per-process memory cache a bump in one worker is not seen by the others.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "indicators:data-version"
@@ -48,6 +49,12 @@ def bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_after_migrate(**kwargs) -> None:
+    # Without a cache table (a database built without migrations) nothing is cached to drop.
+    with contextlib.suppress(DatabaseError):
+        bump()
 
 
 def get_or_build(name: str, build: Callable[[], T]) -> T:

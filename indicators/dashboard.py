@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -374,6 +375,19 @@ def report_deadlines(year: int, today: datetime.date) -> list[ReportDeadline]:
             (_("向社会公开"), datetime.date(year + 1, 4, 1)),
         )
     ]
+
+
+def page_body(bureau: Bureau, year: int, years: list[int]) -> str:
+    """The dashboard's content as HTML (cached per bureau, year and day, like its data).
+
+    It is the same for everyone allowed to see it: no petitioner, no form token, nothing that
+    depends on the viewer (the page around it, with the user's menu, is rendered per request).
+    Rendering its ~6,000 template nodes took most of a warm request."""
+    today = local_today()
+    return cache.get_or_build(
+        f"dashboard-page:{bureau.pk}:{year}:{today}",
+        lambda: render_to_string("indicators/_dashboard_body.html", page_context(bureau, year, years)),
+    )
 
 
 def page_context(bureau: Bureau, year: int, years: list[int]) -> dict:

@@ -23,7 +23,8 @@ def dashboard(request):
     bureau = _bureau()
     year = _year(request, bureau)
     years = service.record_years(bureau.pk)
-    return render(request, "indicators/dashboard.html", service.page_context(bureau, year, years))
+    body = service.page_body(bureau, year, years)
+    return render(request, "indicators/dashboard.html", {"bureau": bureau, "year": year, "years": years, "body": body})
 
 
 @permission_required(DASHBOARD, raise_exception=True)
