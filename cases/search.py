@@ -5,15 +5,17 @@ must occur, as a substring and ignoring case, in one of the searched columns —
 subject area and summary for everyone; the petitioner's name and phone only for those who may
 see personal data (cases.privacy). `%`, `_`, quotes and FTS operators are plain characters.
 
-Where the text is indexed (built by migration 0007 and kept current by the database itself, so
+Where the text is indexed (built by migration 0008 and kept current by the database itself, so
 the admin, the Excel import, generate_synthetic's raw INSERTs, loaddata and a restore all keep
 it in sync):
 
 SQLite: an FTS5 table with the trigram tokenizer, contentless, filled by triggers. Its column
 `pub` holds number, subject area and summary, `per` name and phone; each column value is followed
-by two unit separators (char 31), so every occurrence of a 1- or 2-character part starts a trigram:
-such a part is looked up as the trigrams that begin with it (a range of the fts5vocab table),
-a longer one as an FTS phrase. The index answers exactly, so no LIKE is needed afterwards.
+by two unit separators (char 31), so every occurrence of a 1- or 2-character part starts a
+trigram: such a part is looked up as the trigrams that begin with it (a range of an fts5vocab
+table), a longer one as an FTS phrase. The index answers exactly, so no LIKE is needed afterwards.
+A bounded count of a part's cases picks the plan: up to DRIVING_LIMIT, SQLite reads them by id
+and sorts them; beyond, the ids only filter the list's (received_on, id) index, read in order.
 Deliberate difference: letters outside ASCII (Ａ/ａ, Д/д) now match regardless of case, as they
 already did on PostgreSQL.
 
@@ -33,12 +35,14 @@ PUBLIC_FIELDS = ("number", "subject_area", "summary")
 PERSONAL_FIELDS = ("petitioner_name", "petitioner_phone")
 
 FTS_TABLE = "cases_petitioncase_search"
-FTS_TERMS = "cases_petitioncase_search_terms"
+FTS_TERMS = "cases_petitioncase_search_terms"  # fts5vocab 'instance': term, doc, col, offset
+FTS_ROWS = "cases_petitioncase_search_rows"  # fts5vocab 'row': the distinct terms
 PG_GRAMS = "cases_search_grams"
 
 # On SQLite a part matched by at most this many cases drives the query (its cases are read by id
 # and sorted); a more common part only filters the list's own index scan, which soon finds a page.
 DRIVING_LIMIT = 20_000
+DRIVING_LIMIT_ONE_CHARACTER = 5_000  # read from the fts5vocab 'instance' table, dearer per case
 
 
 def search_parts(term: str) -> list[str]:
@@ -81,30 +85,59 @@ def _fts_fold(part: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in part)
 
 
-def _sqlite_candidates(part: str, *, personal: bool) -> tuple[str, list]:
-    """SQL selecting the ids of the cases containing `part`, with its parameters."""
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _sqlite_candidates(part: str, *, personal: bool) -> tuple[str, list] | None:
+    """SQL selecting the ids of the cases containing `part`, with its parameters; None when no
+    case can contain it."""
+    columns = "{pub per}" if personal else "{pub}"
+    match = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
     if len(part) >= 3:
-        columns = "{pub per}" if personal else "{pub}"
-        phrase = '"' + part.replace('"', '""') + '"'
-        return f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [f"{columns} : {phrase}"]
+        return match, [f"{columns} : {_fts_phrase(part)}"]
     folded = _fts_fold(part)
-    columns = "('pub', 'per')" if personal else "('pub')"
-    return (
-        f"SELECT doc FROM {FTS_TERMS} WHERE term >= %s AND term < %s AND col IN {columns}",
-        [folded, folded + "\U0010ffff"],
-    )
+    bounds = [folded, folded + "\U0010ffff"]
+    if len(part) == 1:
+        # Every trigram starting with one character may be thousands; their occurrences, read
+        # straight from the index, are as many as the character's.
+        cols = "('pub', 'per')" if personal else "('pub')"
+        return f"SELECT doc FROM {FTS_TERMS} WHERE term >= %s AND term < %s AND col IN {cols}", bounds
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {FTS_ROWS} WHERE term >= %s AND term < %s", bounds)
+        trigrams = [term for (term,) in cursor.fetchall()]
+    if not trigrams:
+        return None
+    return match, [f"{columns} : ({' OR '.join(_fts_phrase(t) for t in trigrams)})"]
 
 
-def _sqlite_condition(queryset: QuerySet, part: str, *, personal: bool) -> RawSQL:
-    sql, params = _sqlite_candidates(part, personal=personal)
+def _like_agrees(part: str) -> bool:
+    """Whether SQLite's LIKE, which ignores the case of ASCII letters only, matches `part` as the
+    index does: when it has no other letters that have a case (Ａ, Д)."""
+    return all(c.isascii() or c.lower() == c.upper() for c in part)
+
+
+def _sqlite_condition(queryset: QuerySet, part: str, *, personal: bool) -> RawSQL | Q:
+    candidates = _sqlite_candidates(part, personal=personal)
+    if candidates is None:
+        return Q(pk__in=[])
+    sql, params = candidates
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {DRIVING_LIMIT + 1})", params)
         (found,) = cursor.fetchone()
     column = f'"{queryset.model._meta.db_table}"."id"'
-    # A unary + keeps SQLite from looking the ids up one by one: it then reads the list's index
-    # in order and stops at the first page.
-    driving = "" if found <= DRIVING_LIMIT else "+"
-    return RawSQL(f"{driving}{column} IN ({sql})", params, output_field=BooleanField())
+    if found <= (DRIVING_LIMIT_ONE_CHARACTER if len(part) == 1 else DRIVING_LIMIT):
+        return RawSQL(f"{column} IN ({sql})", params, output_field=BooleanField())
+    # A common part: a unary + keeps SQLite from looking its cases up one by one and sorting
+    # them; it reads the list's own index in order and stops at the first page.
+    if len(part) == 1 and found > DRIVING_LIMIT and _like_agrees(part):
+        return _contains(part, personal=personal)  # so common that a page of it comes at once
+    if len(part) >= 4 and _like_agrees(part):
+        # Gathering a long part's cases compares positions in every one; gathering those of its
+        # first trigram does not, and LIKE sorts out the few extra.
+        sql, params = _sqlite_candidates(part[:3], personal=personal)
+        return RawSQL(f"+{column} IN ({sql})", params, output_field=BooleanField()) & _contains(part, personal=personal)
+    return RawSQL(f"+{column} IN ({sql})", params, output_field=BooleanField())
 
 
 # PostgreSQL ---------------------------------------------------------------------------------

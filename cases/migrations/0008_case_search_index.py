@@ -1,7 +1,7 @@
 """The index behind the case list's free-text search (cases.search, which explains the design).
 
 SQLite: a contentless FTS5 trigram table over cases_petitioncase, filled here and kept current by
-triggers, plus its fts5vocab view. PostgreSQL: an immutable SQL function giving the characters and
+triggers, plus its fts5vocab views. PostgreSQL: an immutable SQL function giving the characters and
 character pairs of a text, and GIN indexes over it. Both are plain database objects, so every
 writer keeps them current; neither needs an extension. Also an index for the exact ID number.
 
@@ -31,6 +31,7 @@ SQLITE_CREATE = [
     "CREATE VIRTUAL TABLE cases_petitioncase_search USING fts5("
     "pub, per, tokenize='trigram', content='', columnsize=0)",
     "CREATE VIRTUAL TABLE cases_petitioncase_search_terms USING fts5vocab(cases_petitioncase_search, 'instance')",
+    "CREATE VIRTUAL TABLE cases_petitioncase_search_rows USING fts5vocab(cases_petitioncase_search, 'row')",
     f"INSERT INTO cases_petitioncase_search(rowid, pub, per) SELECT id, {_row('')} FROM cases_petitioncase",
     f"CREATE TRIGGER cases_petitioncase_search_insert AFTER INSERT ON cases_petitioncase BEGIN {INSERT} END",
     f"CREATE TRIGGER cases_petitioncase_search_delete AFTER DELETE ON cases_petitioncase BEGIN {DELETE} END",
@@ -42,6 +43,7 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS cases_petitioncase_search_update",
     "DROP TRIGGER IF EXISTS cases_petitioncase_search_delete",
     "DROP TRIGGER IF EXISTS cases_petitioncase_search_insert",
+    "DROP TABLE IF EXISTS cases_petitioncase_search_rows",
     "DROP TABLE IF EXISTS cases_petitioncase_search_terms",
     "DROP TABLE IF EXISTS cases_petitioncase_search",
 ]

@@ -41,6 +41,7 @@ TERMS = [
     "谢军涵",
     "军涵",
     "谢",
+    "Ｗ",  # one character, a letter beyond ASCII with a case
     "13812345678",
     "5678",  # in a phone and nowhere public
     "wx2024",
@@ -145,8 +146,9 @@ def test_an_id_number_finds_its_petitioner_for_a_clerk(client, alice, cases):
 
 
 def test_a_common_part_filters_the_list_order_and_finds_the_same(client, alice, cases, monkeypatch):
-    # Past DRIVING_LIMIT matches SQLite reads the list's index instead; the answer is the same.
+    # Past the driving limits SQLite reads the list's index instead; the answer is the same.
     monkeypatch.setattr(search, "DRIVING_LIMIT", 0)
+    monkeypatch.setattr(search, "DRIVING_LIMIT_ONE_CHARACTER", 0)
     client.force_login(alice)
     assert found_each(client, TERMS) == expected_each(TERMS, personal=True)
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, runs, **options):
         clerk, _ = User.objects.get_or_create(username="bench-clerk", defaults={"is_staff": True})
         clerk.groups.set([Group.objects.get(name=roles.CLERK)])
-        case = PetitionCase.objects.order_by("-received_on").first()
+        case = PetitionCase.objects.order_by("-received_on", "-id").first()
         if case is None:
             self.stderr.write("没有信访事项：请先运行 generate_synthetic。")
             return
@@ -44,6 +44,17 @@ class Command(BaseCommand):
             ("channel + category", f"{base}?channel=visit&category=claim"),
             ("search: case number", f"{base}?q={case.number}"),
             ("search: petitioner", f"{base}?q={case.petitioner_name}"),
+            # The words come from cases.synthetic's summaries and subject areas; 噪音 is in none.
+            ("search: 2 characters of a name", f"{base}?q={case.petitioner_name[:2]}"),
+            ("search: a surname", f"{base}?q={case.petitioner_name[0]}"),
+            ("search: common word", f"{base}?q=工资"),
+            ("search: subject area", f"{base}?q=民政"),
+            ("search: word found nowhere", f"{base}?q=噪音"),
+            ("search: phrase", f"{base}?q=土地承包经营权"),
+            ("search: phone", f"{base}?q={case.petitioner_phone}"),
+            ("search: ID number", f"{base}?q={case.petitioner_id_number}"),
+            ("search: case number prefix", f"{base}?q={case.number[:-2]}"),
+            ("year + search", f"{base}?year={year}&q=工资"),
             ("page 200", f"{base}?year={year}&p=200"),
         ]
         client = Client(SERVER_NAME="localhost")  # an allowed host, as a browser on the server
