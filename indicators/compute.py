@@ -144,6 +144,16 @@ def compute(bureau_id: int, period: Period, *, unit_id: int | None = None, keys=
     return {i.key: figures[i.key] for i in wanted if i.key in figures}
 
 
+class MonthOfDate(ExtractMonth):
+    """The month (1–12) of a date column. SQLite stores dates as ISO text, so there it is the
+    text's sixth and seventh characters: Django's EXTRACT calls a Python function for every row
+    (3.4 s over a year of a million cases, most of a cold dashboard)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 6, 2) AS INTEGER)", params
+
+
 def compute_by_month(bureau_id: int, period: Period, *, keys) -> dict[int, dict[str, Figure]]:
     """Figures of the dated sources per calendar month (1–12): one grouped query per source.
     Months without a record are absent."""
@@ -154,7 +164,7 @@ def compute_by_month(bureau_id: int, period: Period, *, keys) -> dict[int, dict[
             raise ValueError(f"{source.key} has no date to place its records in a month")
         rows = (
             source.queryset(bureau_id, period)
-            .annotate(month=ExtractMonth(source.month_field))
+            .annotate(month=MonthOfDate(source.month_field))
             .values("month")
             .annotate(**_aggregates(inds, period))
             .order_by()
