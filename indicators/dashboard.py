@@ -182,7 +182,9 @@ def _deadlines(bureau: Bureau, today: datetime.date, calendar: HolidayCalendar):
     days = bureau.due_soon_working_days
     cutoff, warning = due_soon_cutoff(calendar, today, days)
     warnings = [warning] if warning else []
-    cases = PetitionCase.objects.filter(bureau=bureau).select_related("responsible_unit").order_by("received_on", "pk")
+    # Most urgent first, straight from the (bureau, next_due_on) index: the longest overdue, the
+    # nearest due date.
+    cases = PetitionCase.objects.filter(bureau=bureau).select_related("responsible_unit").order_by("next_due_on", "pk")
     overdue_qs, due_soon_qs = cases.overdue(today), cases.due_soon(today, cutoff)
     overdue = _case_rows(overdue_qs[:DEADLINE_LIST_LIMIT], today, calendar, days, Stage.OVERDUE)
     due_soon = _case_rows(due_soon_qs[:DEADLINE_LIST_LIMIT], today, calendar, days, Stage.DUE_SOON)

@@ -244,7 +244,10 @@ class PetitionCase(Record):
             models.Index(fields=["received_on", "id"], name="case_received_id"),
             models.Index(fields=["responsible_unit", "received_on"], name="case_unit_received"),
             models.Index(fields=["closed_on", "handling_due_on"], name="case_open_due"),
+            # The overdue and due-soon lists: the case list's (all cases) and the dashboard's (the
+            # bureau's, most urgent first; SQLite would otherwise read the bureau's every row).
             models.Index(fields=["next_due_on"], name="case_next_due"),
+            models.Index(fields=["bureau", "next_due_on"], name="case_bureau_next_due"),
             models.Index(fields=["petitioner_name"], name="case_petitioner"),
             models.Index(fields=["petitioner_id_number"], name="case_id_number"),
         ]

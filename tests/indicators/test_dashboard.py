@@ -351,3 +351,23 @@ def test_an_import_log_or_an_audit_entry_does_not_empty_the_cache(bureau, alice)
     before = dashboard_cache.version()
     ImportLog.objects.create(user=alice, ledger="cases", file_name="x.xlsx", dry_run=True, outcome="previewed")
     assert dashboard_cache.version() == before
+
+
+def test_the_overdue_list_holds_the_longest_overdue_when_it_cannot_hold_them_all(client, henry, bureau, unit):
+    from indicators.dashboard import DEADLINE_LIST_LIMIT
+
+    today = local_today()
+    count = DEADLINE_LIST_LIMIT + 2
+    for i in range(count):
+        # Received in one order, overdue in the opposite: the earliest received is the least late.
+        case = make_case(bureau, f"LATE-{i:03d}", f"2024-01-{1 + i % 28:02d}", unit=unit)
+        PetitionCase.objects.filter(pk=case.pk).update(routing_due_on=today - datetime.timedelta(days=10 + i))
+    client.force_login(henry)
+    html = client.get("/?year=2024").content.decode()
+    overdue = html[html.index('id="overdue"') : html.index('id="due-soon"')]
+    listed = re.findall(r">(LATE-\d{3})</a>", overdue)
+    assert len(listed) == DEADLINE_LIST_LIMIT
+    assert listed[0] == f"LATE-{count - 1:03d}" and f"{10 + count - 1} 天" in overdue  # the longest overdue first
+    assert "LATE-000" not in listed and "LATE-001" not in listed  # the two least late are left out
+    assert f"<strong>{count}</strong> 件已超期" in html
+    assert f"在台账中查看全部 {count} 件" in overdue
