@@ -21,7 +21,8 @@ already did on PostgreSQL.
 
 PostgreSQL: two GIN indexes over `cases_search_grams(...)`, the distinct characters and
 character pairs of the upper-cased text. A part's grams narrow the rows through the index and
-Django's own `icontains` checks them, so the results are the admin's to the letter.
+Django's own `icontains` checks them, so the results are the admin's to the letter. A part found
+in more than DRIVING_LIMIT cases is left to `icontains` alone on the list's index, read in order.
 """
 
 from __future__ import annotations
@@ -151,6 +152,20 @@ def _pg_text(table: str, fields: tuple[str, ...]) -> str:
 def _postgresql_condition(queryset: QuerySet, part: str, *, personal: bool) -> Q:
     table = queryset.model._meta.db_table
     groups = [PUBLIC_FIELDS] + ([PERSONAL_FIELDS] if personal else [])
-    narrowed = " OR ".join(f"{PG_GRAMS}({_pg_text(table, g)}) @> {PG_GRAMS}(%s)" for g in groups)
-    index = RawSQL(f"({narrowed})", [part] * len(groups), output_field=BooleanField())
-    return Q(index) & _contains(part, personal=personal)
+    # A longer part is looked up by its pairs alone: the posting list of a single digit or a
+    # common character is most of the table, and adds nothing the pairs do not say.
+    wanted = f"{PG_GRAMS}(%s)"
+    if len(part) > 1:
+        wanted = f"ARRAY(SELECT g FROM unnest({PG_GRAMS}(%s)) AS g WHERE char_length(g) = 2)"
+    narrowed = "(" + " OR ".join(f"{PG_GRAMS}({_pg_text(table, g)}) @> {wanted}" for g in groups) + ")"
+    params = [part] * len(groups)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT count(*) FROM (SELECT 1 FROM "{table}" WHERE {narrowed} LIMIT {DRIVING_LIMIT + 1}) AS t', params
+        )
+        (found,) = cursor.fetchone()
+    if found > DRIVING_LIMIT:
+        # A common part: LIKE on the list's own index, read in order, finds a page at once,
+        # where gathering and sorting all its cases would not.
+        return _contains(part, personal=personal)
+    return Q(RawSQL(narrowed, params, output_field=BooleanField())) & _contains(part, personal=personal)
