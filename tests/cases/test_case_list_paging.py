@@ -47,7 +47,7 @@ def test_a_list_beyond_the_cap_says_so_and_pages_through_the_newest(client, alic
     assert [c.number for c in cl.result_list] == ["WX-2024-0007", "WX-2024-0006"]
     text = page.content.decode()
     assert "5+ 信访事项" in text
-    assert "超过5条，只列出最新的5条" in text
+    assert "超过5条，只列出按当前排序的前5条" in text
     assert "超过5条结果" in text
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "petitioncase" in q["sql"]]
     assert len(counts) == 1 and "LIMIT 6" in counts[0], counts
