@@ -1,4 +1,4 @@
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.utils.functional import cached_property
 
 
@@ -24,3 +24,11 @@ class CappedPaginator(Paginator):
         return min(counted, self.CAP)
 
     capped = False
+
+    def validate_number(self, number):
+        # A page past the last (beyond the cap, or left in an old address) is the last page,
+        # where the admin would answer with its "something is wrong with your database" screen.
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            return self.num_pages if int(number) > 1 else 1

@@ -54,6 +54,11 @@ def test_a_list_beyond_the_cap_says_so_and_pages_through_the_newest(client, alic
 
     last = client.get(LIST, {"p": 3}).context["cl"]
     assert [c.number for c in last.result_list] == ["WX-2024-0003"]  # the 5th newest
+    beyond = client.get(LIST, {"p": 4})  # rows 7-8 exist, but past the cap: the last page
+    assert beyond.status_code == 200
+    assert [c.number for c in beyond.context["cl"].result_list] == ["WX-2024-0003"]
+    before = client.get(LIST, {"p": 0})  # and a page before the first is the first
+    assert [c.number for c in before.context["cl"].result_list] == ["WX-2024-0007", "WX-2024-0006"]
 
 
 def test_a_list_within_the_cap_counts_exactly_and_offers_select_all(client, alice, eight_cases, small_cap):
