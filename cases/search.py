@@ -40,8 +40,9 @@ FTS_TERMS = "cases_petitioncase_search_terms"  # fts5vocab 'instance': term, doc
 FTS_ROWS = "cases_petitioncase_search_rows"  # fts5vocab 'row': the distinct terms
 PG_GRAMS = "cases_search_grams"
 
-# On SQLite a part matched by at most this many cases drives the query (its cases are read by id
-# and sorted); a more common part only filters the list's own index scan, which soon finds a page.
+# A part matched by at most this many cases drives the query (its cases are read by id and
+# sorted); a more common part only filters the list's own index, read in order, which soon finds
+# a page.
 DRIVING_LIMIT = 20_000
 DRIVING_LIMIT_ONE_CHARACTER = 5_000  # read from the fts5vocab 'instance' table, dearer per case
 
@@ -60,8 +61,8 @@ def search_parts(term: str) -> list[str]:
 def search_cases(queryset: QuerySet, term: str, *, personal: bool) -> QuerySet:
     """`queryset` narrowed to the cases matching every part of `term` (see the module doc).
 
-    On SQLite each part of more than 2 characters costs one bounded look-up in the index first,
-    to choose the query's plan."""
+    Each part costs a bounded count through the index first, to choose the query's plan (and on
+    SQLite a 2-character part a look-up of its trigrams)."""
     for part in search_parts(term):
         if connection.vendor == "sqlite":
             queryset = queryset.filter(_sqlite_condition(queryset, part, personal=personal))
@@ -145,7 +146,7 @@ def _sqlite_condition(queryset: QuerySet, part: str, *, personal: bool) -> RawSQ
 
 
 def _pg_text(table: str, fields: tuple[str, ...]) -> str:
-    # As migration 0007 indexed it: a query must spell the expression the same to use the index.
+    # As migration 0008 indexed it: a query must spell the expression the same to use the index.
     return " || E'\\x1f' || ".join(f'"{table}"."{f}"' for f in fields)
 
 
