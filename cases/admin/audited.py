@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.audit import audit_delete, audit_form, masked_changes
 from cases.models import AuditEntry
 
-from .paging import CappedPaginator
+from .paging import CappedCountAdmin
 
 VIEW_HISTORY = "cases.view_auditentry"
 
@@ -101,15 +101,13 @@ class AuditYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CappedCountAdmin, admin.ModelAdmin):
     """The whole trail, newest first: read-only for everyone."""
 
     list_display = ("at", "username", "action", "source", "content_type", "object_repr")
     list_filter = (AuditYearFilter, "action", "source", "content_type")
     search_fields = ("username", "object_repr")
     list_select_related = ("content_type",)
-    show_full_result_count = False
-    paginator = CappedPaginator
     # The changes themselves are shown on each record's history page, masked for the viewer;
     # the raw JSON (which may name petitioners) is never shown here.
     fields = ("at", "username", "action", "source", "content_type", "object_id", "object_repr", "import_log")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Bureau, Unit
 
 from .audited import AuditedAdmin
-from .paging import CappedPaginator
+from .paging import CappedCountAdmin
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -128,14 +128,10 @@ class TolerantAutocompleteSelectMultiple(_TolerantAutocomplete, AutocompleteSele
     pass
 
 
-class LedgerAdmin(AuditedAdmin):
+class LedgerAdmin(CappedCountAdmin, AuditedAdmin):
     form = LedgerForm
     exclude = ("bureau",)
     list_per_page = 50
-    # No COUNT(*) over a million-row ledger on every page: neither of the whole ledger nor,
-    # beyond 10,000, of the matches.
-    show_full_result_count = False
-    paginator = CappedPaginator
     save_on_top = True
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -83,3 +83,15 @@ def test_select_all_across_pages_is_offered_only_when_the_count_is_exact(client,
     text = client.get(LIST).content.decode()
     assert 'class="action-counter"' in text  # the selection counter stays
     assert 'class="question' not in text and "选中所有的" not in text
+
+
+def test_a_searched_list_is_counted_to_the_lower_search_cap(client, alice, eight_cases, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "SEARCH_CAP", 3)
+    monkeypatch.setattr(PetitionCaseAdmin, "list_per_page", 2)
+    client.force_login(alice)
+    searched = client.get(LIST, {"q": "张三"})
+    cl = searched.context["cl"]
+    assert (cl.result_count, cl.paginator.capped) == (3, True)
+    assert "超过3条结果" in searched.content.decode()
+    filtered = client.get(LIST, {"channel__exact": "visit"}).context["cl"]  # filters keep the higher cap
+    assert (filtered.result_count, filtered.paginator.capped) == (5, False)
