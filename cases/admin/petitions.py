@@ -9,6 +9,7 @@ from cases.ledgers.resources import PetitionCaseResource
 from cases.models import Bureau, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
+from cases.validators import PHONE
 
 from .base import LedgerAdmin, MonthListFilter, UnitListFilter, YearListFilter
 
@@ -122,7 +123,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # A clerk pasting a case number gets it from the unique index at once, and one who may
-        # see personal data an ID number from its index; anything else is a free-text search
+        # see personal data an ID number or a phone number from its index; anything else is a free-text search
         # through the search index (cases.search) over the fields get_search_fields allows.
         term = search_term.strip()
         if not term:
@@ -134,6 +135,12 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                 return exact, False
             if "petitioner_name" in fields and len(term) == 18:
                 exact = queryset.filter(petitioner_id_number=term.upper())
+                if exact.exists():
+                    return exact, False
+            if "petitioner_phone" in fields and PHONE.match(term):
+                # Every digit pair of a phone number is in most cases' text: the pairs index
+                # cannot narrow it (200 ms at 1M on PostgreSQL), its own index can.
+                exact = queryset.filter(petitioner_phone=term)
                 if exact.exists():
                     return exact, False
         return search.search_cases(queryset, term, personal="petitioner_name" in fields), False

@@ -249,7 +249,9 @@ class PetitionCase(Record):
             models.Index(fields=["next_due_on"], name="case_next_due"),
             models.Index(fields=["bureau", "next_due_on"], name="case_bureau_next_due"),
             models.Index(fields=["petitioner_name"], name="case_petitioner"),
+            # A full ID number or phone number pasted into the search finds its cases at once.
             models.Index(fields=["petitioner_id_number"], name="case_id_number"),
+            models.Index(fields=["petitioner_phone"], name="case_phone"),
         ]
 
     def __str__(self) -> str:

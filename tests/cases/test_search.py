@@ -145,6 +145,23 @@ def test_an_id_number_finds_its_petitioner_for_a_clerk(client, alice, cases):
     assert found(client, "410825199003071234") == {"WX2024-001"}
 
 
+def test_a_full_phone_number_finds_its_petitioner_through_its_own_index(client, alice, henry, cases):
+    """As a full ID number does: the cases whose petitioner has that phone, by the phone's index
+    (a digit pair is in nearly every case's text, so the search index cannot narrow it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        assert found(client, "13900001111") == {"WX2024-002"}
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert '"petitioner_phone" = ' in sql
+    assert "cases_petitioncase_search" not in sql and "cases_search_grams" not in sql
+    assert found(client, "1390000111") == {"WX2024-002"}  # a part of one is a plain search
+    client.force_login(henry)
+    assert found(client, "13900001111") == set()  # not for those who may not see phones
+
+
 def test_a_common_part_filters_the_list_order_and_finds_the_same(client, alice, cases, monkeypatch):
     # Past the driving limits SQLite reads the list's index instead; the answer is the same.
     monkeypatch.setattr(search, "DRIVING_LIMIT", 0)
