@@ -22,7 +22,9 @@ already did on PostgreSQL.
 PostgreSQL: two GIN indexes over `cases_search_grams(...)`, the distinct characters and
 character pairs of the upper-cased text. A part's grams narrow the rows through the index and
 Django's own `icontains` checks them, so the results are the admin's to the letter. A part found
-in more than DRIVING_LIMIT cases is left to `icontains` alone on the list's index, read in order.
+in more than DRIVING_LIMIT cases is left to `icontains` alone on the list's index, read in order;
+a character or pair that ANALYZE's statistics of the index show in at least COMMON_SHARE of the
+cases is taken as such without counting.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ PG_GRAMS = "cases_search_grams"
 # a page.
 DRIVING_LIMIT = 20_000
 DRIVING_LIMIT_ONE_CHARACTER = 5_000  # read from the fts5vocab 'instance' table, dearer per case
+# On PostgreSQL a character or pair the statistics put in at least this share of the cases is
+# common without counting: LIKE on the list's index finds the capped count's 1,000 matches
+# within ~100,000 rows.
+COMMON_SHARE = 0.01
 
 
 def search_parts(term: str) -> list[str]:
@@ -150,6 +156,29 @@ def _pg_text(table: str, fields: tuple[str, ...]) -> str:
     return " || E'\\x1f' || ".join(f'"{table}"."{f}"' for f in fields)
 
 
+def _pg_share(part: str, *, personal: bool) -> float:
+    """The share of cases whose indexed text holds `part` (a character or a pair), from the
+    statistics ANALYZE keeps on the search indexes' most common elements; 0 when it is not among
+    them or there are none yet. Counting a common pair's cases through its GIN index builds the
+    pair's whole bitmap (45–85 ms at a million cases); the statistics answer in a millisecond.
+    Only 1- and 2-character parts are elements; a longer part, rare though its pairs are common,
+    is still counted."""
+    indexes = ["case_search_public"] + (["case_search_personal"] if personal else [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = ANY(%s)",
+            [indexes],
+        )
+        rows = cursor.fetchall()
+    key = part.upper()  # as cases_search_grams() folds the text (for the choice of plan only)
+    share = 0.0
+    for elems, freqs in rows:
+        if elems and key in elems:
+            share = max(share, freqs[elems.index(key)])
+    return share
+
+
 def _postgresql_condition(queryset: QuerySet, part: str, *, personal: bool) -> Q:
     table = queryset.model._meta.db_table
     groups = [PUBLIC_FIELDS] + ([PERSONAL_FIELDS] if personal else [])
@@ -160,11 +189,15 @@ def _postgresql_condition(queryset: QuerySet, part: str, *, personal: bool) -> Q
         wanted = f"ARRAY(SELECT g FROM unnest({PG_GRAMS}(%s)) AS g WHERE char_length(g) = 2)"
     narrowed = "(" + " OR ".join(f"{PG_GRAMS}({_pg_text(table, g)}) @> {wanted}" for g in groups) + ")"
     params = [part] * len(groups)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT count(*) FROM (SELECT 1 FROM "{table}" WHERE {narrowed} LIMIT {DRIVING_LIMIT + 1}) AS t', params
-        )
-        (found,) = cursor.fetchone()
+    if len(part) <= 2 and _pg_share(part, personal=personal) >= COMMON_SHARE:
+        found = DRIVING_LIMIT + 1  # common by the statistics: no need to count its cases
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT count(*) FROM (SELECT 1 FROM "{table}" WHERE {narrowed} LIMIT {DRIVING_LIMIT + 1}) AS t',
+                params,
+            )
+            (found,) = cursor.fetchone()
     if found > DRIVING_LIMIT:
         # A common part: LIKE on the list's own index, read in order, finds a page at once,
         # where gathering and sorting all its cases would not.

@@ -273,3 +273,31 @@ def test_the_index_is_in_place_after_every_migration(db):
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cases_petitioncase'")
             assert {"case_search_public", "case_search_personal", "case_id_number"} <= {r[0] for r in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_postgresql_takes_a_common_pair_from_the_statistics_without_counting_it(client, alice, cases):
+    from django.test.utils import CaptureQueriesContext
+
+    # Twenty more cases about wages make 工资 common; ANALYZE records it among the index's most
+    # common elements (within this test's transaction: its own rows count as live).
+    for i in range(20):
+        PetitionCase.objects.create(
+            bureau=cases[0].bureau,
+            number=f"WX2024-{100 + i}",
+            received_on=day("2024-05-01"),
+            channel="visit",
+            petitioner_name="张三",
+            category="claim",
+            summary="讨要工资",
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_petitioncase")
+    assert search._pg_share("工资", personal=False) > 0.5
+    assert search._pg_share("噪音", personal=False) == 0.0
+    client.force_login(alice)
+    for term, counted in (("工资", False), ("拆迁补偿", True)):
+        with CaptureQueriesContext(connection) as queries:
+            assert found(client, term) == expected(term, personal=True)
+        bounded = [q for q in queries.captured_queries if f"LIMIT {search.DRIVING_LIMIT + 1}" in q["sql"]]
+        assert bool(bounded) == counted, term  # a longer part is still counted
