@@ -12,12 +12,6 @@ from django.db import models
 from cases import privacy
 from cases.models import AuditEntry
 
-# Records that name petitioners (or persons dealt with for disturbing order), and their masks.
-PERSONAL = {
-    "petitioncase": privacy.MASKS,
-    "orderperson": {"name": privacy.mask_name, "id_number": privacy.mask_id_number},
-}
-
 
 def display(field: models.Field, value, *, lookup: bool = True) -> str:
     """A field's value as text a person reads: labels for choices, names for related rows
@@ -98,16 +92,22 @@ def audit_form(*, user, form, formsets: Iterable = (), change: bool) -> AuditEnt
     for formset in formsets:
         label = str(formset.model._meta.verbose_name)
         for child in getattr(formset, "new_objects", []):
-            changes.setdefault(f"{label}·新增", ["", ""])[1] += f"{child}；"
+            changes.setdefault(f"{label}·新增", ["", ""])[1] += f"{_describe(child)}；"
         for child, _fields in getattr(formset, "changed_objects", []):
-            changes.setdefault(f"{label}·修改", ["", ""])[1] += f"{child}；"
+            changes.setdefault(f"{label}·修改", ["", ""])[1] += f"{_describe(child)}；"
         for child in getattr(formset, "deleted_objects", []):
-            changes.setdefault(f"{label}·删除", ["", ""])[0] += f"{child}；"
+            changes.setdefault(f"{label}·删除", ["", ""])[0] += f"{_describe(child)}；"
     if change and not changes:
         return None
     return audit_record(
         user=user, obj=obj, action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE, changes=changes
     )
+
+
+def _describe(obj) -> str:
+    """A row of an inline as the trail keeps it: a person by name (str() is masked for display;
+    the trail keeps the value and masks it when read, see masked_changes)."""
+    return obj.name if _named_by_person(type(obj)) else str(obj)
 
 
 def audit_delete(*, user, objs: Iterable[models.Model]) -> None:
@@ -155,17 +155,41 @@ def audit_link_import(*, entry_ids: list[int], import_log) -> None:
 
 
 def masked_changes(entry: AuditEntry, user) -> dict[str, list[str]]:
-    """The entry's changes as `user` may see them: petitioners' identities masked without the
-    personal-data permission."""
+    """The entry's changes as `user` may see them: without the personal-data permission, every
+    personal field of the record masked (cases.privacy), and so are the persons listed under an
+    inline's summary ("被处理人·新增": names), which entries written before str() was masked hold
+    in full."""
     if privacy.can_see_personal_data(user):
         return entry.changes
-    masks = {
-        **privacy.MASKS,
-        "id_number": privacy.mask_id_number,
-        "phone": privacy.mask_phone,
-        "name": privacy.mask_name,
-    }
-    personal_models = {"petitioncase", "orderperson", "volunteer"}
-    if entry.content_type.model not in personal_models:
-        return entry.changes
-    return {k: [masks[k](v[0]), masks[k](v[1])] if k in masks else v for k, v in entry.changes.items()}
+    model = entry.content_type.model_class()
+    masks = privacy.personal_fields(model) if model else {}
+    person_labels = _person_labels()
+    shown = {}
+    for key, (old, new) in entry.changes.items():
+        mask = masks.get(key)
+        if mask is None and key.split("·")[0] in person_labels:
+            mask = _mask_list
+        shown[key] = [mask(old) if old else old, mask(new) if new else new] if mask else [old, new]
+    return shown
+
+
+def masked_repr(entry: AuditEntry) -> str:
+    """The entry's object_repr, masked where the record is named by a person."""
+    model = entry.content_type.model_class()
+    if model is None or not _named_by_person(model):
+        return entry.object_repr
+    return privacy.mask_name(entry.object_repr)
+
+
+def _named_by_person(model) -> bool:
+    return "name" in privacy.personal_fields(model)
+
+
+def _person_labels() -> set[str]:
+    from django.apps import apps
+
+    return {str(m._meta.verbose_name) for m in apps.get_models() if _named_by_person(m)}
+
+
+def _mask_list(text: str) -> str:
+    return "；".join(privacy.mask_name(part) for part in text.split("；"))

@@ -29,7 +29,6 @@ PARTS = {"numerator": _("分子"), "denominator": _("分母")}
 class Column:
     label: str
     path: str  # attribute path on the record, "__"-separated; a get_*_display method is called
-    personal: bool = False  # masked for users without the personal-data permission
     width: int | None = None  # long text is cut to this many characters
 
 
@@ -46,7 +45,7 @@ LAYOUTS: dict[str, Layout] = {
             Column(_("信访件编号"), "number"),
             Column(_("登记日期"), "received_on"),
             Column(_("信访形式"), "get_channel_display"),
-            Column(_("信访人"), "petitioner_name", personal=True),
+            Column(_("信访人"), "petitioner_name"),
             Column(_("人数"), "head_count"),
             Column(_("责任单位"), "responsible_unit"),
             Column(_("转送交办日期"), "routed_on"),
@@ -68,7 +67,7 @@ LAYOUTS: dict[str, Layout] = {
     "accountable_units": Layout((Column(_("单位"), "name"), Column(_("类别"), "get_kind_display"))),
     "accountable_persons": Layout(
         (
-            Column(_("姓名"), "name", personal=True),
+            Column(_("姓名"), "name"),
             Column(_("职务"), "position"),
             Column(_("处理方式"), "measure"),
             Column(_("追责日期"), "action__decided_on"),
@@ -86,7 +85,7 @@ LAYOUTS: dict[str, Layout] = {
     ),
     "order_persons": Layout(
         (
-            Column(_("姓名"), "name", personal=True),
+            Column(_("姓名"), "name"),
             Column(_("处理措施"), "get_measure_display"),
             Column(_("发生日期"), "case__occurred_on"),
             Column(_("地点"), "case__place"),
@@ -106,7 +105,7 @@ LAYOUTS: dict[str, Layout] = {
     ),
     "volunteers": Layout(
         (
-            Column(_("姓名"), "name", personal=True),
+            Column(_("姓名"), "name"),
             Column(_("加入日期"), "joined_on"),
             Column(_("退出日期"), "left_on"),
         )
@@ -166,16 +165,19 @@ def listing(
     records = indicator.records(bureau_id, period, part, unit_id).select_related(*layout.select_related)
     ordering = [*(indicator.source.model._meta.ordering or []), "pk"]
     page_obj = Paginator(records.order_by(*ordering), PER_PAGE).get_page(page)
-    mask = not privacy.can_see_personal_data(user)
+    model = indicator.source.model
+    masks = (
+        {} if privacy.can_see_personal_data(user) else {c.path: privacy.mask_for(model, c.path) for c in layout.columns}
+    )
     admin_url = _admin_url(indicator.source.admin_url_name)
     rows = [
         Row(
             admin_url(_value(record, layout.link_path)) if admin_url else None,
-            [_cell(record, column, mask) for column in layout.columns],
+            [_cell(record, column, masks.get(column.path)) for column in layout.columns],
         )
         for record in page_obj.object_list
     ]
-    masked = mask and any(c.personal for c in layout.columns)
+    masked = any(masks.values())
     return Listing(indicator, figure, part, layout.columns, page_obj, rows, masked)
 
 
@@ -198,7 +200,7 @@ def _value(record, path: str):
     return value
 
 
-def _cell(record, column: Column, mask: bool) -> str:
+def _cell(record, column: Column, mask: privacy.Mask | None) -> str:
     value = _value(record, column.path)
     if value is None or value == "":
         return "—"
@@ -207,8 +209,8 @@ def _cell(record, column: Column, mask: bool) -> str:
     if isinstance(value, datetime.date):
         return f"{value:%Y-%m-%d}"
     text = str(value)
-    if column.personal and mask:
-        return privacy.mask_name(text)
+    if mask:
+        return mask(text)
     if column.width and len(text) > column.width:
         return text[: column.width] + "…"
     return text

@@ -6,11 +6,11 @@ from cases.ledgers.resources import AccountabilityResource
 from cases.models import AccountabilityAction, AccountablePerson
 
 from .base import LedgerAdmin, MonthListFilter, UnitListFilter, YearListFilter, related_count
+from .personal import PersonInline
 
 
-class AccountablePersonInline(admin.TabularInline):
+class AccountablePersonInline(PersonInline):
     model = AccountablePerson
-    extra = 1
 
 
 @admin.register(AccountabilityAction)

@@ -1,16 +1,20 @@
 import datetime
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.audit import audit_delete, audit_form, masked_changes
+from cases import privacy
+from cases.audit import audit_delete, audit_form, masked_changes, masked_repr
 from cases.models import AuditEntry
 
+from .guarded import GuardedAdmin
 from .paging import CappedCountAdmin
 
 VIEW_HISTORY = "cases.view_auditentry"
@@ -23,7 +27,7 @@ def field_label(model, name: str) -> str:
         return name
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(GuardedAdmin):
     """Every save and delete through the workbench leaves an AuditEntry; a record's 历史 page
     shows its entries (old → new values) to those who may read the trail (局长, 管理员)."""
 
@@ -101,21 +105,38 @@ class AuditYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(CappedCountAdmin, admin.ModelAdmin):
+class AuditEntryAdmin(CappedCountAdmin, GuardedAdmin):
     """The whole trail, newest first: read-only for everyone."""
 
-    list_display = ("at", "username", "action", "source", "content_type", "object_repr")
+    list_display = ("at", "username", "action", "source", "content_type", "record")
     list_filter = (AuditYearFilter, "action", "source", "content_type")
     search_fields = ("username", "object_repr")
     list_select_related = ("content_type",)
     # The changes themselves are shown on each record's history page, masked for the viewer;
     # the raw JSON (which may name petitioners) is never shown here.
-    fields = ("at", "username", "action", "source", "content_type", "object_id", "object_repr", "import_log")
+    fields = ("at", "username", "action", "source", "content_type", "object_id", "record", "import_log")
     readonly_fields = fields
     list_display_links = None
 
     def get_list_display(self, request):
         return (*self.list_display, "history_link")
+
+    @admin.display(description=_("记录"))
+    def record(self, obj):
+        # Masked for every viewer: entries written before a person's str() was masked name the
+        # person, and this list is not where anyone needs the name (the history page is).
+        return masked_repr(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        if privacy.can_see_personal_data(request.user) or not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
+        # A person's record is named by the person: without the permission, its name is no key.
+        persons = ContentType.objects.get_for_models(
+            *(m for m in apps.get_models() if "name" in privacy.personal_fields(m))
+        ).values()
+        term = search_term.strip()
+        named = Q(object_repr__icontains=term) & ~Q(content_type__in=list(persons))
+        return queryset.filter(Q(username__icontains=term) | named), False
 
     @admin.display(description=_("变更内容"))
     def history_link(self, obj):

@@ -6,11 +6,11 @@ from cases.ledgers.resources import OrderCaseResource
 from cases.models import OrderCase, OrderPerson
 
 from .base import LedgerAdmin, MonthListFilter, YearListFilter, related_count
+from .personal import PersonInline
 
 
-class OrderPersonInline(admin.TabularInline):
+class OrderPersonInline(PersonInline):
     model = OrderPerson
-    extra = 1
 
 
 @admin.register(OrderCase)

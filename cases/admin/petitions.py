@@ -65,6 +65,16 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(PetitionCase)
 class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     resource_classes = [PetitionCaseResource]
+    list_display = (
+        "number",
+        "received_on",
+        "channel",
+        "petitioner_name",
+        "head_count",
+        "category",
+        "responsible_unit",
+        "status",
+    )
     list_display_links = ("number",)
     list_filter = (
         YearListFilter,
@@ -153,48 +163,18 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         return fields
 
     def get_list_display(self, request):
-        # Columns that depend on who is looking and on today's date are built per request
-        # (the ModelAdmin instance is shared between threads, the request is not).
-        return (
-            "number",
-            "received_on",
-            "channel",
-            _petitioner_column(request),
-            "head_count",
-            "category",
-            "responsible_unit",
-            "status",
-            _next_deadline_column(request),
-        )
+        # The deadline column depends on today's date and is built per request (the ModelAdmin
+        # instance is shared between threads, the request is not).
+        return (*super().get_list_display(request), _next_deadline_column(request))
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["deadlines"]
-        if obj is not None and not privacy.can_see_personal_data(request.user):
-            fields.insert(0, "masked_petitioner")
-        return fields
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = [(title, dict(opts)) for title, opts in super().get_fieldsets(request, obj)]
-        if privacy.can_see_personal_data(request.user):
-            return fieldsets
-        hidden = {"petitioner_id_number", "petitioner_phone"}
-        if obj is not None:
-            hidden.add("petitioner_name")
-            fieldsets[0][1]["fields"] = (
-                "masked_petitioner",
-                *fieldsets[0][1]["fields"],
-            )
-        return [(title, {**opts, "fields": _without(opts["fields"], hidden)}) for title, opts in fieldsets]
+        return (*super().get_readonly_fields(request, obj), "deadlines")
 
     def save_model(self, request, obj, form, change):
         calendar, _today, _cutoff, _days = deadline_context(request)
         for warning in obj.refresh_due_dates(calendar):
             messages.warning(request, warning)
         super().save_model(request, obj, form, change)
-
-    @admin.display(description=_("信访人"))
-    def masked_petitioner(self, obj):
-        return privacy.mask_name(obj.petitioner_name)
 
     @admin.display(description=_("状态"))
     def status(self, obj):
@@ -230,16 +210,6 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         )
 
 
-def _petitioner_column(request):
-    visible = privacy.can_see_personal_data(request.user)
-
-    @admin.display(description=_("信访人"))
-    def petitioner(obj):
-        return obj.petitioner_name if visible else privacy.mask_name(obj.petitioner_name)
-
-    return petitioner
-
-
 def _next_deadline_column(request):
     calendar, today, _cutoff, days = deadline_context(request)
 
@@ -260,15 +230,3 @@ def _next_deadline_column(request):
         )
 
     return next_deadline
-
-
-def _without(fields, hidden):
-    result = []
-    for item in fields:
-        if isinstance(item, tuple | list):
-            kept = tuple(f for f in item if f not in hidden)
-            if kept:
-                result.append(kept)
-        elif item not in hidden:
-            result.append(item)
-    return tuple(result)

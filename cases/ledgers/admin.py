@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,6 +28,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 
+from cases.admin.guarded import GuardedAdmin
+from cases.admin.lookups import RefusedLookup
 from cases.models import ImportLog
 
 from .export import XLSX_TYPE, export_workbook, template_workbook
@@ -120,7 +123,14 @@ class LedgerImportExportMixin(ImportExportMixin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         resource = self.ledger_resource()
-        queryset = self.get_export_queryset(request)
+        try:
+            self.checked_list_query(request)
+            queryset = self.get_export_queryset(request)
+        except RefusedLookup as refused:
+            return refused.args[0]
+        except IncorrectLookupParameters:
+            messages.error(request, _("筛选条件的值无效，未导出。"))
+            return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
         data = export_workbook(resource, queryset, user=request.user)
         name = _("%(title)s-%(date)s.xlsx") % {"title": resource.title, "date": timezone.localdate().isoformat()}
         return _xlsx_response(data, name)
@@ -176,7 +186,7 @@ def _keep(request, upload, kind: str) -> str:
 
 
 @admin.register(ImportLog)
-class ImportLogAdmin(admin.ModelAdmin):
+class ImportLogAdmin(GuardedAdmin):
     list_display = ("created_at", "username", "ledger", "file_name", "dry_run", "outcome", "rows", "created", "updated")
     list_filter = ("ledger", "outcome", "dry_run")
     search_fields = ("file_name", "username")

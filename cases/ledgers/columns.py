@@ -24,7 +24,7 @@ class Column:
     read: Callable[[Any, Any], Any]  # (cell value, import context) -> field value
     write: Callable[[Any, Any], Any]  # (field value, export context) -> cell value
     required: bool = False  # the header must be in the sheet
-    mask: Callable[[str], str] | None = None  # for users without the personal-data permission
+    mask: Callable[[str], str] | None = None  # set by the resource from cases.privacy
     related: bool = False  # not a model field: the resource stores it itself
     options: tuple[str, ...] = field(default=())  # allowed labels, for the template's notes
 
@@ -51,8 +51,8 @@ def _read_text(value, ctx):
     return cells.text(unquote(value))
 
 
-def text(header: str, name: str, *, required: bool = False, mask=None) -> Column:
-    return Column(header, name, _read_text, lambda v, ctx: v or None, required=required, mask=mask)
+def text(header: str, name: str, *, required: bool = False) -> Column:
+    return Column(header, name, _read_text, lambda v, ctx: v or None, required=required)
 
 
 def date(header: str, name: str, *, required: bool = False) -> Column:

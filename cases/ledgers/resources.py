@@ -12,6 +12,7 @@ Two rows of one file with the same identity are an error, never silently merged.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 
@@ -38,11 +39,22 @@ LOOKUP_CHUNK = 500  # stays under SQLite's bound-parameter limit however many id
 
 
 class LedgerResource:
+    """A ledger's columns. A column of a personal field carries that field's mask (cases.privacy),
+    applied in exports for viewers without the permission; the importer refuses masked cells there."""
+
     kind: str
     model: type[Model]
     columns: tuple[columns.Column, ...]
     identity: tuple[str, ...]
     derived_fields: tuple[str, ...] = ()  # set by prepare()/finish(), written with the columns
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "columns" in cls.__dict__:
+            cls.columns = tuple(
+                c if c.related else dataclasses.replace(c, mask=privacy.mask_for(cls.model, c.field))
+                for c in cls.columns
+            )
 
     @classmethod
     def get_display_name(cls) -> str:  # what django-import-export's views call a resource
@@ -111,9 +123,9 @@ class PetitionCaseResource(LedgerResource):
         columns.text("信访件编号", "number", required=True),
         columns.date("登记日期", "received_on", required=True),
         columns.choice("信访形式", "channel", C.Channel, required=True),
-        columns.text("信访人", "petitioner_name", required=True, mask=privacy.mask_name),
-        columns.text("身份证号", "petitioner_id_number", mask=privacy.mask_id_number),
-        columns.text("联系电话", "petitioner_phone", mask=privacy.mask_phone),
+        columns.text("信访人", "petitioner_name", required=True),
+        columns.text("身份证号", "petitioner_id_number"),
+        columns.text("联系电话", "petitioner_phone"),
         columns.integer("人数", "head_count", default=1),
         columns.boolean("是否初次信访", "is_initial", default=True),
         columns.choice("诉求类型", "category", C.Category, required=True),
@@ -225,7 +237,7 @@ class AccountabilityResource(LedgerResource):
             "责任人",
             "persons",
             _person_reader(_accountable),
-            lambda v, ctx: people.join([(n, [p, m]) for n, p, m in v]),
+            lambda v, ctx: people.join([(_shown(AccountablePerson, "name", n, ctx), [p, m]) for n, p, m in v]),
         ),
         columns.text("追责措施", "measure"),
         columns.boolean("建议已采纳", "adopted", default=True),
@@ -303,10 +315,20 @@ def _order_person(name, attrs, ctx):
 
 
 def _join_order_persons(value, ctx):
-    mask = ctx.mask_personal
     return people.join(
-        [(n, [str(_MEASURE_LABELS.get(m, m)), privacy.mask_id_number(i) if mask else i]) for n, m, i in value]
+        [
+            (
+                _shown(OrderPerson, "name", n, ctx),
+                [str(_MEASURE_LABELS.get(m, m)), _shown(OrderPerson, "id_number", i, ctx)],
+            )
+            for n, m, i in value
+        ]
     )
+
+
+def _shown(model, field: str, value, ctx):
+    """A related person's value in an export, masked by the one rule (cases.privacy)."""
+    return privacy.mask_text(model, field, value) if ctx.mask_personal else value
 
 
 class OrderCaseResource(LedgerResource):
@@ -364,7 +386,7 @@ class VolunteerResource(LedgerResource):
     identity = ("name", "joined_on")
     columns = (
         columns.text("姓名", "name", required=True),
-        columns.text("联系电话", "phone", mask=privacy.mask_phone),
+        columns.text("联系电话", "phone"),
         columns.date("加入日期", "joined_on", required=True),
         columns.date("退出日期", "left_on"),
     )

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases import privacy
+
 from .base import Record, YearQuerySet
 
 
@@ -70,4 +72,7 @@ class AccountablePerson(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.name
+        # A person's str() is shown where no permission is checked (titles, breadcrumbs, inline
+        # headings, the audit trail's list): masked always; the name field itself is for those
+        # who may see it (cases.privacy).
+        return privacy.mask_name(self.name)

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases import privacy
 from cases.validators import validate_id_number
 
 from .base import Record, YearQuerySet
@@ -57,4 +58,7 @@ class OrderPerson(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.name
+        # A person's str() is shown where no permission is checked (titles, breadcrumbs, inline
+        # headings, the audit trail's list): masked always; the name field itself is for those
+        # who may see it (cases.privacy).
+        return privacy.mask_name(self.name)

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cases import privacy
 from cases.validators import validate_phone
 
 from .base import Record, YearQuerySet, year_bounds
@@ -75,7 +76,10 @@ class Volunteer(Record):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        # A person's str() is shown where no permission is checked (titles, breadcrumbs, inline
+        # headings, the audit trail's list): masked always; the name field itself is for those
+        # who may see it (cases.privacy).
+        return privacy.mask_name(self.name)
 
     def clean(self):
         if self.left_on and self.joined_on and self.left_on < self.joined_on:
