@@ -391,6 +391,32 @@ def test_bad_page_parameters_are_404_not_500(client, henry, bureau, query):
     assert client.get(query).status_code == 404
 
 
+LIST_QUERIES = [
+    ("id_number_oracle", "/admin/cases/petitioncase/", {"petitioner_id_number": "410825199003071234"}),
+    ("id_number_prefix", "/admin/cases/petitioncase/", {"petitioner_id_number__startswith": "4108"}),
+    ("phone_prefix_in_export", "/admin/cases/petitioncase/export/", {"petitioner_phone__startswith": "138"}),
+    ("name_regex", "/admin/cases/petitioncase/", {"petitioner_name__regex": "^张"}),
+    ("broken_regex", "/admin/cases/petitioncase/", {"petitioner_id_number__regex": "["}),
+    ("related_person_name", "/admin/cases/ordercase/", {"persons__name__startswith": "张"}),
+    ("related_person_id", "/admin/cases/ordercase/export/", {"persons__id_number__startswith": "4108"}),
+    ("volunteer_phone", "/admin/cases/volunteer/", {"phone__startswith": "1"}),
+    ("audit_changes_json", "/admin/cases/auditentry/", {"changes__petitioner_phone__0__startswith": "1"}),
+    ("audit_object_id", "/admin/cases/auditentry/", {"object_id": "1"}),
+    ("import_log_message", "/admin/cases/importlog/", {"message__icontains": "410825"}),
+]
+
+
+@pytest.mark.parametrize(("url", "params"), [q[1:] for q in LIST_QUERIES], ids=[q[0] for q in LIST_QUERIES])
+def test_forged_list_queries_are_refused_in_chinese(client, henry, bureau, url, params):
+    client.force_login(henry)
+    before = state()
+    response = client.get(url, params)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "列表只能按页面右侧的筛选项和搜索框查询" in page and next(iter(params)) in page
+    assert state() == before
+
+
 def test_the_catalogue_has_at_least_fifty_kinds(request):
     """Counts the tests of this module pytest actually collected, each one kind of bad input."""
     if request.config.getoption("keyword") or request.config.getoption("markexpr"):
