@@ -1,30 +1,64 @@
-"""Consistent backups while clerks keep working, and their restore.
+"""Consistent backups while clerks keep working, and a restore that trusts nothing it is given.
 
 SQLite: the online backup API copies a snapshot page by page; writers in WAL mode carry on, and
 pages changed during the copy are copied again, so the file is one consistent state.
 PostgreSQL: pg_dump reads in one repeatable-read transaction (a consistent snapshot) without
-blocking writers; pg_restore --clean puts it back.
-Each backup has a manifest beside it (engine, time, SHA-256) that restore checks first.
+blocking writers; pg_restore --clean --single-transaction puts it back, or nothing.
+
+Each backup has a manifest beside it (engine, time, size, SHA-256), signed with an HMAC keyed from
+SECRET_KEY, which the backup does not contain: whoever alters a backup can recompute its SHA-256
+but not the signature. Backup files and manifests are created 0600, a backup folder this code
+creates 0700 (an existing folder is left as it is: it may be shared or mounted).
+
+A SQLite restore never touches the live database until the backup has passed every check: it is
+copied beside the live file (hashing the very bytes copied), checked there (`PRAGMA
+integrity_check`, then `schema_check()`), and only then moved over the live file in one rename.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
+import stat
 import subprocess
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 MANIFEST_SUFFIX = ".manifest.json"
+MANIFEST_FORMAT = 2  # 1: unsigned (before issue 15); 2: with "signature"
+SIGNATURE_SALT = "wenxian.cases.backup.manifest"
+REQUIRED = {"engine": str, "created_at": str, "size": int, "sha256": str}
+NOTHING_DONE = "未做任何恢复。"
+MANIFEST_MAX_BYTES = 64 * 1024  # a manifest is a few hundred bytes
+CHECKPOINT_TIMEOUT = 5.0  # seconds a restore waits for the live database to be free
 
 
 class BackupError(Exception):
-    pass
+    """A backup that cannot be written or restored; the message says why, in Chinese."""
+
+
+@dataclass
+class Restored:
+    manifest: dict
+    warnings: list[str] = field(default_factory=list)
+    pending_migrations: list[str] = field(default_factory=list)  # the backup's schema is older
+
+
+def manifest_path_of(path: Path) -> Path:
+    return Path(f"{path}{MANIFEST_SUFFIX}")
 
 
 def _sha256(path: Path) -> str:
@@ -33,6 +67,22 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _signature(fields: dict, secret: str) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return salted_hmac(SIGNATURE_SALT, canonical, secret=secret, algorithm="sha256").hexdigest()
+
+
+def sign_manifest(fields: dict) -> dict:
+    """`fields` with their signature under SECRET_KEY."""
+    fields = {k: v for k, v in fields.items() if k != "signature"}
+    return {**fields, "signature": _signature(fields, settings.SECRET_KEY)}
+
+
+def _signed_by_us(fields: dict, signature: str) -> bool:
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(constant_time_compare(_signature(fields, key), signature) for key in keys)
 
 
 def _vendor(alias: str) -> str:
@@ -58,65 +108,324 @@ def _pg_tool(name: str) -> str:
     raise BackupError(f"找不到 {name}，请安装 postgresql-client。")
 
 
+def _private_temp(directory: Path, name: str) -> Path:
+    """An empty file beside `name` in `directory`, readable by its owner only (mkstemp: 0600)."""
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(temp)
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def backup_create(*, path: Path, alias: str = "default") -> dict:
-    """Write a backup of the database to `path` and its manifest beside it."""
+    """Write a backup of the database to `path` and its signed manifest beside it, both 0600.
+
+    Both are written to a temporary file first and renamed into place, so an interrupted backup
+    leaves any earlier file of the same name as it was.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)  # mkdir's mode passes through the umask
     vendor = _vendor(alias)
     connection = connections[alias]
-    if vendor == "sqlite":
-        connection.ensure_connection()
-        destination = sqlite3.connect(path)
+    temp = _private_temp(path.parent, path.name)
+    try:
+        if vendor == "sqlite":
+            connection.ensure_connection()
+            destination = sqlite3.connect(temp)
+            try:
+                connection.connection.backup(destination, pages=1024)
+            finally:
+                destination.close()
+        elif vendor == "postgresql":
+            args, env = _pg_env(alias)
+            name = connection.settings_dict["NAME"]
+            command = [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(temp), name]
+            result = subprocess.run(command, env=env, capture_output=True, text=True)
+            if result.returncode:
+                raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
+        else:
+            raise BackupError(f"不支持的数据库：{vendor}")
+        temp.chmod(0o600)
+        _fsync(temp)
+        manifest = sign_manifest(
+            {
+                "format": MANIFEST_FORMAT,
+                "engine": vendor,
+                "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                "file": path.name,
+                "size": temp.stat().st_size,
+                "sha256": _sha256(temp),
+            }
+        )
+        manifest_temp = _private_temp(path.parent, manifest_path_of(path).name)
         try:
-            connection.connection.backup(destination, pages=1024)
+            manifest_temp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            os.replace(temp, path)
+            os.replace(manifest_temp, manifest_path_of(path))
         finally:
-            destination.close()
-    elif vendor == "postgresql":
-        args, env = _pg_env(alias)
-        name = connection.settings_dict["NAME"]
-        command = [_pg_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(path), name]
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
-        if result.returncode:
-            raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
-    else:
-        raise BackupError(f"不支持的数据库：{vendor}")
-    manifest = {
-        "engine": vendor,
-        "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "file": path.name,
-        "size": path.stat().st_size,
-        "sha256": _sha256(path),
-    }
-    Path(f"{path}{MANIFEST_SUFFIX}").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            manifest_temp.unlink(missing_ok=True)
+    finally:
+        _remove_sqlite_files(temp)
     return manifest
 
 
-def backup_restore(*, path: Path, alias: str = "default") -> dict:
-    """Replace the database's contents with the backup at `path` after checking its manifest."""
+def read_manifest(path: Path, *, allow_unsigned: bool = False) -> tuple[dict, list[str]]:
+    """The backup's manifest once its form and signature are checked, and any warnings.
+
+    Without a valid signature (an old unsigned manifest, or one signed under another SECRET_KEY)
+    the manifest is refused unless `allow_unsigned`; then it is used with a warning, and the
+    SHA-256, integrity and schema checks of the restore still apply.
+    """
     path = Path(path)
-    manifest_path = Path(f"{path}{MANIFEST_SUFFIX}")
-    if not path.exists() or not manifest_path.exists():
-        raise BackupError(f"找不到备份文件或其校验清单：{path}")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if _sha256(path) != manifest["sha256"]:
-        raise BackupError("备份文件的 SHA-256 与清单不符，文件可能已损坏，未做任何恢复。")
+    manifest_path = manifest_path_of(path)
+    if not path.is_file():
+        raise BackupError(f"找不到备份文件：{path}。{NOTHING_DONE}")
+    if not manifest_path.is_file():
+        raise BackupError(f"找不到备份的校验清单：{manifest_path}（应与备份文件放在同一目录）。{NOTHING_DONE}")
+    try:
+        if manifest_path.stat().st_size > MANIFEST_MAX_BYTES:
+            raise ValueError("too large")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        raise BackupError(f"备份的校验清单 {manifest_path} 无法解析（不是有效的 JSON）。{NOTHING_DONE}") from None
+    if not isinstance(manifest, dict):
+        raise BackupError(f"备份的校验清单 {manifest_path} 格式不对。{NOTHING_DONE}")
+    bad = [
+        key
+        for key, kind in REQUIRED.items()
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool)
+    ]
+    if not bad and not re.fullmatch(r"[0-9a-f]{64}", manifest["sha256"]):
+        bad = ["sha256"]
+    if bad:
+        raise BackupError(f"备份的校验清单 {manifest_path} 内容不完整：缺少或无法识别 {'、'.join(bad)}。{NOTHING_DONE}")
+    signature = manifest.get("signature")
+    fields = {k: v for k, v in manifest.items() if k != "signature"}
+    warnings = []
+    if signature is None:
+        if not allow_unsigned:
+            raise BackupError(
+                "备份的校验清单没有签名（可能是旧版本生成的备份），无法确认它出自本系统。"
+                f"如确认来源可靠，可加 --allow-unsigned 恢复。{NOTHING_DONE}"
+            )
+        warnings.append("警告：校验清单没有签名，已按 --allow-unsigned 不核对签名；请确认备份来源可靠。")
+    elif not isinstance(signature, str) or not _signed_by_us(fields, signature):
+        if not allow_unsigned:
+            raise BackupError(
+                "备份的校验清单签名不符：备份或清单被改动过，或备份来自 SECRET_KEY 不同的服务器"
+                f"（可在恢复命令的环境中使用原服务器的 SECRET_KEY）。{NOTHING_DONE}"
+            )
+        warnings.append(
+            "警告：校验清单的签名不符（备份被改动过，或来自 SECRET_KEY 不同的服务器），"
+            "已按 --allow-unsigned 不核对签名；请确认备份来源可靠。"
+        )
+    return manifest, warnings
+
+
+def _checksum_error() -> BackupError:
+    return BackupError(f"备份文件的 SHA-256 与清单不符，文件可能已损坏。{NOTHING_DONE}")
+
+
+def _own_apps() -> set[str]:
+    """Labels of this project's apps (not Django's, not third parties')."""
+    base = Path(settings.BASE_DIR).resolve()
+    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(base)}
+
+
+def schema_check(tables: set[str], applied: set[tuple[str, str]] | None) -> list[str]:
+    """Whether a database with these `tables` and these `applied` django_migrations rows is this
+    product's, and restorable by this code: BackupError if not, else the migrations it still needs.
+
+    * Foreign (refused): no django_migrations table; or no applied migration of one of this
+      project's own apps (accounts, cases, indicators, reports); or an applied migration whose
+      predecessors are not applied; or a table missing that the applied migrations create (the
+      models of the migration state they reach, so an older backup is judged by its own schema).
+    * Newer (refused): an applied migration of an installed app that the code does not have, i.e.
+      the backup was taken by a later version (its schema may hold what this code cannot read).
+      Rows of apps no longer installed are ignored, as `migrate` ignores them.
+    * Older (restored): every applied migration is known, some known ones are not applied; they
+      are returned, and `manage.py migrate` brings the database up to date.
+    """
+    if applied is None:
+        raise BackupError(f"备份文件不是本系统的数据库（没有迁移记录表 django_migrations）。{NOTHING_DONE}")
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations) | set(loader.graph.nodes)
+    missing_apps = sorted(label for label in _own_apps() & loader.migrated_apps if label not in {a for a, _ in applied})
+    if missing_apps:
+        raise BackupError(f"备份文件不是本系统的数据库（没有 {'、'.join(missing_apps)} 的迁移记录）。{NOTHING_DONE}")
+    newer = sorted(f"{a}.{n}" for a, n in applied if a in loader.migrated_apps and (a, n) not in known)
+    if newer:
+        raise BackupError(
+            f"备份来自较新版本的系统（当前代码没有它的迁移 {'、'.join(newer[:5])}），"
+            f"请先把代码升级到不早于备份时的版本再恢复。{NOTHING_DONE}"
+        )
+    nodes = {node for node in applied if node in loader.graph.nodes}
+    for node in sorted(nodes):
+        gaps = [f"{a}.{n}" for a, n in loader.graph.forwards_plan(node) if (a, n) not in applied]
+        if gaps:
+            raise BackupError(
+                f"备份文件不是本系统完整的数据库（已应用 {node[0]}.{node[1]}，却缺少其前置迁移 "
+                f"{'、'.join(gaps[:5])}）。{NOTHING_DONE}"
+            )
+    state = loader.project_state(sorted(nodes), at_end=True)
+    expected = {
+        model._meta.db_table
+        for model in state.apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+    }
+    missing = sorted(expected - tables)
+    if missing:
+        raise BackupError(
+            f"备份文件不是本系统的数据库（缺少数据表 {'、'.join(missing[:5])}"
+            f"{' 等' if len(missing) > 5 else ''}，共 {len(missing)} 张）。{NOTHING_DONE}"
+        )
+    return sorted(f"{a}.{n}" for a, n in loader.graph.nodes if (a, n) not in applied)
+
+
+def check_sqlite_file(path: Path) -> list[str]:
+    """`PRAGMA integrity_check` and schema_check() on the SQLite file at `path` (a copy: SQLite may
+    add -wal/-shm files beside it while it is open)."""
+    try:
+        db = sqlite3.connect(path)
+        try:
+            result = db.execute("PRAGMA integrity_check").fetchmany(3)
+            if result != [("ok",)]:
+                problem = "；".join(str(row[0]) for row in result)[:300]
+                raise BackupError(f"备份文件已损坏（SQLite 完整性检查未通过：{problem}）。{NOTHING_DONE}")
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied = None
+            if "django_migrations" in tables:
+                applied = {(str(a), str(n)) for a, n in db.execute("SELECT app, name FROM django_migrations")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"备份文件已损坏或不是 SQLite 数据库（{exc}）。{NOTHING_DONE}") from None
+    return schema_check(tables, applied)
+
+
+def _copy_hashing(source: Path, target: Path) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with source.open("rb") as f, target.open("wb") as out:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+            out.write(block)
+        out.flush()
+        os.fsync(out.fileno())
+    return size, digest.hexdigest()
+
+
+def swap_sqlite_file(verified: Path, target: Path) -> None:
+    """Put the checked file `verified` in place of the SQLite database `target` (same folder).
+
+    The live database's WAL is first folded into it and emptied, then its -wal, -shm and -journal
+    files are removed, so that nothing of the old database can be replayed into the new one, and
+    the new file is renamed over the old in one step. The new file takes the old one's mode and,
+    where permitted, its owner. No process may use the database meanwhile (stop the application
+    first): if one is reading or writing, the checkpoint cannot finish and nothing is done. A live
+    file too damaged to open is simply replaced.
+    """
+    if target.exists():
+        busy = False
+        try:
+            live = sqlite3.connect(target, timeout=CHECKPOINT_TIMEOUT)
+            try:
+                busy = live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 1
+            finally:
+                live.close()
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+        except sqlite3.DatabaseError:
+            pass
+        if busy:
+            raise BackupError(f"数据库正被其他进程使用（应用服务未停止？），请先停止应用服务再恢复。{NOTHING_DONE}")
+        info = target.stat()
+        verified.chmod(stat.S_IMODE(info.st_mode))
+        with contextlib.suppress(OSError):  # only root may give a file away
+            os.chown(verified, info.st_uid, info.st_gid)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(verified, target)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _restore_sqlite(path: Path, manifest: dict, alias: str) -> list[str]:
+    connection = connections[alias]
+    in_memory = connection.is_in_memory_db()
+    target = None if in_memory else Path(connection.settings_dict["NAME"]).resolve()
+    directory = target.parent if target else Path(tempfile.gettempdir())
+    copy = _private_temp(directory, target.name if target else "restore")
+    try:
+        size, sha256 = _copy_hashing(path, copy)
+        if size != manifest["size"] or sha256 != manifest["sha256"]:
+            raise _checksum_error()
+        pending = check_sqlite_file(copy)
+        if target is None:  # the tests' in-memory database: copy the checked file into it
+            connection.ensure_connection()
+            source = sqlite3.connect(copy)
+            try:
+                source.backup(connection.connection)
+            finally:
+                source.close()
+        else:
+            connection.close()
+            swap_sqlite_file(copy, target)
+    finally:
+        _remove_sqlite_files(copy)
+    return pending
+
+
+def backup_restore(*, path: Path, alias: str = "default", allow_unsigned: bool = False) -> Restored:
+    """Replace the database's contents with the backup at `path`, once it has passed every check.
+
+    Checked, in order: the manifest (present, readable, signed under SECRET_KEY unless
+    `allow_unsigned`), the engine, the size and SHA-256; for SQLite also the file's integrity and
+    its schema (schema_check()). PostgreSQL: the manifest checks only, then pg_restore in a
+    single transaction.
+    """
+    path = Path(path)
+    manifest, warnings = read_manifest(path, allow_unsigned=allow_unsigned)
     vendor = _vendor(alias)
     if manifest["engine"] != vendor:
-        raise BackupError(f"备份来自 {manifest['engine']} 数据库，不能恢复到 {vendor} 数据库。")
-    connection = connections[alias]
+        raise BackupError(f"备份来自 {manifest['engine']} 数据库，不能恢复到 {vendor} 数据库。{NOTHING_DONE}")
     if vendor == "sqlite":
-        connection.ensure_connection()
-        source = sqlite3.connect(path)
-        try:
-            source.backup(connection.connection)
-        finally:
-            source.close()
-    else:
-        connection.close()  # pg_restore --clean drops objects this connection may hold locks on
-        args, env = _pg_env(alias)
-        name = connection.settings_dict["NAME"]
-        command = [_pg_tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "-d", name, str(path)]
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
-        if result.returncode:
-            raise BackupError(f"pg_restore 失败：{result.stderr.strip()}")
-    return manifest
+        pending = _restore_sqlite(path, manifest, alias)
+        return Restored(manifest, warnings, pending)
+    if path.stat().st_size != manifest["size"] or _sha256(path) != manifest["sha256"]:
+        raise _checksum_error()
+    connection = connections[alias]
+    connection.close()  # pg_restore --clean drops objects this connection may hold locks on
+    args, env = _pg_env(alias)
+    name = connection.settings_dict["NAME"]
+    command = [
+        _pg_tool("pg_restore"),
+        *args,
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--single-transaction",
+        "-d",
+        name,
+        str(path),
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise BackupError(f"pg_restore 失败，数据库已回滚到恢复前的状态：{result.stderr.strip()}")
+    return Restored(manifest, warnings)

@@ -7,16 +7,21 @@ from cases.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
-    help = "在系统照常使用时写出数据库的一致性备份（SQLite 在线备份 / PostgreSQL pg_dump），并生成校验清单"
+    help = (
+        "在系统照常使用时写出数据库的一致性备份（SQLite 在线备份 / PostgreSQL pg_dump），"
+        "并生成以 SECRET_KEY 签名的校验清单；文件仅属主可读写（0600）"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", help="备份文件路径；默认 backups/wenxian-<时间>.backup")
+        parser.add_argument(
+            "--output", help="备份文件路径；默认 backups/wenxian-<时间>.backup（新建的目录仅属主可访问，0700）"
+        )
 
     def handle(self, *args, **options):
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = Path(options["output"] or f"backups/wenxian-{stamp}.backup")
         try:
             manifest = backup_create(path=path)
-        except BackupError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"已备份到 {path}（{manifest['size']} 字节，SHA-256 {manifest['sha256']}）")
+        except (BackupError, OSError) as exc:
+            raise CommandError(f"备份失败：{exc}") from exc
+        self.stdout.write(f"已备份到 {path}（{manifest['size']} 字节，SHA-256 {manifest['sha256']}，清单已签名）")
