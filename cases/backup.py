@@ -241,8 +241,14 @@ def _checksum_error() -> BackupError:
 
 def _own_apps() -> set[str]:
     """Labels of this project's apps (not Django's, not third parties')."""
+    # The project's own apps sit in the checkout; a virtualenv inside the checkout (.venv, as
+    # `make` creates it) holds the third-party ones, which are not "ours".
     base = Path(settings.BASE_DIR).resolve()
-    return {config.label for config in apps.get_app_configs() if Path(config.path).resolve().is_relative_to(base)}
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base) and "site-packages" not in Path(config.path).parts
+    }
 
 
 def schema_check(tables: set[str], applied: set[tuple[str, str]] | None) -> list[str]:
