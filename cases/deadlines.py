@@ -6,6 +6,9 @@ Chinese law (民法典 Art. 201) the starting day is not counted, so 15 days fro
 the bureau switched that off. Rest days are statutory holidays plus weekends that are not make-up
 working days (调休); they come from the `chinesecalendar` package and from the bureau's own
 Holiday table for years the package does not know yet. A year neither knows is an error.
+
+This module knows no models: callers pass a HolidayCalendar, which the bureau builds from its
+table (`Bureau.calendar()`, `Holiday.objects.calendar()`).
 """
 
 from __future__ import annotations
@@ -50,20 +53,6 @@ class HolidayCalendar:
     extra_workdays: frozenset[datetime.date] = frozenset()
     roll_forward: bool = True
     known_years: frozenset[int] = field(default=PACKAGE_YEARS)
-
-    @classmethod
-    def from_db(cls, *, roll_forward: bool | None = None) -> HolidayCalendar:
-        """Package data plus the bureau's Holiday table (one query, plus one for the setting)."""
-        from cases.models import Bureau, Holiday
-
-        holidays, workdays = set(), set()
-        for day, is_working in Holiday.objects.values_list("date", "is_working_day"):
-            (workdays if is_working else holidays).add(day)
-        if roll_forward is None:
-            bureau = Bureau.objects.order_by("pk").only("roll_forward_holidays").first()
-            roll_forward = bureau.roll_forward_holidays if bureau else True
-        years = PACKAGE_YEARS | {d.year for d in holidays | workdays}
-        return cls(frozenset(holidays), frozenset(workdays), roll_forward, frozenset(years))
 
     def check_year(self, year: int) -> None:
         if year not in self.known_years:
@@ -117,19 +106,3 @@ def due_soon_cutoff(
         return calendar.due_date(today, working_days, working_days=True), None
     except UnknownHolidayYear as exc:
         return today + datetime.timedelta(days=working_days), str(exc)
-
-
-def due_date(
-    start: datetime.date,
-    days: int,
-    *,
-    working_days: bool = False,
-    calendar: HolidayCalendar | None = None,
-) -> datetime.date:
-    """The last day of a period of `days` days starting after `start`.
-
-    Without a `calendar` the bureau's own calendar is read from the database (one query); pass a
-    calendar when computing many deadlines at once.
-    """
-    calendar = calendar or HolidayCalendar.from_db()
-    return calendar.due_date(start, days, working_days=working_days)

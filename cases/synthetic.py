@@ -622,7 +622,7 @@ def generate(
             f"{bureau} 已有 {year} 年的信访事项（至 {case_number(year, first_seq - 1)}）；"
             "如需追加请使用 --append，如需重建请先清空数据库。"
         )
-    calendar = MemoCalendar(calendar or deadlines.HolidayCalendar.from_db(roll_forward=bureau.roll_forward_holidays))
+    calendar = MemoCalendar(calendar or bureau.calendar())
     gen = _Generator(
         bureau=bureau,
         year=year,

@@ -145,7 +145,7 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         for unit_id, figures in compute.compute_by_unit(bureau.pk, period, keys=UNIT_KEYS).items()
     }
     kinds = dict(Unit.Kind.choices)
-    calendar = HolidayCalendar.from_db(roll_forward=bureau.roll_forward_holidays)
+    calendar = bureau.calendar()
     overdue, overdue_total, due_soon, due_soon_total, warnings = _deadlines(bureau, today, calendar)
     return DashboardData(
         year=year,

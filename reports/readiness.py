@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from cases.deadlines import HolidayCalendar, UnknownHolidayYear
-from cases.models import DisputeScreening, PetitionCase, Unit
+from cases.deadlines import UnknownHolidayYear
+from cases.models import DisputeScreening, Holiday, PetitionCase, Unit
 from cases.models.base import local_today, year_bounds
 
 from .placeholders import Placeholder, placeholders, value_of
@@ -79,7 +79,7 @@ def silent_units(bureau, year: int) -> Issue | None:
 
 
 def unknown_holidays(year: int, today) -> Issue | None:
-    calendar = HolidayCalendar.from_db()
+    calendar = Holiday.objects.calendar()
     # Deadlines of cases received late in the year fall in the next one.
     years = [y for y in (year, year + 1) if y <= today.year + 1]
     missing = []

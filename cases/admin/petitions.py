@@ -28,9 +28,10 @@ def deadline_context(request) -> tuple[HolidayCalendar, "object", "object", int]
     however many rows render; the same rule as the dashboard's (cases.deadlines)."""
     cached = getattr(request, "_deadline_context", None)
     if cached is None:
-        calendar = HolidayCalendar.from_db()
+        bureau = Bureau.current()
+        calendar = bureau.calendar()
         today = local_today()
-        days = Bureau.current().due_soon_working_days
+        days = bureau.due_soon_working_days
         cutoff, _warning = due_soon_cutoff(calendar, today, days)
         cached = request._deadline_context = (calendar, today, cutoff, days)
     return cached
@@ -184,7 +185,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     def deadlines(self, obj):
         if obj is None or obj.pk is None:
             return _("保存后按登记、转送和受理日期计算各阶段法定期限。")
-        calendar, today = HolidayCalendar.from_db(), local_today()
+        calendar, today = obj.bureau.calendar(), local_today()
         rows = format_html_join(
             "",
             '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',

@@ -49,7 +49,7 @@ class ImportContext:
         self.units = {
             cells.header(name): pk for pk, name in Unit.objects.filter(bureau=bureau).values_list("pk", "name")
         }
-        self.calendar = _RememberingCalendar(HolidayCalendar.from_db())
+        self.calendar = _RememberingCalendar(bureau.calendar())
         self.warnings: set[str] = set()
 
     @cached_property

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.deadlines import PACKAGE_YEARS, HolidayCalendar
+
 
 class Bureau(models.Model):
     """The bureau whose ledgers these are. Name and county are data, never code."""
@@ -35,6 +37,10 @@ class Bureau(models.Model):
             raise cls.DoesNotExist("尚未设置信访局信息，请管理员先在“信访局”中录入。")
         return bureau
 
+    def calendar(self) -> HolidayCalendar:
+        """The calendar this bureau's deadlines are counted in (one query)."""
+        return Holiday.objects.calendar(roll_forward=self.roll_forward_holidays)
+
 
 class Unit(models.Model):
     """A township or street (乡镇/街道), a county department, or the county level itself."""
@@ -66,6 +72,16 @@ class Unit(models.Model):
         return self.name
 
 
+class HolidayQuerySet(models.QuerySet):
+    def calendar(self, *, roll_forward: bool = True) -> HolidayCalendar:
+        """The package's holidays plus these rows (one query)."""
+        holidays, workdays = set(), set()
+        for day, is_working in self.values_list("date", "is_working_day"):
+            (workdays if is_working else holidays).add(day)
+        years = PACKAGE_YEARS | {d.year for d in holidays | workdays}
+        return HolidayCalendar(frozenset(holidays), frozenset(workdays), roll_forward, frozenset(years))
+
+
 class Holiday(models.Model):
     """A day the bureau declares a holiday or a make-up working day (调休), for years the
     `chinesecalendar` package does not cover yet. A year is known once any row of it exists."""
@@ -77,6 +93,8 @@ class Holiday(models.Model):
         help_text=_("勾选表示该日为调休上班日，否则为法定节假日。"),
     )
     name = models.CharField(_("名称"), max_length=30, blank=True)
+
+    objects = HolidayQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("节假日")

@@ -7,9 +7,10 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from cases import deadlines
 from cases.validators import validate_id_number, validate_phone
 
-from .base import Record, YearQuerySet
+from .base import Record, YearQuerySet, local_today
 
 
 class PetitionCaseQuerySet(YearQuerySet):
@@ -259,8 +260,6 @@ class PetitionCase(Record):
 
     def clean(self):
         """Cross-field rules, with the message on the field the clerk has to correct."""
-        from cases.models.base import local_today
-
         errors: dict[str, str] = {}
         received = self.received_on
         if received and received > local_today():
@@ -359,8 +358,6 @@ class PetitionCase(Record):
 
     def stages(self, today: datetime.date, calendar, due_soon_days: int = 3) -> list["Stage"]:
         """Each statutory stage with its due date and where the case stands against it."""
-        from cases import deadlines
-
         routed = self.routing in (self.Routing.TRANSFER, self.Routing.ASSIGN)
         closed = self.closed_on is not None
         # (label, due, done, applies, still running): closing the item ends its earlier stages

@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from cases.deadlines import HolidayCalendar, UnknownHolidayYear, due_date
+from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.models import Holiday
 
 D = datetime.date
 CAL = HolidayCalendar()
@@ -71,12 +72,11 @@ def test_an_unknown_year_is_an_error_naming_the_year():
 
 
 def test_the_bureau_can_enter_a_later_year_itself(db):
-    from cases.models import Holiday
-
     Holiday.objects.create(date=D(2030, 10, 1), name="国庆节")
     Holiday.objects.create(date=D(2030, 10, 2), name="国庆节")
     Holiday.objects.create(date=D(2030, 9, 29), name="国庆调休", is_working_day=True)
     # 2030-09-16 + 15 = 2030-10-01 (holiday), 10-02 holiday, 10-03 is a Thursday
-    assert due_date(D(2030, 9, 16), 15) == D(2030, 10, 3)
+    calendar = Holiday.objects.calendar()
+    assert calendar.due_date(D(2030, 9, 16), 15) == D(2030, 10, 3)
     # 2030-09-14 + 15 = 2030-09-29, a Sunday entered as a make-up working day
-    assert due_date(D(2030, 9, 14), 15) == D(2030, 9, 29)
+    assert calendar.due_date(D(2030, 9, 14), 15) == D(2030, 9, 29)

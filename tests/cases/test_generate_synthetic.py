@@ -4,12 +4,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases import deadlines
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
     Bureau,
     DisputeScreening,
+    Holiday,
     OrderCase,
     OrderPerson,
     OutreachEvent,
@@ -103,7 +103,7 @@ def test_it_creates_the_cases_with_due_dates_and_the_other_ledgers():
 
 def test_the_stored_due_dates_are_those_of_refresh_due_dates():
     generate("--cases", "300", "--year", "2024", "--seed", "7")
-    calendar = deadlines.HolidayCalendar.from_db()
+    calendar = Holiday.objects.calendar()
     due = ("routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on")
     for case in PetitionCase.objects.order_by("number")[::7]:
         stored = [getattr(case, name) for name in due]

@@ -178,15 +178,15 @@ def test_blank_rows_and_a_long_empty_tail_are_skipped(bureau):
 @pytest.fixture(autouse=True)
 def _frozen_today(monkeypatch):
     # clean() refuses dates after today; the generated ledger stays in 2024.
-    import cases.models.base
+    import cases.models.petitions
 
-    monkeypatch.setattr(cases.models.base, "local_today", lambda: datetime.date(2025, 6, 30))
+    monkeypatch.setattr(cases.models.petitions, "local_today", lambda: datetime.date(2025, 6, 30))
 
 
 def test_deadlines_in_a_year_without_known_holidays_are_a_notice_not_an_error(bureau, monkeypatch):
-    import cases.models.base
+    import cases.models.petitions
 
-    monkeypatch.setattr(cases.models.base, "local_today", lambda: datetime.date(2031, 12, 31))
+    monkeypatch.setattr(cases.models.petitions, "local_today", lambda: datetime.date(2031, 12, 31))
     row = case_row(1)
     row[1] = row[9] = row[12] = "2030-03-02"
     row[15] = "2030-04-02"

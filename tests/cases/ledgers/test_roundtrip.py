@@ -6,7 +6,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from cases.deadlines import HolidayCalendar
 from cases.ledgers.export import export_workbook, template_workbook
 from cases.ledgers.resources import RESOURCES, resource_for
 from cases.ledgers.service import import_ledger
@@ -14,6 +13,7 @@ from cases.models import (
     AccountabilityAction,
     AccountablePerson,
     DisputeScreening,
+    Holiday,
     OrderCase,
     OrderPerson,
     OutreachEvent,
@@ -65,7 +65,7 @@ def ledgers(bureau):
     )  # fmt: skip
     Volunteer.objects.create(bureau=bureau, name="吴十", phone="13900001111", joined_on=D(2023, 1, 1))
     Volunteer.objects.create(bureau=bureau, name="郑一", joined_on=D(2023, 5, 1), left_on=D(2024, 5, 1))
-    calendar = HolidayCalendar.from_db()
+    calendar = Holiday.objects.calendar()
     for petition in PetitionCase.objects.all():
         petition.refresh_due_dates(calendar)
         petition.save()
