@@ -5,8 +5,9 @@ deleting any row of the `cases` app (or changing a many-to-many link between the
 version, so the next request misses and recomputes: the bureau head never sees a stale figure,
 and nothing has to know which entries a change affects.
 
-`QuerySet.update()`, `bulk_create()`, `bulk_update()` and raw SQL send no signals: code that
-writes records that way (importers, data fixes) must call `bump()` itself afterwards.
+`QuerySet.update()`, `bulk_create()`, `bulk_update()` and raw SQL send no model signals: code that
+writes records that way (importers, generated data, a restore) sends `cases.signals.records_changed`
+afterwards, which bumps the version too; nothing below indicators/ imports this module.
 
 The cache must be shared by all processes serving the site (database, file or Redis cache):
 with a per-process memory cache a bump in one worker is not seen by the others.
@@ -75,7 +76,11 @@ def _records_changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Watch every model of the `cases` app, including the hidden many-to-many tables."""
+    """Watch every model of the `cases` app, including the hidden many-to-many tables, and the
+    bulk writers' `records_changed`."""
+    from cases.signals import records_changed
+
+    records_changed.connect(_records_changed, dispatch_uid="indicators.cache:records_changed")
     for model in apps.get_app_config("cases").get_models(include_auto_created=True):
         if model._meta.model_name in NOT_RECORDS:
             continue

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from cases.audit import audit_link_import, audit_rows, display
 from cases.deadlines import HolidayCalendar, UnknownHolidayYear
 from cases.models import Bureau, ImportLog, PetitionCase, Unit
+from cases.signals import records_changed
 
 from . import cells
 from .resources import LedgerResource, resource_for
@@ -113,7 +114,7 @@ def import_ledger(
     log = _log(result, user, actor)
     if result.written:
         audit_link_import(entry_ids=audit_ids, import_log=log)
-        _bump_indicator_cache()
+        records_changed.send(sender=import_ledger, bureau=None, years=None)
     return result
 
 
@@ -427,14 +428,3 @@ def _log(result: ImportResult, user, actor: str) -> ImportLog:
         errors=result.error_count,
         message=(result.file_error or "\n".join(str(e) for e in result.errors[:20]))[:4000],
     )
-
-
-def _bump_indicator_cache() -> None:
-    """The dashboard caches figures; tell it the records changed (if that cache exists yet)."""
-    try:
-        from indicators import cache
-    except ImportError:
-        return
-    bump = getattr(cache, "bump", None)
-    if callable(bump):
-        bump()

@@ -371,3 +371,12 @@ def test_the_overdue_list_holds_the_longest_overdue_when_it_cannot_hold_them_all
     assert "LATE-000" not in listed and "LATE-001" not in listed  # the two least late are left out
     assert f"<strong>{count}</strong> 件已超期" in html
     assert f"在台账中查看全部 {count} 件" in overdue
+
+
+def test_a_bulk_writers_signal_bumps_the_data_version(bureau):
+    from cases.signals import records_changed
+    from indicators import cache as dashboard_cache
+
+    before = dashboard_cache.version()
+    records_changed.send(sender=None, bureau=bureau, years={2024})
+    assert dashboard_cache.version() > before

@@ -8,10 +8,10 @@ being part of the seed, draws different records).
 import resource
 import sys
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import synthetic
+from cases.signals import records_changed
 
 
 class Command(BaseCommand):
@@ -46,11 +46,8 @@ class Command(BaseCommand):
             )
         except (synthetic.AlreadyGenerated, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        # Bulk inserts send no signals: tell the dashboard's cache that the records changed.
-        if apps.is_installed("indicators"):
-            from indicators import cache
-
-            cache.bump()
+        # Bulk inserts send no model signals: say that the records changed.
+        records_changed.send(sender=type(self), bureau=bureau_obj, years={year})
         for warning in sorted(result.warnings):
             self.stderr.write(self.style.WARNING(warning))
         # ru_maxrss is in KiB on Linux, bytes on macOS.

@@ -2,8 +2,10 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from cases.backup import BackupError, backup_restore, read_manifest
+from cases.signals import records_changed
 
 
 class Command(BaseCommand):
@@ -40,6 +42,10 @@ class Command(BaseCommand):
         except OSError as exc:  # e.g. no room or no permission for the checked copy beside the database
             raise CommandError(f"恢复失败：{exc}") from exc
         self.stdout.write(f"已从 {path} 恢复（备份时间 {restored.manifest['created_at']}）")
+        # Every figure cached from the replaced data is out of date. Robust: with an older schema
+        # (migrate still to run) a listener may find its tables missing; the restore stands.
+        connections.close_all()
+        records_changed.send_robust(sender=type(self), bureau=None, years=None)
         if restored.pending_migrations:
             pending = restored.pending_migrations
             self.stdout.write(
