@@ -15,8 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -218,12 +216,6 @@ def _case_rows(cases, today, calendar, due_soon_days: int, state: str) -> list[C
 # Presentation (no queries) -------------------------------------------------------------------
 
 
-def records_url(key: str, year: int, part: str = "numerator", unit_id: int | None = None) -> str:
-    """The address of the records behind a figure: /indicators/<key>/?year=…&part=…[&unit=…]."""
-    query = {"year": year, "part": part, **({"unit": unit_id} if unit_id else {})}
-    return f"{reverse('indicators:records', args=[key])}?{urlencode(query)}"
-
-
 def _figure(key: str, counts: Counts | None) -> Figure:
     numerator, denominator = counts or (0, 0)
     indicator = registry.get(key)
@@ -281,10 +273,7 @@ def cards(data: DashboardData) -> list[Section]:
             rising_is_good = indicator.key not in LOWER_IS_BETTER
             verdict = "better" if (direction == "up") == rising_is_good else "worse"
         title = str(next((t for t, sources in SECTIONS if indicator.source.key in sources), _("其他")))
-        urls = (
-            records_url(indicator.key, data.year),
-            records_url(indicator.key, data.year, "denominator") if indicator.is_rate else None,
-        )
+        urls = (current.url(data.year), current.url(data.year, "denominator") if indicator.is_rate else None)
         sections.setdefault(title, []).append(Card(current, previous, change, direction, verdict, *urls))
     return [Section(title, items) for title, items in sections.items() if items]
 
@@ -313,16 +302,12 @@ def unit_columns() -> list[registry.Indicator]:
 def unit_rows(data: DashboardData) -> list[UnitRow]:
     """Each township and department, worst first: by its lowest rate, then its average rate;
     units with no rate at all (nothing due yet) come last, in the bureau's order."""
-    rows = [
-        UnitRow(
-            pk,
-            name,
-            kind,
-            [_figure(k, data.by_unit.get(pk, {}).get(k)) for k in UNIT_KEYS],
-            [records_url(k, data.year, unit_id=pk) for k in UNIT_KEYS],
-        )
-        for pk, name, kind in data.units
-    ]
+
+    def unit_row(pk: int, name: str, kind: str) -> UnitRow:
+        figures = [_figure(k, data.by_unit.get(pk, {}).get(k)) for k in UNIT_KEYS]
+        return UnitRow(pk, name, kind, figures, [f.url(data.year, unit_id=pk) for f in figures])
+
+    rows = [unit_row(*unit) for unit in data.units]
 
     def worst_first(indexed):
         index, row = indexed
