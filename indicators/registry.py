@@ -1,10 +1,26 @@
-"""Every indicator of the annual report, declared once.
+"""Every indicator of the annual report, declared once, with everything said about it.
 
 An indicator names a *source* (a set of records selected for a period) and the filters that pick
 its numerator and denominator out of it. `indicators.compute` turns the whole registry into
 figures with one grouped query per source; the drill-down list of a figure applies the very same
 filters to the same source, so the number on a card is always the length of the list behind it
 (for a sum, the records summed).
+
+The declarations here are the only list of indicators. The dashboard's cards (grouped by the
+source's `section`, in the order below), its per-unit table (`per_unit`), its monthly trends
+(`monthly`, one chart per source under its `trend_title`) and which way a rate should move
+(`lower_is_better`); the drill-down list's row links (the source's `admin_url_name`); the
+report's placeholders and Excel appendix; `manage.py indicators` — all read them.
+
+**Adding an indicator** touches this file and a test. Add an `Indicator(...)` to `INDICATORS`
+where it belongs (its place is its place on the dashboard, in the appendix and in the command's
+output) and give it a key, label, definition, source and filters; add `per_unit=True`,
+`monthly="…"` or `lower_is_better=True` if it belongs in the per-unit table, the trends, or is a
+rate where a rise is bad news. A new kind of record needs a `Source` beside the others: its
+selection, its dashboard section. Then pin its figure on a small ledger
+(tests/indicators/test_compute.py), give the drill-down fixture a record it counts
+(`every_ledger` in tests/indicators/test_drilldown.py), and re-record the golden outputs
+(`UPDATE_GOLDEN=1 pytest tests/indicators/test_golden_outputs.py`): every page shows it.
 """
 
 from __future__ import annotations
@@ -15,6 +31,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     AccountabilityAction,
@@ -54,14 +71,17 @@ class Period:
 
 @dataclass(frozen=True, kw_only=True)
 class Source:
-    """Records of one model that belong to a bureau and a period."""
+    """Records of one model that belong to a bureau and a period, and how the dashboard presents
+    them."""
 
     key: str
     model: type[models.Model]
     select: Callable[[int, Period], models.QuerySet]
+    section: str  # title of the dashboard section its indicators' cards are in
+    admin_url_name: str | None = None  # admin change page the drill-down rows link to
     unit_field: str | None = None  # path to the responsible Unit, for the per-unit table
-    admin_url_name: str | None = None  # admin changelist the drill-down rows link to
     month_field: str | None = None  # date whose month places a record in the monthly trends
+    trend_title: str = ""  # title of the monthly chart of its indicators marked `monthly`
 
     def queryset(self, bureau_id: int, period: Period) -> models.QuerySet:
         return self.select(bureau_id, period)
@@ -80,6 +100,9 @@ class Indicator:
     denominator: Filter | None = None  # None: a count (or sum), not a rate
     sum_field: str | None = None  # a count that adds up this field instead of counting rows
     unit_label: str = "件"
+    lower_is_better: bool = False  # a rate where a rise is bad news (the dashboard marks it worse)
+    per_unit: bool = False  # a column of the table of townships and departments (counts before rates)
+    monthly: str = ""  # its series in its source's monthly trend chart ("排查"); "" for none
 
     @property
     def is_rate(self) -> bool:
@@ -115,6 +138,13 @@ def _resolve(f: Filter, period: Period) -> Q:
 
 # Sources -------------------------------------------------------------------------------------
 
+# The dashboard's sections; it shows them in the order their first indicator has below.
+PETITIONS_SECTION = _("信访事项办理")
+DISPUTES_SECTION = _("矛盾纠纷排查化解")
+ACCOUNTABILITY_SECTION = _("责任追究")
+ORDER_SECTION = _("扰序案件处理")
+OUTREACH_SECTION = _("普法宣传")
+
 
 def _dated(model, field, bureau_path="bureau"):
     def select(bureau_id: int, period: Period):
@@ -133,29 +163,35 @@ CASES = Source(
     key="cases",
     model=PetitionCase,
     select=_dated(PetitionCase, "received_on"),
-    unit_field="responsible_unit",
+    section=PETITIONS_SECTION,
     admin_url_name="cases_petitioncase",
+    unit_field="responsible_unit",
     month_field="received_on",
+    trend_title=_("各月受理信访事项"),
 )
 SCREENINGS = Source(
     key="screenings",
     model=DisputeScreening,
     select=_dated(DisputeScreening, "found_on"),
-    unit_field="unit",
+    section=DISPUTES_SECTION,
     admin_url_name="cases_disputescreening",
+    unit_field="unit",
     month_field="found_on",
+    trend_title=_("各月矛盾纠纷排查与化解"),
 )
 ACCOUNTABLE_PERSONS = Source(
     key="accountable_persons",
     model=AccountablePerson,
     select=_dated(AccountablePerson, "action__decided_on", "action__bureau"),
-    unit_field="action__unit",
+    section=ACCOUNTABILITY_SECTION,
     admin_url_name="cases_accountabilityaction",
+    unit_field="action__unit",
 )
 ORDER_CASES = Source(
     key="order_cases",
     model=OrderCase,
     select=_dated(OrderCase, "occurred_on"),
+    section=ORDER_SECTION,
     admin_url_name="cases_ordercase",
     month_field="occurred_on",
 )
@@ -163,12 +199,14 @@ ORDER_PERSONS = Source(
     key="order_persons",
     model=OrderPerson,
     select=_dated(OrderPerson, "case__occurred_on", "case__bureau"),
+    section=ORDER_SECTION,
     admin_url_name="cases_ordercase",
 )
 OUTREACH = Source(
     key="outreach",
     model=OutreachEvent,
     select=_dated(OutreachEvent, "held_on"),
+    section=OUTREACH_SECTION,
     admin_url_name="cases_outreachevent",
     month_field="held_on",
 )
@@ -188,6 +226,7 @@ ACCOUNTABLE_UNITS = Source(
     key="accountable_units",
     model=Unit,
     select=_accountable_units,
+    section=ACCOUNTABILITY_SECTION,
     admin_url_name="cases_unit",
 )
 VOLUNTEERS = Source(
@@ -196,6 +235,7 @@ VOLUNTEERS = Source(
     select=lambda bureau_id, period: Volunteer.objects.filter(bureau_id=bureau_id).active_in_range(
         period.start, period.end
     ),
+    section=OUTREACH_SECTION,
     admin_url_name="cases_volunteer",
 )
 ROADMAP = Source(
@@ -204,8 +244,9 @@ ROADMAP = Source(
     select=lambda bureau_id, period: RoadmapPosting.objects.filter(bureau_id=bureau_id).filter(
         Q(posted_on__isnull=True) | Q(posted_on__lte=period.end)
     ),
-    unit_field="unit",
+    section=OUTREACH_SECTION,
     admin_url_name="cases_roadmapposting",
+    unit_field="unit",
 )
 
 SOURCES = (
@@ -260,6 +301,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=CASES,
         numerator=Q(routed_on__lte=F("routing_due_on")) | Q(accepted_on__lte=F("routing_due_on")),
         denominator=_bureau_due,
+        per_unit=True,
     ),
     Indicator(
         key="accurate_transfer_rate",
@@ -284,6 +326,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=CASES,
         numerator=CLOSED & Q(closed_on__lte=F("handling_due_on")),
         denominator=_closure_due,
+        per_unit=True,
     ),
     Indicator(
         key="one_time_resolution_rate",
@@ -292,6 +335,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=CASES,
         numerator=CLOSED & Q(resolved_first_time=True),
         denominator=CLOSED,
+        per_unit=True,
     ),
     Indicator(
         key="initial_one_time_resolution_rate",
@@ -314,6 +358,8 @@ INDICATORS: tuple[Indicator, ...] = (
         definition="期内登记的信访事项",
         source=CASES,
         numerator=Q(),
+        per_unit=True,
+        monthly=_("受理"),
     ),
     Indicator(
         key="visit_batches",
@@ -362,6 +408,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=CASES,
         numerator=RATED & Q(satisfaction__in=[C.Satisfaction.SATISFIED, C.Satisfaction.BASIC]),
         denominator=RATED,
+        per_unit=True,
     ),
     Indicator(
         key="repeat_petition_rate",
@@ -370,6 +417,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=CASES,
         numerator=Q(is_initial=False),
         denominator=Q(),
+        lower_is_better=True,
     ),
     Indicator(
         key="disputes_screened",
@@ -378,6 +426,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=SCREENINGS,
         numerator=Q(),
         unit_label="起",
+        monthly=_("排查"),
     ),
     Indicator(
         key="disputes_resolved",
@@ -386,6 +435,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=SCREENINGS,
         numerator=Q(status=DisputeScreening.Status.RESOLVED),
         unit_label="起",
+        monthly=_("化解"),
     ),
     Indicator(
         key="dispute_resolution_rate",
@@ -394,6 +444,7 @@ INDICATORS: tuple[Indicator, ...] = (
         source=SCREENINGS,
         numerator=Q(status=DisputeScreening.Status.RESOLVED),
         denominator=Q(),
+        per_unit=True,
     ),
     Indicator(
         key="accountability_units",

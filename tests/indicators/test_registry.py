@@ -1,7 +1,7 @@
 """What the registry declares about each indicator, pinned with real values: a change here is a
 change to the dashboard, the drill-down lists or the report, and should be seen as one."""
 
-from indicators import registry
+from indicators import dashboard, registry
 from indicators.compute import Figure
 
 
@@ -11,3 +11,59 @@ def test_a_figure_links_to_the_records_it_counts():
     assert figure.url(2024) == "/indicators/dispute_resolution_rate/?year=2024&part=numerator"
     assert figure.url(2024, "denominator") == "/indicators/dispute_resolution_rate/?year=2024&part=denominator"
     assert figure.url(2023, unit_id=7) == "/indicators/dispute_resolution_rate/?year=2023&part=numerator&unit=7"
+
+
+def test_only_the_repeat_petition_rate_is_better_lower():
+    assert registry.get("repeat_petition_rate").lower_is_better is True
+    assert [i.key for i in registry.INDICATORS if i.lower_is_better] == ["repeat_petition_rate"]
+
+
+def test_every_lower_is_better_indicator_is_a_rate():
+    assert all(i.is_rate for i in registry.INDICATORS if i.lower_is_better)
+
+
+def test_the_per_unit_table_shows_the_cases_then_five_rates():
+    assert [i.key for i in dashboard.unit_columns()] == [
+        "cases_received",
+        "timely_acceptance_rate",
+        "on_time_closure_rate",
+        "one_time_resolution_rate",
+        "satisfaction_rate",
+        "dispute_resolution_rate",
+    ]
+
+
+def test_per_unit_indicators_have_a_responsible_unit():
+    assert all(i.source.unit_field for i in registry.INDICATORS if i.per_unit)
+
+
+def test_the_dashboard_sections_in_order():
+    assert list(dashboard.sections()) == ["信访事项办理", "矛盾纠纷排查化解", "责任追究", "扰序案件处理", "普法宣传"]
+    assert [i.key for i in dashboard.sections()["责任追究"]] == ["accountability_units", "accountability_persons"]
+    assert {str(s.section) for s in registry.SOURCES} == set(dashboard.sections())
+
+
+def test_a_section_is_one_run_of_the_registry():
+    """The dashboard groups cards by section in registry order: a section split in two runs would
+    move cards silently."""
+    titles = [str(i.source.section) for i in registry.INDICATORS]
+    runs = [t for n, t in enumerate(titles) if n == 0 or titles[n - 1] != t]
+    assert len(runs) == len(set(runs))
+
+
+def test_the_monthly_trends():
+    assert [(i.key, i.monthly) for i in dashboard.monthly_indicators()] == [
+        ("cases_received", "受理"),
+        ("disputes_screened", "排查"),
+        ("disputes_resolved", "化解"),
+    ]
+    assert [str(s.trend_title) for s in (registry.CASES, registry.SCREENINGS)] == [
+        "各月受理信访事项",
+        "各月矛盾纠纷排查与化解",
+    ]
+
+
+def test_charted_indicators_are_counts_of_a_dated_source_with_a_chart_title():
+    for indicator in dashboard.monthly_indicators():
+        assert not indicator.is_rate, indicator.key
+        assert indicator.source.month_field and indicator.source.trend_title, indicator.key
