@@ -9,15 +9,16 @@ filters to the same source, so the number on a card is always the length of the 
 The declarations here are the only list of indicators. The dashboard's cards (grouped by the
 source's `section`, in the order below), its per-unit table (`per_unit`), its monthly trends
 (`monthly`, one chart per source under its `trend_title`) and which way a rate should move
-(`lower_is_better`); the drill-down list's row links (the source's `admin_url_name`); the
-report's placeholders and Excel appendix; `manage.py indicators` — all read them.
+(`lower_is_better`); the drill-down list's columns and row links (the source's `columns`,
+`select_related`, `link_path`, `admin_url_name`); the report's placeholders and Excel appendix;
+`manage.py indicators` — all read them.
 
 **Adding an indicator** touches this file and a test. Add an `Indicator(...)` to `INDICATORS`
 where it belongs (its place is its place on the dashboard, in the appendix and in the command's
 output) and give it a key, label, definition, source and filters; add `per_unit=True`,
 `monthly="…"` or `lower_is_better=True` if it belongs in the per-unit table, the trends, or is a
 rate where a rise is bad news. A new kind of record needs a `Source` beside the others: its
-selection, its dashboard section. Then pin its figure on a small ledger
+selection, its dashboard section, its drill-down columns. Then pin its figure on a small ledger
 (tests/indicators/test_compute.py), give the drill-down fixture a record it counts
 (`every_ledger` in tests/indicators/test_drilldown.py), and re-record the golden outputs
 (`UPDATE_GOLDEN=1 pytest tests/indicators/test_golden_outputs.py`): every page shows it.
@@ -69,15 +70,29 @@ class Period:
         return Period(shift(self.start), shift(self.end), self.as_of)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
+class Column:
+    """A column of a drill-down list."""
+
+    label: str
+    path: str  # attribute path on the record, "__"-separated; a get_*_display method is called
+    width: int | None = None  # long text is cut to this many characters
+
+
+# eq=False: a source is one declared object, equal only to itself (compute() groups indicators
+# by it); hashing its fields, lazy labels and callables among them, would say nothing more.
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Source:
-    """Records of one model that belong to a bureau and a period, and how the dashboard presents
-    them."""
+    """Records of one model that belong to a bureau and a period, and how the dashboard and the
+    drill-down list present them."""
 
     key: str
     model: type[models.Model]
     select: Callable[[int, Period], models.QuerySet]
     section: str  # title of the dashboard section its indicators' cards are in
+    columns: tuple[Column, ...]  # of the drill-down list of its records
+    select_related: tuple[str, ...] = ()  # what the columns read through foreign keys
+    link_path: str = "pk"  # the pk of the record whose admin page a row opens
     admin_url_name: str | None = None  # admin change page the drill-down rows link to
     unit_field: str | None = None  # path to the responsible Unit, for the per-unit table
     month_field: str | None = None  # date whose month places a record in the monthly trends
@@ -164,6 +179,18 @@ CASES = Source(
     model=PetitionCase,
     select=_dated(PetitionCase, "received_on"),
     section=PETITIONS_SECTION,
+    columns=(
+        Column(_("信访件编号"), "number"),
+        Column(_("登记日期"), "received_on"),
+        Column(_("信访形式"), "get_channel_display"),
+        Column(_("信访人"), "petitioner_name"),
+        Column(_("人数"), "head_count"),
+        Column(_("责任单位"), "responsible_unit"),
+        Column(_("转送交办日期"), "routed_on"),
+        Column(_("办结日期"), "closed_on"),
+        Column(_("办理期限"), "handling_due_on"),
+    ),
+    select_related=("responsible_unit",),
     admin_url_name="cases_petitioncase",
     unit_field="responsible_unit",
     month_field="received_on",
@@ -174,6 +201,14 @@ SCREENINGS = Source(
     model=DisputeScreening,
     select=_dated(DisputeScreening, "found_on"),
     section=DISPUTES_SECTION,
+    columns=(
+        Column(_("排查日期"), "found_on"),
+        Column(_("乡镇（街道）"), "unit"),
+        Column(_("纠纷类型"), "kind"),
+        Column(_("化解状态"), "get_status_display"),
+        Column(_("化解日期"), "resolved_on"),
+    ),
+    select_related=("unit",),
     admin_url_name="cases_disputescreening",
     unit_field="unit",
     month_field="found_on",
@@ -184,6 +219,15 @@ ACCOUNTABLE_PERSONS = Source(
     model=AccountablePerson,
     select=_dated(AccountablePerson, "action__decided_on", "action__bureau"),
     section=ACCOUNTABILITY_SECTION,
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("职务"), "position"),
+        Column(_("处理方式"), "measure"),
+        Column(_("追责日期"), "action__decided_on"),
+        Column(_("被追责单位"), "action__unit"),
+    ),
+    select_related=("action__unit",),
+    link_path="action_id",
     admin_url_name="cases_accountabilityaction",
     unit_field="action__unit",
 )
@@ -192,6 +236,11 @@ ORDER_CASES = Source(
     model=OrderCase,
     select=_dated(OrderCase, "occurred_on"),
     section=ORDER_SECTION,
+    columns=(
+        Column(_("发生日期"), "occurred_on"),
+        Column(_("地点"), "place"),
+        Column(_("违法行为"), "conduct", width=60),
+    ),
     admin_url_name="cases_ordercase",
     month_field="occurred_on",
 )
@@ -200,6 +249,14 @@ ORDER_PERSONS = Source(
     model=OrderPerson,
     select=_dated(OrderPerson, "case__occurred_on", "case__bureau"),
     section=ORDER_SECTION,
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("处理措施"), "get_measure_display"),
+        Column(_("发生日期"), "case__occurred_on"),
+        Column(_("地点"), "case__place"),
+    ),
+    select_related=("case",),
+    link_path="case_id",
     admin_url_name="cases_ordercase",
 )
 OUTREACH = Source(
@@ -207,6 +264,14 @@ OUTREACH = Source(
     model=OutreachEvent,
     select=_dated(OutreachEvent, "held_on"),
     section=OUTREACH_SECTION,
+    columns=(
+        Column(_("日期"), "held_on"),
+        Column(_("活动类型"), "get_kind_display"),
+        Column(_("活动名称"), "title", width=40),
+        Column(_("地点"), "place"),
+        Column(_("参加人数"), "participants"),
+        Column(_("发放资料（份）"), "materials"),
+    ),
     admin_url_name="cases_outreachevent",
     month_field="held_on",
 )
@@ -227,6 +292,7 @@ ACCOUNTABLE_UNITS = Source(
     model=Unit,
     select=_accountable_units,
     section=ACCOUNTABILITY_SECTION,
+    columns=(Column(_("单位"), "name"), Column(_("类别"), "get_kind_display")),
     admin_url_name="cases_unit",
 )
 VOLUNTEERS = Source(
@@ -236,6 +302,11 @@ VOLUNTEERS = Source(
         period.start, period.end
     ),
     section=OUTREACH_SECTION,
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("加入日期"), "joined_on"),
+        Column(_("退出日期"), "left_on"),
+    ),
     admin_url_name="cases_volunteer",
 )
 ROADMAP = Source(
@@ -245,6 +316,13 @@ ROADMAP = Source(
         Q(posted_on__isnull=True) | Q(posted_on__lte=period.end)
     ),
     section=OUTREACH_SECTION,
+    columns=(
+        Column(_("单位"), "unit"),
+        Column(_("路线图已上墙"), "roadmap_posted"),
+        Column(_("导引图已上墙"), "guide_posted"),
+        Column(_("上墙日期"), "posted_on"),
+    ),
+    select_related=("unit",),
     admin_url_name="cases_roadmapposting",
     unit_field="unit",
 )

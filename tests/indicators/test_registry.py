@@ -67,3 +67,28 @@ def test_charted_indicators_are_counts_of_a_dated_source_with_a_chart_title():
     for indicator in dashboard.monthly_indicators():
         assert not indicator.is_rate, indicator.key
         assert indicator.source.month_field and indicator.source.trend_title, indicator.key
+
+
+def test_every_source_declares_its_drill_down_columns():
+    for source in registry.SOURCES:
+        assert source.columns, source.key
+        assert source.admin_url_name, source.key
+
+
+def test_the_drill_down_columns_of_the_cases_and_the_persons():
+    assert [(str(c.label), c.path) for c in registry.CASES.columns] == [
+        ("信访件编号", "number"),
+        ("登记日期", "received_on"),
+        ("信访形式", "get_channel_display"),
+        ("信访人", "petitioner_name"),
+        ("人数", "head_count"),
+        ("责任单位", "responsible_unit"),
+        ("转送交办日期", "routed_on"),
+        ("办结日期", "closed_on"),
+        ("办理期限", "handling_due_on"),
+    ]
+    assert registry.CASES.select_related == ("responsible_unit",)
+    # A person's row opens the case or the decision it belongs to.
+    assert (registry.ORDER_PERSONS.link_path, registry.ORDER_PERSONS.admin_url_name) == ("case_id", "cases_ordercase")
+    assert registry.ACCOUNTABLE_PERSONS.link_path == "action_id"
+    assert registry.get("order_warnings").source.columns[1].path == "get_measure_display"
