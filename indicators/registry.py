@@ -14,14 +14,14 @@ source's `section`, in the order below), its per-unit table (`per_unit`), its mo
 `manage.py indicators`; the benchmark's raw scan of the cases (`indicators.bench`) — all read
 them.
 
-**Adding an indicator** touches this file and a test. Add an `Indicator(...)` to `INDICATORS`
+**Adding an indicator** touches this file and its tests. Add an `Indicator(...)` to `INDICATORS`
 where it belongs (its place is its place on the dashboard, in the appendix and in the command's
-output) and give it a key, label, definition, source and filters; add `per_unit=True`,
-`monthly="…"` or `lower_is_better=True` if it belongs in the per-unit table, the trends, or is a
-rate where a rise is bad news. A new kind of record needs a `Source` beside the others: its
-selection, its dashboard section, its drill-down columns. Then pin its figure on a small ledger
-(tests/indicators/test_compute.py), give the drill-down fixture a record it counts
-(`every_ledger` in tests/indicators/test_drilldown.py), and re-record the golden outputs
+output): key, label, definition, source and filters, and `per_unit=True`, `monthly="…"` or
+`lower_is_better=True` if it belongs in the per-unit table or the trends, or is a rate where a
+rise is bad news. A new kind of record needs a `Source` beside the others, listed in `SOURCES`:
+its selection, dashboard section, drill-down columns and admin page. Then pin its figure on a
+small ledger (tests/indicators/test_compute.py), give the drill-down fixture a record it counts
+(`every_ledger` in tests/indicators/test_drilldown.py), and record the golden outputs again
 (`UPDATE_GOLDEN=1 pytest tests/indicators/test_golden_outputs.py`): every page shows it.
 """
 

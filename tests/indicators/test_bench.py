@@ -35,7 +35,7 @@ def test_it_writes_a_table_with_a_row_per_size(tmp_path):
     assert "| CPU |" in text
     assert "| Django |" in text
     assert {"sqlite": "| SQLite |", "postgresql": "| PostgreSQL |"}[connection.vendor] in text
-    assert "200: the raw scan's 24 figures equal compute()'s." in text
+    assert f"200: the raw scan's {len(bench.raw_figures())} figures equal compute()'s." in text
     assert "| cases | " in text  # the per-source table
     # The last size's ledgers stay for inspection.
     assert PetitionCase.objects.count() == 300
@@ -86,7 +86,7 @@ def test_the_raw_scan_computes_every_figure_of_the_cases(bureau):
     raw = bench.raw_scan(bureau.pk, Period.year(2024))
 
     assert set(raw) == {f"{i.key}__n" for i in cases} | {f"{i.key}__d" for i in cases if i.is_rate}
-    assert len(raw) == 24
+    assert {"repeat_petition_rate__d", "visit_persons__n", "cases_received__n"} <= set(raw)
 
 
 def test_a_scan_whose_filter_differs_from_compute_is_caught(bureau, year_2024, monkeypatch):

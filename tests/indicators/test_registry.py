@@ -69,6 +69,11 @@ def test_charted_indicators_are_counts_of_a_dated_source_with_a_chart_title():
         assert indicator.source.month_field and indicator.source.trend_title, indicator.key
 
 
+def test_sources_lists_every_source_an_indicator_reads():
+    assert len(set(registry.SOURCES)) == len(registry.SOURCES)
+    assert set(registry.SOURCES) == {i.source for i in registry.INDICATORS}
+
+
 def test_every_source_declares_its_drill_down_columns():
     for source in registry.SOURCES:
         assert source.columns, source.key
