@@ -3,8 +3,9 @@
 For each size the ledgers are wiped, regenerated with `cases.synthetic` and analysed, then:
 
 * `compute()` of the whole registry for the year (the median of several runs, after one warm-up);
-* one hand-written SQL query that scans the year's cases once and computes the same case-level
-  numerators and denominators (checked against `compute()`, so the comparison is like for like);
+* one SQL query that scans the year's cases once and computes every figure of the cases: its
+  shape written by hand, its conditions the registry's own filters compiled by Django (and its
+  figures checked against `compute()`, so the comparison is like for like);
 * the dashboard page `/` through Django's test client as the bureau head (局长), once cold and
   then warm (the median of several requests);
 * the time of each source's aggregate query, which shows where compute() spends the difference.
@@ -46,7 +47,7 @@ from cases.models import (
 
 from . import registry
 from .compute import compute
-from .registry import INDICATORS, Period
+from .registry import INDICATORS, Indicator, Period
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 COMPUTE_TARGET = 1.2  # compute() at most 1.2 × one raw scan of the year's cases
@@ -68,72 +69,57 @@ WIPED = (
 
 # The one scan ---------------------------------------------------------------------------------
 
-_ROUTED = "(routing IN ('transfer', 'assign') AND routed_on IS NOT NULL)"
-_CLOSED = "closed_on IS NOT NULL"
-_RATED = f"({_CLOSED} AND satisfaction <> '')"
-_AS_OF = "%(as_of)s"
-# Column → condition, written by hand from the definitions in DOMAIN.md; `registry` is not read,
-# so a mismatch with compute() shows up as a failed check instead of being copied.
-RAW_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("timely_acceptance_rate__n", "routed_on <= routing_due_on OR accepted_on <= routing_due_on"),
-    (
-        "timely_acceptance_rate__d",
-        f"routed_on IS NOT NULL OR accepted_on IS NOT NULL OR routing_due_on < {_AS_OF}",
-    ),
-    ("accurate_transfer_rate__n", f"{_ROUTED} AND NOT objection_sustained"),
-    ("accurate_transfer_rate__d", _ROUTED),
-    ("authority_timely_acceptance_rate__n", f"{_ROUTED} AND unit_accepted_on <= unit_acceptance_due_on"),
-    (
-        "authority_timely_acceptance_rate__d",
-        f"{_ROUTED} AND (unit_accepted_on IS NOT NULL OR unit_acceptance_due_on < {_AS_OF})",
-    ),
-    ("on_time_closure_rate__n", f"{_CLOSED} AND closed_on <= handling_due_on"),
-    ("on_time_closure_rate__d", f"{_CLOSED} OR handling_due_on < {_AS_OF}"),
-    ("one_time_resolution_rate__n", f"{_CLOSED} AND resolved_first_time"),
-    ("one_time_resolution_rate__d", _CLOSED),
-    ("initial_one_time_resolution_rate__n", f"{_CLOSED} AND is_initial AND resolved_first_time"),
-    ("initial_one_time_resolution_rate__d", f"{_CLOSED} AND is_initial"),
-    ("legal_channel_cases__n", "handling_path = 'legal'"),
-    ("visit_batches__n", "channel = 'visit'"),
-    ("collective_visit_batches__n", "channel = 'visit' AND head_count >= 5"),
-    ("online_cases__n", "channel = 'online'"),
-    ("participation_rate__n", _RATED),
-    ("participation_rate__d", _CLOSED),
-    ("satisfaction_rate__n", f"{_RATED} AND satisfaction IN ('satisfied', 'basic')"),
-    ("satisfaction_rate__d", _RATED),
-    ("repeat_petition_rate__n", "NOT is_initial"),
-)
+
+def raw_figures() -> list[tuple[Indicator, str]]:
+    """Every figure of the cases source, as (indicator, "n" or "d"): what the raw scan computes."""
+    return [
+        (i, part) for i in INDICATORS if i.source is registry.CASES for part in (("n", "d") if i.is_rate else ("n",))
+    ]
 
 
-RAW_FIGURES = len(RAW_COLUMNS) + 2  # plus cases received and visit persons
+def raw_scan_sql(bureau_id: int, period: Period) -> tuple[str, list]:
+    """One pass over the year's cases computing every figure of the cases source.
+
+    The shape is written by hand — one table, one COUNT(*) FILTER (or SUM) per figure, no ORM —
+    but the conditions are the registry's own filters, compiled to SQL by Django: the scan cannot
+    drift from compute(), and a new indicator of the cases is in it without a line here. The
+    filters must be conditions on the case row itself (a join would not be one scan)."""
+    source = registry.CASES
+    query = source.queryset(bureau_id, period).query
+    compiler = query.get_compiler(connection=connection)
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for indicator, part in raw_figures():
+        q = indicator.numerator_q(period) if part == "n" else indicator.denominator_q(period)
+        summed = part == "n" and indicator.sum_field
+        aggregate = f"SUM({quote(source.model._meta.get_field(summed).column)})" if summed else "COUNT(*)"
+        if q:
+            # build_where() refuses a filter that needs a join.
+            condition, condition_params = compiler.compile(query.build_where(q))
+            # COUNT(*) FILTER rather than SUM(CASE WHEN … THEN 1 ELSE 0 END): both engines skip the
+            # aggregate for rows that fail the filter, which measured about 15% faster on SQLite,
+            # so the baseline is the quickest single scan we could write, not a straw man.
+            aggregate += f" FILTER (WHERE {condition})"
+            params += condition_params
+        if summed:
+            aggregate = f"COALESCE({aggregate}, 0)"
+        columns.append(f"{aggregate} AS {indicator.key}__{part}")
+    where, where_params = compiler.compile(query.where)
+    sql = "SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {quote(source.model._meta.db_table)}\nWHERE {where}"
+    return sql, params + where_params
 
 
-def raw_scan_sql() -> str:
-    # COUNT(*) FILTER rather than SUM(CASE WHEN … THEN 1 ELSE 0 END): both engines skip the
-    # aggregate for rows that fail the filter, which measured about 15% faster on SQLite, so the
-    # baseline is the quickest single scan we could write, not a straw man.
-    counts = ",\n  ".join(f"COUNT(*) FILTER (WHERE {cond}) AS {name}" for name, cond in RAW_COLUMNS)
-    return (
-        "SELECT\n  COUNT(*) AS cases_received__n,\n  "
-        f"{counts},\n  COALESCE(SUM(head_count) FILTER (WHERE channel = 'visit'), 0) AS visit_persons__n\n"
-        f"FROM {PetitionCase._meta.db_table}\n"
-        "WHERE bureau_id = %(bureau)s AND received_on >= %(start)s AND received_on <= %(end)s"
-    )
-
-
-def raw_scan(bureau_id: int, period: Period) -> dict[str, int]:
-    """The case-level figures in one pass over the year's cases."""
-    adapt = connection.ops.adapt_datefield_value
-    params = {"bureau": bureau_id, "start": adapt(period.start), "end": adapt(period.end), "as_of": adapt(period.as_of)}
-    sql = raw_scan_sql()
-    if connection.vendor == "sqlite":
-        # sqlite3 takes named parameters as :name.
-        sql = re.sub(r"%\((\w+)\)s", r":\1", sql)
+def run_raw_scan(sql: str, params: list) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         row = cursor.fetchone()
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def raw_scan(bureau_id: int, period: Period) -> dict[str, int]:
+    """The case-level figures in one pass over the year's cases."""
+    return run_raw_scan(*raw_scan_sql(bureau_id, period))
 
 
 def check_raw_scan(raw: dict[str, int], figures) -> list[str]:
@@ -357,13 +343,14 @@ def bench_size(
     period = Period.year(year)
 
     figures = compute(bureau.pk, period)
-    raw = raw_scan(bureau.pk, period)
+    scan = raw_scan_sql(bureau.pk, period)
+    raw = run_raw_scan(*scan)
     problems = check_raw_scan(raw, figures)
 
     with Recorder() as q:
         compute(bureau.pk, period)
     log("compute() 与单次扫描 ……")
-    compute_times, raw_times = paired_ms(lambda: compute(bureau.pk, period), lambda: raw_scan(bureau.pk, period), runs)
+    compute_times, raw_times = paired_ms(lambda: compute(bureau.pk, period), lambda: run_raw_scan(*scan), runs)
     log("各数据源 ……")
     by_source = source_times(bureau.pk, period, runs)
     log("首页 ……")
@@ -471,7 +458,7 @@ def markdown(label: str, results: list[SizeResult], info: dict[str, str], *, yea
         if r.raw_ok:
             lines.append(f"- {size_label(r.cases)}: **the raw scan disagrees with compute()**: {'; '.join(r.raw_ok)}")
         else:
-            lines.append(f"- {size_label(r.cases)}: the raw scan's {RAW_FIGURES} figures equal compute()'s.")
+            lines.append(f"- {size_label(r.cases)}: the raw scan's {len(raw_figures())} figures equal compute()'s.")
         lines.append(
             f"  Fastest runs: compute() {_ms(r.compute_min_ms)} ms, raw scan {_ms(r.raw_min_ms)} ms, "
             f"ratio {r.compute_min_ms / r.raw_min_ms:.2f}×."

@@ -1,7 +1,8 @@
 """Figures from records: one aggregate query per source for the whole registry.
 
-`compute()` returns a `Figure` for every indicator; `compute_by_unit()` the same per responsible
-unit. Both read only `registry.INDICATORS` and never compute a figure any other way.
+`compute()` returns a `Figure` for every indicator (its value, and `Figure.url()` the link to
+the records it counts); `compute_by_unit()` the same per responsible unit. Both read only
+`registry.INDICATORS` and never compute a figure any other way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Expression, IntegerField, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from . import registry
 from .registry import INDICATORS, Indicator, Period
@@ -60,6 +63,13 @@ class Figure:
         if self.is_rate:
             return DASH if self.percent is None else f"{self.percent}%"
         return str(self.numerator)
+
+    def url(self, year: int, part: str = "numerator", unit_id: int | None = None) -> str:
+        """The address of the records behind the figure, or behind a rate's denominator
+        (`part="denominator"`), optionally of one responsible unit:
+        /indicators/<key>/?year=…&part=…[&unit=…]. Every link to records is made here."""
+        query = {"year": year, "part": part, **({"unit": unit_id} if unit_id else {})}
+        return f"{reverse('indicators:records', args=[self.key])}?{urlencode(query)}"
 
     def as_json(self) -> dict | int:
         if self.is_rate:

@@ -4,7 +4,9 @@
 in the cache (see `indicators.cache`) as plain values; `page_context()` turns those values into
 cards, rows and charts without touching the database again. Every figure comes from
 `indicators.compute` (or, for the monthly trends, from the registry's own filters and
-aggregates); nothing here counts records its own way.
+aggregates); nothing here counts records its own way. What is shown where — sections, the
+per-unit table's columns, the trend charts, which way a rate should move — is declared on each
+indicator and its source in `indicators.registry`; nothing here lists indicators.
 """
 
 from __future__ import annotations
@@ -15,10 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.models import Bureau, PetitionCase, Unit
@@ -35,29 +34,6 @@ Counts = tuple[int, int | None]  # (numerator, denominator): a Figure without it
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 DEADLINE_LIST_LIMIT = 20
-
-# The per-unit table: these figures for each township and department, worst first.
-UNIT_KEYS = (
-    "cases_received",
-    "timely_acceptance_rate",
-    "on_time_closure_rate",
-    "one_time_resolution_rate",
-    "satisfaction_rate",
-    "dispute_resolution_rate",
-)
-# Rates where a rise is bad news; every other rate is better higher.
-LOWER_IS_BETTER = frozenset({"repeat_petition_rate"})
-
-MONTHLY_KEYS = ("cases_received", "disputes_screened", "disputes_resolved")
-
-SECTIONS = (
-    (gettext_lazy("信访事项办理"), frozenset({"cases"})),
-    (gettext_lazy("矛盾纠纷排查化解"), frozenset({"screenings"})),
-    (gettext_lazy("责任追究"), frozenset({"accountable_units", "accountable_persons"})),
-    (gettext_lazy("扰序案件处理"), frozenset({"order_cases", "order_persons"})),
-    (gettext_lazy("普法宣传"), frozenset({"outreach", "volunteers", "roadmap"})),
-)
-
 
 # Data (cached) -------------------------------------------------------------------------------
 
@@ -140,9 +116,10 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         ),
         key=lambda u: (kind_order.index(u[2]), u[4], u[1]),
     )
+    unit_keys = [i.key for i in unit_columns()]
     by_unit = {
         unit_id: _counts(figures)
-        for unit_id, figures in compute.compute_by_unit(bureau.pk, period, keys=UNIT_KEYS).items()
+        for unit_id, figures in compute.compute_by_unit(bureau.pk, period, keys=unit_keys).items()
     }
     kinds = dict(Unit.Kind.choices)
     calendar = bureau.calendar()
@@ -154,7 +131,7 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         previous=_counts(compute.compute(bureau.pk, period.previous_year())),
         units=[(pk, name, str(kinds[kind])) for pk, name, kind, active, _order in units if active or pk in by_unit],
         by_unit=by_unit,
-        monthly=monthly_counts(bureau.pk, period, MONTHLY_KEYS),
+        monthly=monthly_counts(bureau.pk, period),
         overdue=overdue,
         overdue_total=overdue_total,
         due_soon=due_soon,
@@ -163,9 +140,17 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
     )
 
 
-def monthly_counts(bureau_id: int, period: Period, keys) -> dict[str, list[int | None]]:
-    """Numerator of each indicator per calendar month of the period's year: one query grouped by
-    month per source, with the registry's own aggregates. Months after `as_of` are None."""
+def monthly_indicators() -> list[registry.Indicator]:
+    """The indicators of the monthly trends (declared `monthly`), in registry order."""
+    return [i for i in registry.INDICATORS if i.monthly]
+
+
+def monthly_counts(bureau_id: int, period: Period, keys=None) -> dict[str, list[int | None]]:
+    """Numerator of each indicator (by default those of the monthly trends) per calendar month of
+    the period's year: one query grouped by month per source, with the registry's own aggregates.
+    Months after `as_of` are None."""
+    if keys is None:
+        keys = [i.key for i in monthly_indicators()]
     reached = [datetime.date(period.start.year, m, 1) <= period.as_of for m in range(1, 13)]
     by_month = compute.compute_by_month(bureau_id, period, keys=keys)
     return {key: [_month_value(by_month.get(m, {}).get(key), reached[m - 1]) for m in range(1, 13)] for key in keys}
@@ -218,15 +203,8 @@ def _case_rows(cases, today, calendar, due_soon_days: int, state: str) -> list[C
 # Presentation (no queries) -------------------------------------------------------------------
 
 
-def records_url(key: str, year: int, part: str = "numerator", unit_id: int | None = None) -> str:
-    """The address of the records behind a figure: /indicators/<key>/?year=…&part=…[&unit=…]."""
-    query = {"year": year, "part": part, **({"unit": unit_id} if unit_id else {})}
-    return f"{reverse('indicators:records', args=[key])}?{urlencode(query)}"
-
-
-def _figure(key: str, counts: Counts | None) -> Figure:
+def _figure(indicator: registry.Indicator, counts: Counts | None) -> Figure:
     numerator, denominator = counts or (0, 0)
-    indicator = registry.get(key)
     return Figure(indicator, numerator, (denominator or 0) if indicator.is_rate else None)
 
 
@@ -270,23 +248,28 @@ class Section:
     cards: list[Card]
 
 
-def cards(data: DashboardData) -> list[Section]:
-    sections: dict[str, list[Card]] = {str(title): [] for title, _sources in SECTIONS}
+def sections() -> dict[str, list[registry.Indicator]]:
+    """The registry's indicators by their source's section title, in registry order; a section
+    comes where its first indicator does."""
+    grouped: dict[str, list[registry.Indicator]] = {}
     for indicator in registry.INDICATORS:
-        current = _figure(indicator.key, data.figures.get(indicator.key))
-        previous = _figure(indicator.key, data.previous.get(indicator.key))
-        change, direction = year_on_year(current, previous)
-        verdict = ""
-        if indicator.is_rate and direction in ("up", "down"):
-            rising_is_good = indicator.key not in LOWER_IS_BETTER
-            verdict = "better" if (direction == "up") == rising_is_good else "worse"
-        title = str(next((t for t, sources in SECTIONS if indicator.source.key in sources), _("其他")))
-        urls = (
-            records_url(indicator.key, data.year),
-            records_url(indicator.key, data.year, "denominator") if indicator.is_rate else None,
-        )
-        sections.setdefault(title, []).append(Card(current, previous, change, direction, verdict, *urls))
-    return [Section(title, items) for title, items in sections.items() if items]
+        grouped.setdefault(str(indicator.source.section), []).append(indicator)
+    return grouped
+
+
+def _card(indicator: registry.Indicator, data: DashboardData) -> Card:
+    current = _figure(indicator, data.figures.get(indicator.key))
+    previous = _figure(indicator, data.previous.get(indicator.key))
+    change, direction = year_on_year(current, previous)
+    verdict = ""
+    if indicator.is_rate and direction in ("up", "down"):
+        verdict = "better" if (direction == "up") != indicator.lower_is_better else "worse"
+    denominator_url = current.url(data.year, "denominator") if indicator.is_rate else None
+    return Card(current, previous, change, direction, verdict, current.url(data.year), denominator_url)
+
+
+def cards(data: DashboardData) -> list[Section]:
+    return [Section(title, [_card(i, data) for i in indicators]) for title, indicators in sections().items()]
 
 
 @dataclass(frozen=True)
@@ -307,22 +290,21 @@ class UnitRow:
 
 
 def unit_columns() -> list[registry.Indicator]:
-    return [registry.get(k) for k in UNIT_KEYS]
+    """The per-unit table's columns (indicators declared `per_unit`): what the unit handled, then
+    how well — counts before rates, each in registry order."""
+    return sorted((i for i in registry.INDICATORS if i.per_unit), key=lambda i: i.is_rate)
 
 
 def unit_rows(data: DashboardData) -> list[UnitRow]:
     """Each township and department, worst first: by its lowest rate, then its average rate;
     units with no rate at all (nothing due yet) come last, in the bureau's order."""
-    rows = [
-        UnitRow(
-            pk,
-            name,
-            kind,
-            [_figure(k, data.by_unit.get(pk, {}).get(k)) for k in UNIT_KEYS],
-            [records_url(k, data.year, unit_id=pk) for k in UNIT_KEYS],
-        )
-        for pk, name, kind in data.units
-    ]
+    columns = unit_columns()
+
+    def unit_row(pk: int, name: str, kind: str) -> UnitRow:
+        figures = [_figure(i, data.by_unit.get(pk, {}).get(i.key)) for i in columns]
+        return UnitRow(pk, name, kind, figures, [f.url(data.year, unit_id=pk) for f in figures])
+
+    rows = [unit_row(*unit) for unit in data.units]
 
     def worst_first(indexed):
         index, row = indexed
@@ -335,21 +317,22 @@ def unit_rows(data: DashboardData) -> list[UnitRow]:
 
 
 def monthly_charts(data: DashboardData) -> list[str]:
-    """The dashboard's trend charts as SVG strings (the same functions feed the PDF). Reads only
-    `data.year` and `data.monthly` (as returned by `monthly_counts(…, MONTHLY_KEYS)`)."""
-    monthly = data.monthly
-    return [
-        charts.monthly_bar_chart(
-            _("%(year)s年各月受理信访事项") % {"year": data.year},
-            monthly["cases_received"],
-            unit=registry.get("cases_received").unit_label,
-        ),
-        charts.monthly_grouped_bar_chart(
-            _("%(year)s年各月矛盾纠纷排查与化解") % {"year": data.year},
-            [(_("排查"), monthly["disputes_screened"]), (_("化解"), monthly["disputes_resolved"])],
-            unit=registry.get("disputes_screened").unit_label,
-        ),
-    ]
+    """The dashboard's trend charts as SVG strings (the same functions feed the PDF): one per
+    source of the `monthly` indicators, several of them side by side. Reads only `data.year` and
+    `data.monthly` (as returned by `monthly_counts()`)."""
+    by_source: dict[registry.Source, list[registry.Indicator]] = {}
+    for indicator in monthly_indicators():
+        by_source.setdefault(indicator.source, []).append(indicator)
+    svgs = []
+    for source, indicators in by_source.items():
+        title = _("%(year)s年%(title)s") % {"year": data.year, "title": source.trend_title}
+        unit = indicators[0].unit_label
+        if len(indicators) == 1:
+            svgs.append(charts.monthly_bar_chart(title, data.monthly[indicators[0].key], unit=unit))
+        else:
+            series = [(str(i.monthly), data.monthly[i.key]) for i in indicators]
+            svgs.append(charts.monthly_grouped_bar_chart(title, series, unit=unit))
+    return svgs
 
 
 @dataclass(frozen=True)

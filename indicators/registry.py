@@ -1,10 +1,28 @@
-"""Every indicator of the annual report, declared once.
+"""Every indicator of the annual report, declared once, with everything said about it.
 
 An indicator names a *source* (a set of records selected for a period) and the filters that pick
 its numerator and denominator out of it. `indicators.compute` turns the whole registry into
 figures with one grouped query per source; the drill-down list of a figure applies the very same
 filters to the same source, so the number on a card is always the length of the list behind it
 (for a sum, the records summed).
+
+The declarations here are the only list of indicators. The dashboard's cards (grouped by the
+source's `section`, in the order below), its per-unit table (`per_unit`), its monthly trends
+(`monthly`, one chart per source under its `trend_title`) and which way a rate should move
+(`lower_is_better`); the drill-down list's columns and row links (the source's `columns`,
+`select_related`, `link_path`, `admin_url_name`); the report's placeholders and Excel appendix;
+`manage.py indicators`; the benchmark's raw scan of the cases (`indicators.bench`) — all read
+them.
+
+**Adding an indicator** touches this file and its tests. Add an `Indicator(...)` to `INDICATORS`
+where it belongs (its place is its place on the dashboard, in the appendix and in the command's
+output): key, label, definition, source and filters, and `per_unit=True`, `monthly="…"` or
+`lower_is_better=True` if it belongs in the per-unit table or the trends, or is a rate where a
+rise is bad news. A new kind of record needs a `Source` beside the others, listed in `SOURCES`:
+its selection, dashboard section, drill-down columns and admin page. Then pin its figure on a
+small ledger (tests/indicators/test_compute.py), give the drill-down fixture a record it counts
+(`every_ledger` in tests/indicators/test_drilldown.py), and record the golden outputs again
+(`UPDATE_GOLDEN=1 pytest tests/indicators/test_golden_outputs.py`): every page shows it.
 """
 
 from __future__ import annotations
@@ -15,6 +33,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     AccountabilityAction,
@@ -53,15 +72,32 @@ class Period:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a drill-down list."""
+
+    label: str
+    path: str  # attribute path on the record, "__"-separated; a get_*_display method is called
+    width: int | None = None  # long text is cut to this many characters
+
+
+# eq=False: a source is one declared object, equal only to itself (compute() groups indicators
+# by it); hashing its fields, lazy labels and callables among them, would say nothing more.
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Source:
-    """Records of one model that belong to a bureau and a period."""
+    """Records of one model that belong to a bureau and a period, and how the dashboard and the
+    drill-down list present them."""
 
     key: str
     model: type[models.Model]
     select: Callable[[int, Period], models.QuerySet]
+    section: str  # title of the dashboard section its indicators' cards are in
+    columns: tuple[Column, ...]  # of the drill-down list of its records
+    select_related: tuple[str, ...] = ()  # what the columns read through foreign keys
+    link_path: str = "pk"  # the pk of the record whose admin page a row opens
+    admin_url_name: str | None = None  # admin change page the drill-down rows link to
     unit_field: str | None = None  # path to the responsible Unit, for the per-unit table
-    admin_url_name: str | None = None  # admin changelist the drill-down rows link to
     month_field: str | None = None  # date whose month places a record in the monthly trends
+    trend_title: str = ""  # title of the monthly chart of its indicators marked `monthly`
 
     def queryset(self, bureau_id: int, period: Period) -> models.QuerySet:
         return self.select(bureau_id, period)
@@ -70,7 +106,7 @@ class Source:
 Filter = Q | Callable[[Period], Q]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     key: str
     label: str
@@ -80,6 +116,9 @@ class Indicator:
     denominator: Filter | None = None  # None: a count (or sum), not a rate
     sum_field: str | None = None  # a count that adds up this field instead of counting rows
     unit_label: str = "件"
+    lower_is_better: bool = False  # a rate where a rise is bad news (the dashboard marks it worse)
+    per_unit: bool = False  # a column of the table of townships and departments (counts before rates)
+    monthly: str = ""  # its series in its source's monthly trend chart ("排查"); "" for none
 
     @property
     def is_rate(self) -> bool:
@@ -115,6 +154,13 @@ def _resolve(f: Filter, period: Period) -> Q:
 
 # Sources -------------------------------------------------------------------------------------
 
+# The dashboard's sections; it shows them in the order their first indicator has below.
+PETITIONS_SECTION = _("信访事项办理")
+DISPUTES_SECTION = _("矛盾纠纷排查化解")
+ACCOUNTABILITY_SECTION = _("责任追究")
+ORDER_SECTION = _("扰序案件处理")
+OUTREACH_SECTION = _("普法宣传")
+
 
 def _dated(model, field, bureau_path="bureau"):
     def select(bureau_id: int, period: Period):
@@ -130,50 +176,105 @@ def _dated(model, field, bureau_path="bureau"):
 
 
 CASES = Source(
-    "cases",
-    PetitionCase,
-    _dated(PetitionCase, "received_on"),
-    "responsible_unit",
-    "cases_petitioncase",
-    "received_on",
+    key="cases",
+    model=PetitionCase,
+    select=_dated(PetitionCase, "received_on"),
+    section=PETITIONS_SECTION,
+    columns=(
+        Column(_("信访件编号"), "number"),
+        Column(_("登记日期"), "received_on"),
+        Column(_("信访形式"), "get_channel_display"),
+        Column(_("信访人"), "petitioner_name"),
+        Column(_("人数"), "head_count"),
+        Column(_("责任单位"), "responsible_unit"),
+        Column(_("转送交办日期"), "routed_on"),
+        Column(_("办结日期"), "closed_on"),
+        Column(_("办理期限"), "handling_due_on"),
+    ),
+    select_related=("responsible_unit",),
+    admin_url_name="cases_petitioncase",
+    unit_field="responsible_unit",
+    month_field="received_on",
+    trend_title=_("各月受理信访事项"),
 )
 SCREENINGS = Source(
-    "screenings",
-    DisputeScreening,
-    _dated(DisputeScreening, "found_on"),
-    "unit",
-    "cases_disputescreening",
-    "found_on",
+    key="screenings",
+    model=DisputeScreening,
+    select=_dated(DisputeScreening, "found_on"),
+    section=DISPUTES_SECTION,
+    columns=(
+        Column(_("排查日期"), "found_on"),
+        Column(_("乡镇（街道）"), "unit"),
+        Column(_("纠纷类型"), "kind"),
+        Column(_("化解状态"), "get_status_display"),
+        Column(_("化解日期"), "resolved_on"),
+    ),
+    select_related=("unit",),
+    admin_url_name="cases_disputescreening",
+    unit_field="unit",
+    month_field="found_on",
+    trend_title=_("各月矛盾纠纷排查与化解"),
 )
 ACCOUNTABLE_PERSONS = Source(
-    "accountable_persons",
-    AccountablePerson,
-    _dated(AccountablePerson, "action__decided_on", "action__bureau"),
-    "action__unit",
-    "cases_accountabilityaction",
+    key="accountable_persons",
+    model=AccountablePerson,
+    select=_dated(AccountablePerson, "action__decided_on", "action__bureau"),
+    section=ACCOUNTABILITY_SECTION,
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("职务"), "position"),
+        Column(_("处理方式"), "measure"),
+        Column(_("追责日期"), "action__decided_on"),
+        Column(_("被追责单位"), "action__unit"),
+    ),
+    select_related=("action__unit",),
+    link_path="action_id",
+    admin_url_name="cases_accountabilityaction",
+    unit_field="action__unit",
 )
 ORDER_CASES = Source(
-    "order_cases",
-    OrderCase,
-    _dated(OrderCase, "occurred_on"),
-    None,
-    "cases_ordercase",
-    "occurred_on",
+    key="order_cases",
+    model=OrderCase,
+    select=_dated(OrderCase, "occurred_on"),
+    section=ORDER_SECTION,
+    columns=(
+        Column(_("发生日期"), "occurred_on"),
+        Column(_("地点"), "place"),
+        Column(_("违法行为"), "conduct", width=60),
+    ),
+    admin_url_name="cases_ordercase",
+    month_field="occurred_on",
 )
 ORDER_PERSONS = Source(
-    "order_persons",
-    OrderPerson,
-    _dated(OrderPerson, "case__occurred_on", "case__bureau"),
-    None,
-    "cases_ordercase",
+    key="order_persons",
+    model=OrderPerson,
+    select=_dated(OrderPerson, "case__occurred_on", "case__bureau"),
+    section=ORDER_SECTION,
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("处理措施"), "get_measure_display"),
+        Column(_("发生日期"), "case__occurred_on"),
+        Column(_("地点"), "case__place"),
+    ),
+    select_related=("case",),
+    link_path="case_id",
+    admin_url_name="cases_ordercase",
 )
 OUTREACH = Source(
-    "outreach",
-    OutreachEvent,
-    _dated(OutreachEvent, "held_on"),
-    None,
-    "cases_outreachevent",
-    "held_on",
+    key="outreach",
+    model=OutreachEvent,
+    select=_dated(OutreachEvent, "held_on"),
+    section=OUTREACH_SECTION,
+    columns=(
+        Column(_("日期"), "held_on"),
+        Column(_("活动类型"), "get_kind_display"),
+        Column(_("活动名称"), "title", width=40),
+        Column(_("地点"), "place"),
+        Column(_("参加人数"), "participants"),
+        Column(_("发放资料（份）"), "materials"),
+    ),
+    admin_url_name="cases_outreachevent",
+    month_field="held_on",
 )
 
 
@@ -187,22 +288,44 @@ def _accountable_units(bureau_id: int, period: Period):
     return Unit.objects.filter(Exists(actions))
 
 
-ACCOUNTABLE_UNITS = Source("accountable_units", Unit, _accountable_units, None, "cases_unit")
+ACCOUNTABLE_UNITS = Source(
+    key="accountable_units",
+    model=Unit,
+    select=_accountable_units,
+    section=ACCOUNTABILITY_SECTION,
+    columns=(Column(_("单位"), "name"), Column(_("类别"), "get_kind_display")),
+    admin_url_name="cases_unit",
+)
 VOLUNTEERS = Source(
-    "volunteers",
-    Volunteer,
-    lambda bureau_id, period: Volunteer.objects.filter(bureau_id=bureau_id).active_in_range(period.start, period.end),
-    None,
-    "cases_volunteer",
+    key="volunteers",
+    model=Volunteer,
+    select=lambda bureau_id, period: Volunteer.objects.filter(bureau_id=bureau_id).active_in_range(
+        period.start, period.end
+    ),
+    section=OUTREACH_SECTION,
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("加入日期"), "joined_on"),
+        Column(_("退出日期"), "left_on"),
+    ),
+    admin_url_name="cases_volunteer",
 )
 ROADMAP = Source(
-    "roadmap",
-    RoadmapPosting,
-    lambda bureau_id, period: RoadmapPosting.objects.filter(bureau_id=bureau_id).filter(
+    key="roadmap",
+    model=RoadmapPosting,
+    select=lambda bureau_id, period: RoadmapPosting.objects.filter(bureau_id=bureau_id).filter(
         Q(posted_on__isnull=True) | Q(posted_on__lte=period.end)
     ),
-    "unit",
-    "cases_roadmapposting",
+    section=OUTREACH_SECTION,
+    columns=(
+        Column(_("单位"), "unit"),
+        Column(_("路线图已上墙"), "roadmap_posted"),
+        Column(_("导引图已上墙"), "guide_posted"),
+        Column(_("上墙日期"), "posted_on"),
+    ),
+    select_related=("unit",),
+    admin_url_name="cases_roadmapposting",
+    unit_field="unit",
 )
 
 SOURCES = (
@@ -251,237 +374,260 @@ K = OutreachEvent.Kind
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator(
-        "timely_acceptance_rate",
-        "及时受理率",
-        "15日内转送交办或告知受理的事项 ÷ 已满15日或已转送受理的事项",
-        CASES,
-        Q(routed_on__lte=F("routing_due_on")) | Q(accepted_on__lte=F("routing_due_on")),
-        _bureau_due,
+        key="timely_acceptance_rate",
+        label="及时受理率",
+        definition="15日内转送交办或告知受理的事项 ÷ 已满15日或已转送受理的事项",
+        source=CASES,
+        numerator=Q(routed_on__lte=F("routing_due_on")) | Q(accepted_on__lte=F("routing_due_on")),
+        denominator=_bureau_due,
+        per_unit=True,
     ),
     Indicator(
-        "accurate_transfer_rate",
-        "准确转交率",
-        "转送交办后无成立异议的事项 ÷ 转送交办的事项",
-        CASES,
-        ROUTED & Q(objection_sustained=False),
-        ROUTED,
+        key="accurate_transfer_rate",
+        label="准确转交率",
+        definition="转送交办后无成立异议的事项 ÷ 转送交办的事项",
+        source=CASES,
+        numerator=ROUTED & Q(objection_sustained=False),
+        denominator=ROUTED,
     ),
     Indicator(
-        "authority_timely_acceptance_rate",
-        "有权处理机关（单位）及时受理率",
-        "责任单位收到后15日内受理的转送交办事项 ÷ 已满15日或已受理的转送交办事项",
-        CASES,
-        ROUTED & Q(unit_accepted_on__lte=F("unit_acceptance_due_on")),
-        _unit_due,
+        key="authority_timely_acceptance_rate",
+        label="有权处理机关（单位）及时受理率",
+        definition="责任单位收到后15日内受理的转送交办事项 ÷ 已满15日或已受理的转送交办事项",
+        source=CASES,
+        numerator=ROUTED & Q(unit_accepted_on__lte=F("unit_acceptance_due_on")),
+        denominator=_unit_due,
     ),
     Indicator(
-        "on_time_closure_rate",
-        "按期办结率",
-        "在办理期限（60日加批准的延期）内办结的事项 ÷ 已办结及超期未办结的事项",
-        CASES,
-        CLOSED & Q(closed_on__lte=F("handling_due_on")),
-        _closure_due,
+        key="on_time_closure_rate",
+        label="按期办结率",
+        definition="在办理期限（60日加批准的延期）内办结的事项 ÷ 已办结及超期未办结的事项",
+        source=CASES,
+        numerator=CLOSED & Q(closed_on__lte=F("handling_due_on")),
+        denominator=_closure_due,
+        per_unit=True,
     ),
     Indicator(
-        "one_time_resolution_rate",
-        "一次性化解率",
-        "一次性化解（无复查复核、无重复信访）的办结事项 ÷ 办结事项",
-        CASES,
-        CLOSED & Q(resolved_first_time=True),
-        CLOSED,
+        key="one_time_resolution_rate",
+        label="一次性化解率",
+        definition="一次性化解（无复查复核、无重复信访）的办结事项 ÷ 办结事项",
+        source=CASES,
+        numerator=CLOSED & Q(resolved_first_time=True),
+        denominator=CLOSED,
+        per_unit=True,
     ),
     Indicator(
-        "initial_one_time_resolution_rate",
-        "初次信访事项一次性化解率",
-        "一次性化解的初次信访办结事项 ÷ 初次信访办结事项",
-        CASES,
-        CLOSED & Q(is_initial=True, resolved_first_time=True),
-        CLOSED & Q(is_initial=True),
+        key="initial_one_time_resolution_rate",
+        label="初次信访事项一次性化解率",
+        definition="一次性化解的初次信访办结事项 ÷ 初次信访办结事项",
+        source=CASES,
+        numerator=CLOSED & Q(is_initial=True, resolved_first_time=True),
+        denominator=CLOSED & Q(is_initial=True),
     ),
     Indicator(
-        "legal_channel_cases",
-        "导入法定途径处理件数",
-        "依《信访工作条例》第三十一条第一至五项导入法定途径处理的事项",
-        CASES,
-        Q(handling_path=C.HandlingPath.LEGAL),
+        key="legal_channel_cases",
+        label="导入法定途径处理件数",
+        definition="依《信访工作条例》第三十一条第一至五项导入法定途径处理的事项",
+        source=CASES,
+        numerator=Q(handling_path=C.HandlingPath.LEGAL),
     ),
-    Indicator("cases_received", "受理信访事项", "期内登记的信访事项", CASES, Q()),
     Indicator(
-        "visit_batches",
-        "来访批次",
-        "期内来访登记的批次",
-        CASES,
-        Q(channel=C.Channel.VISIT),
+        key="cases_received",
+        label="受理信访事项",
+        definition="期内登记的信访事项",
+        source=CASES,
+        numerator=Q(),
+        per_unit=True,
+        monthly=_("受理"),
+    ),
+    Indicator(
+        key="visit_batches",
+        label="来访批次",
+        definition="期内来访登记的批次",
+        source=CASES,
+        numerator=Q(channel=C.Channel.VISIT),
         unit_label="批",
     ),
     Indicator(
-        "visit_persons",
-        "来访人次",
-        "期内来访的人次（各批人数之和）",
-        CASES,
-        Q(channel=C.Channel.VISIT),
+        key="visit_persons",
+        label="来访人次",
+        definition="期内来访的人次（各批人数之和）",
+        source=CASES,
+        numerator=Q(channel=C.Channel.VISIT),
         sum_field="head_count",
         unit_label="人次",
     ),
     Indicator(
-        "collective_visit_batches",
-        "集体访批次",
-        "5人及以上的来访批次",
-        CASES,
-        Q(channel=C.Channel.VISIT, head_count__gte=C.COLLECTIVE_HEAD_COUNT),
+        key="collective_visit_batches",
+        label="集体访批次",
+        definition="5人及以上的来访批次",
+        source=CASES,
+        numerator=Q(channel=C.Channel.VISIT, head_count__gte=C.COLLECTIVE_HEAD_COUNT),
         unit_label="批",
     ),
     Indicator(
-        "online_cases",
-        "网上信访件数",
-        "期内登记的网上信访事项",
-        CASES,
-        Q(channel=C.Channel.ONLINE),
+        key="online_cases",
+        label="网上信访件数",
+        definition="期内登记的网上信访事项",
+        source=CASES,
+        numerator=Q(channel=C.Channel.ONLINE),
     ),
     Indicator(
-        "participation_rate",
-        "参评率",
-        "信访人作出满意度评价的办结事项 ÷ 办结事项",
-        CASES,
-        RATED,
-        CLOSED,
+        key="participation_rate",
+        label="参评率",
+        definition="信访人作出满意度评价的办结事项 ÷ 办结事项",
+        source=CASES,
+        numerator=RATED,
+        denominator=CLOSED,
     ),
     Indicator(
-        "satisfaction_rate",
-        "满意率",
-        "评价为满意或基本满意的事项 ÷ 已评价的办结事项",
-        CASES,
-        RATED & Q(satisfaction__in=[C.Satisfaction.SATISFIED, C.Satisfaction.BASIC]),
-        RATED,
+        key="satisfaction_rate",
+        label="满意率",
+        definition="评价为满意或基本满意的事项 ÷ 已评价的办结事项",
+        source=CASES,
+        numerator=RATED & Q(satisfaction__in=[C.Satisfaction.SATISFIED, C.Satisfaction.BASIC]),
+        denominator=RATED,
+        per_unit=True,
     ),
     Indicator(
-        "repeat_petition_rate",
-        "重复信访率",
-        "重复信访事项 ÷ 期内登记的全部事项",
-        CASES,
-        Q(is_initial=False),
-        Q(),
+        key="repeat_petition_rate",
+        label="重复信访率",
+        definition="重复信访事项 ÷ 期内登记的全部事项",
+        source=CASES,
+        numerator=Q(is_initial=False),
+        denominator=Q(),
+        lower_is_better=True,
     ),
     Indicator(
-        "disputes_screened",
-        "排查矛盾纠纷",
-        "期内排查发现的矛盾纠纷",
-        SCREENINGS,
-        Q(),
+        key="disputes_screened",
+        label="排查矛盾纠纷",
+        definition="期内排查发现的矛盾纠纷",
+        source=SCREENINGS,
+        numerator=Q(),
         unit_label="起",
+        monthly=_("排查"),
     ),
     Indicator(
-        "disputes_resolved",
-        "化解矛盾纠纷",
-        "期内排查发现的矛盾纠纷中已化解的",
-        SCREENINGS,
-        Q(status=DisputeScreening.Status.RESOLVED),
+        key="disputes_resolved",
+        label="化解矛盾纠纷",
+        definition="期内排查发现的矛盾纠纷中已化解的",
+        source=SCREENINGS,
+        numerator=Q(status=DisputeScreening.Status.RESOLVED),
         unit_label="起",
+        monthly=_("化解"),
     ),
     Indicator(
-        "dispute_resolution_rate",
-        "矛盾纠纷化解率",
-        "已化解的矛盾纠纷 ÷ 排查发现的矛盾纠纷",
-        SCREENINGS,
-        Q(status=DisputeScreening.Status.RESOLVED),
-        Q(),
+        key="dispute_resolution_rate",
+        label="矛盾纠纷化解率",
+        definition="已化解的矛盾纠纷 ÷ 排查发现的矛盾纠纷",
+        source=SCREENINGS,
+        numerator=Q(status=DisputeScreening.Status.RESOLVED),
+        denominator=Q(),
+        per_unit=True,
     ),
     Indicator(
-        "accountability_units",
-        "责任追究单位",
-        "期内被采纳的追究责任建议涉及的不同单位",
-        ACCOUNTABLE_UNITS,
-        Q(),
+        key="accountability_units",
+        label="责任追究单位",
+        definition="期内被采纳的追究责任建议涉及的不同单位",
+        source=ACCOUNTABLE_UNITS,
+        numerator=Q(),
         unit_label="个",
     ),
     Indicator(
-        "accountability_persons",
-        "责任追究责任人",
-        "期内被采纳的追究责任建议中的责任人",
-        ACCOUNTABLE_PERSONS,
-        HELD_ACCOUNTABLE,
+        key="accountability_persons",
+        label="责任追究责任人",
+        definition="期内被采纳的追究责任建议中的责任人",
+        source=ACCOUNTABLE_PERSONS,
+        numerator=HELD_ACCOUNTABLE,
         unit_label="名",
     ),
     Indicator(
-        "order_cases",
-        "扰序案件",
-        "期内处理的扰乱公共秩序案件",
-        ORDER_CASES,
-        Q(),
+        key="order_cases",
+        label="扰序案件",
+        definition="期内处理的扰乱公共秩序案件",
+        source=ORDER_CASES,
+        numerator=Q(),
         unit_label="起",
     ),
     Indicator(
-        "order_persons",
-        "扰序处理人数",
-        "期内扰序案件中依法处理的人员",
-        ORDER_PERSONS,
-        Q(),
+        key="order_persons",
+        label="扰序处理人数",
+        definition="期内扰序案件中依法处理的人员",
+        source=ORDER_PERSONS,
+        numerator=Q(),
         unit_label="人",
     ),
     Indicator(
-        "order_warnings",
-        "行政警告",
-        "被处以警告的人员",
-        ORDER_PERSONS,
-        _measure(M.WARNING),
+        key="order_warnings",
+        label="行政警告",
+        definition="被处以警告的人员",
+        source=ORDER_PERSONS,
+        numerator=_measure(M.WARNING),
         unit_label="人",
     ),
     Indicator(
-        "order_administrative_detentions",
-        "行政拘留",
-        "被处以行政拘留的人员",
-        ORDER_PERSONS,
-        _measure(M.ADMIN_DETENTION),
+        key="order_administrative_detentions",
+        label="行政拘留",
+        definition="被处以行政拘留的人员",
+        source=ORDER_PERSONS,
+        numerator=_measure(M.ADMIN_DETENTION),
         unit_label="人",
     ),
     Indicator(
-        "order_criminal_detentions",
-        "刑事拘留",
-        "被刑事拘留的人员",
-        ORDER_PERSONS,
-        _measure(M.CRIMINAL_DETENTION),
+        key="order_criminal_detentions",
+        label="刑事拘留",
+        definition="被刑事拘留的人员",
+        source=ORDER_PERSONS,
+        numerator=_measure(M.CRIMINAL_DETENTION),
         unit_label="人",
     ),
-    Indicator("volunteers", "普法志愿者", "期内在册的志愿者", VOLUNTEERS, Q(), unit_label="名"),
     Indicator(
-        "volunteer_activities",
-        "志愿服务活动",
-        "期内开展的志愿服务活动",
-        OUTREACH,
-        Q(kind=K.VOLUNTEER),
+        key="volunteers",
+        label="普法志愿者",
+        definition="期内在册的志愿者",
+        source=VOLUNTEERS,
+        numerator=Q(),
+        unit_label="名",
+    ),
+    Indicator(
+        key="volunteer_activities",
+        label="志愿服务活动",
+        definition="期内开展的志愿服务活动",
+        source=OUTREACH,
+        numerator=Q(kind=K.VOLUNTEER),
         unit_label="次",
     ),
     Indicator(
-        "training_sessions",
-        "培训会等活动",
-        "信访工作法治化培训会、《条例》进党校等活动",
-        OUTREACH,
-        Q(kind__in=[K.TRAINING, K.PARTY_SCHOOL]),
+        key="training_sessions",
+        label="培训会等活动",
+        definition="信访工作法治化培训会、《条例》进党校等活动",
+        source=OUTREACH,
+        numerator=Q(kind__in=[K.TRAINING, K.PARTY_SCHOOL]),
         unit_label="次",
     ),
     Indicator(
-        "campaigns",
-        "集中宣传活动",
-        "信访法治化集中宣传活动",
-        OUTREACH,
-        Q(kind=K.CAMPAIGN),
+        key="campaigns",
+        label="集中宣传活动",
+        definition="信访法治化集中宣传活动",
+        source=OUTREACH,
+        numerator=Q(kind=K.CAMPAIGN),
         unit_label="场次",
     ),
     Indicator(
-        "materials_distributed",
-        "发放宣传资料",
-        "各类活动发放的宣传资料份数之和",
-        OUTREACH,
-        Q(),
+        key="materials_distributed",
+        label="发放宣传资料",
+        definition="各类活动发放的宣传资料份数之和",
+        source=OUTREACH,
+        numerator=Q(),
         sum_field="materials",
         unit_label="份",
     ),
     Indicator(
-        "roadmap_units",
-        "路线图导引图上墙乡镇（街道）",
-        "“路线图”“导引图”均已上墙的乡镇（街道）",
-        ROADMAP,
-        Q(unit__kind=Unit.Kind.TOWNSHIP, roadmap_posted=True, guide_posted=True),
+        key="roadmap_units",
+        label="路线图导引图上墙乡镇（街道）",
+        definition="“路线图”“导引图”均已上墙的乡镇（街道）",
+        source=ROADMAP,
+        numerator=Q(unit__kind=Unit.Kind.TOWNSHIP, roadmap_posted=True, guide_posted=True),
         unit_label="个",
     ),
 )

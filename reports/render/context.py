@@ -205,6 +205,6 @@ def build_charts(report) -> list[str]:
     from indicators import dashboard
     from indicators.registry import Period
 
-    monthly = dashboard.monthly_counts(report.bureau_id, Period.year(report.year), dashboard.MONTHLY_KEYS)
+    monthly = dashboard.monthly_counts(report.bureau_id, Period.year(report.year))
     # monthly_charts() reads only the year and the monthly counts of the dashboard's data.
     return dashboard.monthly_charts(SimpleNamespace(year=report.year, monthly=monthly))

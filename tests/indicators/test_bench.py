@@ -1,13 +1,15 @@
+import dataclasses
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 
 from cases.models import PetitionCase
-from indicators import bench
+from indicators import bench, registry
 from indicators.compute import compute
-from indicators.registry import Period
+from indicators.registry import INDICATORS, Period
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def test_it_writes_a_table_with_a_row_per_size(tmp_path):
     assert "| CPU |" in text
     assert "| Django |" in text
     assert {"sqlite": "| SQLite |", "postgresql": "| PostgreSQL |"}[connection.vendor] in text
-    assert "200: the raw scan's 23 figures equal compute()'s." in text
+    assert f"200: the raw scan's {len(bench.raw_figures())} figures equal compute()'s." in text
     assert "| cases | " in text  # the per-source table
     # The last size's ledgers stay for inspection.
     assert PetitionCase.objects.count() == 300
@@ -62,11 +64,39 @@ def test_it_refuses_a_database_with_records(bureau):
         run_bench("--sizes", "200")
 
 
-def test_the_raw_scan_equals_compute(bureau):
+@pytest.fixture
+def year_2024(bureau) -> Period:
+    """300 generated cases (and the other ledgers) in 2024."""
     call_command("generate_synthetic", "--cases", "300", "--year", "2024", stdout=StringIO(), stderr=StringIO())
-    period = Period.year(2024)
+    return Period.year(2024)
 
-    raw = bench.raw_scan(bureau.pk, period)
+
+def test_the_raw_scan_equals_compute(bureau, year_2024):
+    raw = bench.raw_scan(bureau.pk, year_2024)
 
     assert raw["cases_received__n"] == 300
-    assert bench.check_raw_scan(raw, compute(bureau.pk, period)) == []
+    assert bench.check_raw_scan(raw, compute(bureau.pk, year_2024)) == []
+    # Every condition picks some cases, so one that differed from compute()'s would show.
+    assert [name for name, value in raw.items() if value == 0] == []
+
+
+def test_the_raw_scan_computes_every_figure_of_the_cases(bureau):
+    cases = [i for i in INDICATORS if i.source is registry.CASES]
+
+    raw = bench.raw_scan(bureau.pk, Period.year(2024))
+
+    assert set(raw) == {f"{i.key}__n" for i in cases} | {f"{i.key}__d" for i in cases if i.is_rate}
+    assert {"repeat_petition_rate__d", "visit_persons__n", "cases_received__n"} <= set(raw)
+
+
+def test_a_scan_whose_filter_differs_from_compute_is_caught(bureau, year_2024, monkeypatch):
+    """The check is not a tautology: a scan counting online cases its own way is caught."""
+    online = registry.get("online_cases")
+    differs = dataclasses.replace(online, numerator=online.numerator & Q(is_initial=True))
+    figures = [(differs if i is online else i, part) for i, part in bench.raw_figures()]
+    monkeypatch.setattr(bench, "raw_figures", lambda: figures)
+
+    problems = bench.check_raw_scan(bench.raw_scan(bureau.pk, year_2024), compute(bureau.pk, year_2024))
+
+    assert len(problems) == 1
+    assert problems[0].startswith("online_cases__n: compute() ")
