@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from cases.signals import records_changed
+
 VERSION_KEY = "indicators:data-version"
 # Logs about the records, not records: a dry-run import or an audit entry changes no figure.
 NOT_RECORDS = {"importlog", "auditentry"}
@@ -78,8 +80,6 @@ def _records_changed(sender, **kwargs) -> None:
 def connect() -> None:
     """Watch every model of the `cases` app, including the hidden many-to-many tables, and the
     bulk writers' `records_changed`."""
-    from cases.signals import records_changed
-
     records_changed.connect(_records_changed, dispatch_uid="indicators.cache:records_changed")
     for model in apps.get_app_config("cases").get_models(include_auto_created=True):
         if model._meta.model_name in NOT_RECORDS:

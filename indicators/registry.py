@@ -47,6 +47,7 @@ from cases.models import (
     Unit,
     Volunteer,
 )
+from cases.models.base import local_today, year_bounds
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,6 @@ class Period:
 
     @classmethod
     def year(cls, year: int, *, as_of: datetime.date | None = None) -> Period:
-        from cases.models.base import local_today, year_bounds
-
         start, end = year_bounds(year)
         return cls(start, end, as_of or local_today())
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from indicators.registry import BY_KEY
+
 DASH = "—"
 CONTEXT_KEYS = {
     "year": "年度，如 2024",
@@ -47,8 +49,6 @@ class Run:
 
 
 def known_keys() -> set[str]:
-    from indicators.registry import BY_KEY
-
     return set(BY_KEY) | set(CONTEXT_KEYS)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.deadlines import UnknownHolidayYear
 from cases.models import DisputeScreening, Holiday, PetitionCase, Unit
 from cases.models.base import local_today, year_bounds
+from indicators.registry import BY_KEY
 
 from .placeholders import Placeholder, placeholders, value_of
 
@@ -111,7 +112,6 @@ def dashed_placeholders(report, values: dict[str, str]) -> Issue | None:
                 found.setdefault(p.source, p)
     if not found:
         return None
-    from indicators.registry import BY_KEY
 
     def label(key):
         return BY_KEY[key].label if key in BY_KEY else key

@@ -333,8 +333,6 @@ class PetitionCase(Record):
         case (admin form, import, synthetic data), never from save(). Returns warnings in Chinese
         for deadlines that fall in a year whose holidays are unknown: those are stored without
         roll-forward (the earliest the deadline can be) rather than left empty."""
-        from cases import deadlines
-
         warnings: list[str] = []
 
         def due(start, days):

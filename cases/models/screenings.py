@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .base import Record, YearQuerySet
+from .base import Record, YearQuerySet, local_today
 
 
 class ScreeningQuerySet(YearQuerySet):
@@ -60,8 +60,6 @@ class DisputeScreening(Record):
         return f"{self.found_on:%Y-%m-%d} {self.unit} {self.kind}"
 
     def clean(self):
-        from cases.models.base import local_today
-
         errors = {}
         if self.found_on and self.found_on > local_today():
             errors["found_on"] = _("排查日期不能晚于今天。")

@@ -8,7 +8,11 @@ the records move afterwards.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from types import SimpleNamespace
 
+from indicators import dashboard
+from indicators.compute import compute
+from indicators.registry import Period
 from reports.placeholders import Run, fill, fill_text
 
 NUMERALS = "零一二三四五六七八九"
@@ -176,9 +180,6 @@ def build_document(report, figures=None) -> ReportDocument:
 
     Queries: the sections and their paragraphs (2), plus the indicators (one per source) unless
     `figures` is given."""
-    from indicators.compute import compute
-    from indicators.registry import Period
-
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
     values = values_for(report, figures)
@@ -200,11 +201,6 @@ def build_charts(report) -> list[str]:
     """The dashboard's monthly SVG charts for the report's year, for the PDF appendix.
 
     Queries: one per source of the charted indicators."""
-    from types import SimpleNamespace
-
-    from indicators import dashboard
-    from indicators.registry import Period
-
     monthly = dashboard.monthly_counts(report.bureau_id, Period.year(report.year))
     # monthly_charts() reads only the year and the monthly counts of the dashboard's data.
     return dashboard.monthly_charts(SimpleNamespace(year=report.year, monthly=monthly))

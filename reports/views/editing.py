@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.compute import compute
-from indicators.registry import Period
+from indicators.registry import INDICATORS, Period
 from reports import services
 from reports.forms import HeadingForm, SectionForm
 from reports.placeholders import CONTEXT_KEYS
@@ -23,8 +23,6 @@ def _section(report, pk):
 
 
 def _placeholder_help(report):
-    from indicators.registry import INDICATORS
-
     keys = [(k, label) for k, label in CONTEXT_KEYS.items()]
     return keys + [(i.key, i.label) for i in INDICATORS]
 
