@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes an idle session's expiry forward every few minutes instead of saving it every request.
+    "accounts.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,9 +187,12 @@ STORAGES = {
 }
 
 # Sessions end when the browser closes and after two idle hours: clerks share office machines.
+# A session in use is saved (its expiry pushed forward) once every SESSION_REFRESH_SECONDS, not on
+# every request, so that pages do not queue behind an import for SQLite's write lock
+# (accounts/middleware.py): the idle timeout is between 1 h 55 min and 2 h.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", "7200")
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", "300")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -4,6 +4,7 @@ test_catalogue.py's state(); recorded login failures are the point, not a change
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -116,3 +117,57 @@ def test_a_broken_user_name_is_a_wrong_login_not_a_500(alice, unchanged, usernam
 
     assert page.status_code == 200 and WRONG in page.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+# Sessions --------------------------------------------------------------------------------------
+
+ADMIN = reverse("admin:index")
+
+
+def logged_in_clerk(alice) -> Client:
+    client = Client()
+    assert attempt(client, "alice", "pw-alice", "10.0.0.5").status_code == 302
+    assert client.get(ADMIN).status_code == 200
+    return client
+
+
+def test_a_session_cookie_replayed_after_logout_is_refused(alice, unchanged):
+    client = logged_in_clerk(alice)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("logout"))
+
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    page = replay.get(ADMIN)
+
+    assert page.status_code == 302 and page["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_session_cookie_replayed_after_two_idle_hours_is_refused(alice, unchanged):
+    from tests.accounts.test_sessions import idle
+
+    client = logged_in_clerk(alice)
+    idle(client, settings.SESSION_COOKIE_AGE + 1)
+
+    page = client.get(ADMIN)
+
+    assert page.status_code == 302 and page["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    ["0" * 32, "a" * 4000, "../../etc/passwd", "'; DELETE FROM django_session; --", "%E5%90%8D%E5%AD%97"],
+    ids=["guessed_key", "overlong", "path", "sql", "percent_encoded"],
+)
+def test_a_forged_session_cookie_is_refused_and_stores_nothing(alice, unchanged, cookie):
+    from django.contrib.sessions.models import Session
+
+    logged_in_clerk(alice)
+    sessions = set(Session.objects.values_list("session_key", flat=True))
+    forger = Client()
+    forger.cookies[settings.SESSION_COOKIE_NAME] = cookie
+
+    page = forger.get(ADMIN)
+
+    assert page.status_code == 302 and page["Location"].startswith(reverse("admin:login"))
+    assert set(Session.objects.values_list("session_key", flat=True)) == sessions
