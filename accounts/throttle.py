@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Sum
 
 ADDRESS_LOCKED = 0  # the limit that locks every user name: failures are never below it
+USERNAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
 
 
 def address_failures(request) -> int:
@@ -39,3 +40,14 @@ def failure_limit(request, credentials=None) -> int:
     if cap and address_failures(request) >= cap:
         return ADDRESS_LOCKED
     return settings.LOGIN_FAILURES_PER_NAME
+
+
+def username(request, credentials=None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the user name tried, as axes records and counts it (axes' own
+    reading), cut to its column's 255 characters. Django's login form does not limit the length
+    (it sets max_length after the field's validators are made), so a 100,000-character name
+    reached axes and, on PostgreSQL, made the login answer 500. Real user names have at most 150
+    characters, so a cut name is never one of them."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    name = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    return name[:USERNAME_LENGTH] if isinstance(name, str) else name

@@ -143,6 +143,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_FAILURES_PER_NAME = envint("AXES_FAILURE_LIMIT", "5")
 LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "30")
 AXES_FAILURE_LIMIT = "accounts.throttle.failure_limit"
+AXES_USERNAME_CALLABLE = "accounts.throttle.username"  # cut to the length axes can store
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
