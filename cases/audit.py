@@ -62,7 +62,7 @@ def _entry(*, user, obj, action: str, changes: dict, source: str, import_log=Non
         action=action,
         source=source,
         changes=changes,
-        import_log=import_log,
+        import_log_id=getattr(import_log, "pk", None),  # by id: no descriptor work per imported row
     )
 
 
@@ -132,13 +132,20 @@ def audit_rows(
     created: Iterable[tuple[models.Model, dict]],
     updated: Iterable[tuple[models.Model, dict]],
     username: str = "",
-) -> list[int]:
-    """Entries for rows an import wrote, as (obj, changes) pairs, bulk-inserted in the import's
-    transaction. Returns their ids, for linking them to the import's log afterwards."""
+    import_log=None,
+) -> None:
+    """Entries for rows an import wrote, as (obj, changes) pairs, bulk-inserted in the transaction
+    of the batch that wrote them and linked to the import's log: they name what it wrote."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     entries = [
         _entry(
-            user=user, obj=o, action=action, changes=changes, source=AuditEntry.Source.IMPORT, content_type=content_type
+            user=user,
+            obj=o,
+            action=action,
+            changes=changes,
+            source=AuditEntry.Source.IMPORT,
+            content_type=content_type,
+            import_log=import_log,
         )
         for action, rows in ((AuditEntry.Action.CREATE, created), (AuditEntry.Action.UPDATE, updated))
         for o, changes in rows
@@ -146,12 +153,13 @@ def audit_rows(
     for entry in entries:
         entry.username = entry.username or username[:150]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    return [e.pk for e in entries if e.pk is not None]
 
 
-def audit_link_import(*, entry_ids: list[int], import_log) -> None:
-    for start in range(0, len(entry_ids), 5000):
-        AuditEntry.objects.filter(pk__in=entry_ids[start : start + 5000]).update(import_log=import_log)
+def audit_forget_import(*, import_log, object_ids: list[int]) -> None:
+    """Remove an undone import's entries of these rows: the rows are back as they were before it,
+    so the trail would otherwise show changes that no longer exist. The log itself stays."""
+    if object_ids:
+        AuditEntry.objects.filter(import_log=import_log, object_id__in=object_ids).delete()
 
 
 def masked_changes(entry: AuditEntry, user) -> dict[str, list[str]]:

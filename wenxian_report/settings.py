@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes an idle session's expiry forward every few minutes instead of saving it every request.
+    "accounts.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,19 +136,33 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: five failures lock one user name *from one address* for a cool-off, so a
-# whole office behind one NAT address is not locked out by one colleague's typos.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+# whole office behind one NAT address is not locked out by one colleague's typos; and one address
+# is refused for the cool-off after LOGIN_FAILURES_PER_ADDRESS failures over all user names
+# (password spraying). Axes has one limit for all its lockout parameters, so the second one is
+# its callable limit in accounts/throttle.py (why there: its docstring).
+LOGIN_FAILURES_PER_NAME = envint("AXES_FAILURE_LIMIT", "5")
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "30")
+AXES_FAILURE_LIMIT = "accounts.throttle.failure_limit"
+AXES_USERNAME_CALLABLE = "accounts.throttle.username"  # cut to the length axes can store
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind nginx the client's address is in X-Forwarded-For; set the number of trusted proxies.
-AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0") or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client's address (axes 8 asks django-ipware, with the AXES_IPWARE_* settings below).
+# TRUSTED_PROXY_COUNT=0: the connection's own address; X-Forwarded-For is ignored, as any client
+# can send it. Behind N proxies (nginx: X-Forwarded-For $proxy_add_x_forwarded_for) the client is
+# the N-th address of X-Forwarded-For from the right: each proxy appends the address the request
+# came from, after whatever the client sent. ipware counts only the proxies *listed* in the header
+# ("client, proxy1, …"; the last proxy is the connection, not in it), hence N − 1; not strict, so
+# entries a client forged on the left neither move the position nor void the header; and no
+# REMOTE_ADDR fallback, which would be the proxy's own address shared by every client.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT > 0 else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"] if TRUSTED_PROXY_COUNT > 0 else ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -172,9 +188,12 @@ STORAGES = {
 }
 
 # Sessions end when the browser closes and after two idle hours: clerks share office machines.
+# A session in use is saved (its expiry pushed forward) once every SESSION_REFRESH_SECONDS, not on
+# every request, so that pages do not queue behind an import for SQLite's write lock
+# (accounts/middleware.py): the idle timeout is between 1 h 55 min and 2 h.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", "7200")
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", "300")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

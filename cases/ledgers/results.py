@@ -39,6 +39,9 @@ class ImportResult:
     unlisted_errors: int = 0
     seconds: float = 0.0
     written: bool = False
+    log_id: int | None = None  # the ImportLog of this call
+    taken_back: int = 0  # rows that earlier batches wrote and that a later failure undid
+    left_written: bool = False  # a failure whose undo failed too: `import_ledger --undo log_id` remains
 
     @property
     def ok(self) -> bool:
@@ -59,4 +62,27 @@ class ImportResult:
         }
         if self.errors:
             text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": self.error_count}
+        return text
+
+
+@dataclass
+class UndoResult:
+    """What undoing an import did."""
+
+    log_id: int
+    deleted: int = 0  # rows it had created
+    restored: int = 0  # rows it had updated, put back
+    kept: list[str] = field(default_factory=list)  # rows changed by someone else since, left as they are
+
+    def summary(self) -> str:
+        text = _("已撤销导入记录 %(log)d：删除其新增的 %(deleted)d 条，恢复其修改的 %(restored)d 条") % {
+            "log": self.log_id,
+            "deleted": self.deleted,
+            "restored": self.restored,
+        }
+        if self.kept:
+            text += _("；%(n)d 条在导入后已被他人修改，未撤销：%(records)s") % {
+                "n": len(self.kept),
+                "records": "、".join(self.kept[:20]) + ("……" if len(self.kept) > 20 else ""),
+            }
         return text

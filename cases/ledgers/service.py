@@ -3,7 +3,16 @@
 Both the admin and `manage.py import_ledger` call `import_ledger()`. The row-by-row path of
 django-import-export (a query or two per row, a diff per row) is too slow for a city's ledger,
 so rows are read in batches, looked up one query per batch, validated in Python and written
-with bulk_create/bulk_update inside one transaction.
+with bulk_create/bulk_update.
+
+Each batch is written in its own short transaction, never the whole file in one: on SQLite a
+transaction holds the database's only write lock, and 400,000 rows in one held it for minutes,
+so that every login and every clerk's save timed out. All or nothing still holds for the clerk:
+the import's log is written first (进行中), each batch records what it changed (its audit entries
+name the rows it created, an ImportBackup the previous values of each row it updated), and if a
+later row or the database fails, `import_undo()` takes back what the earlier batches wrote and
+the clerk is told nothing was imported. An import killed half-way leaves its log 进行中 with the
+rows written so far linked to it; `manage.py import_ledger --undo LOG_ID` takes those back.
 
 full_clean() runs on every row with two parts left out, for speed, because they would cost a
 query per row: foreign keys (units are matched by name against the bureau's own units, so they
@@ -15,31 +24,36 @@ row that slipped through would roll the whole import back.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from functools import cached_property
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import DateField, DecimalField, Max, TimeField, UUIDField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.audit import audit_link_import, audit_rows, display
+from cases.audit import audit_forget_import, audit_rows, display
 from cases.deadlines import HolidayCalendar, UnknownHolidayYear
-from cases.models import Bureau, ImportLog, PetitionCase, Unit
+from cases.models import AuditEntry, Bureau, ImportLog, PetitionCase, Unit
+from cases.models.imports import ImportBackup
 from cases.signals import records_changed
 
 from . import cells
-from .resources import LedgerResource, resource_for
-from .results import ImportResult, RowError
+from .resources import LOOKUP_CHUNK, LedgerResource, resource_for
+from .results import ImportResult, RowError, UndoResult
 from .xlsx import FileRejected, open_sheet
 
 HEADER_SEARCH_ROWS = 10
-BATCH = 1000
+BATCH = 1000  # rows checked, and then written in one transaction, at a time
 WRITE_BATCH = 500
 PREVIEW_ROWS = 50
 MAX_ERRORS = 10_000  # a wrong file can have millions; past this they are only counted
+UNDO_QUIET = datetime.timedelta(minutes=5)  # an import that wrote more recently than this may be running
 
 
 class ImportContext:
@@ -98,69 +112,92 @@ def import_ledger(
 ) -> ImportResult:
     """Import `file` (path or binary file object) into the ledger `kind`, or only check it.
 
-    Nothing is written unless every row is valid. Every call is recorded in ImportLog.
+    Nothing stays written unless every row is valid: batches are committed one by one and taken
+    back if a later one fails (see the module's docstring). Every call is recorded in ImportLog;
+    a real import's log is written before its first row, as RUNNING, and completed at the end.
     """
     started = time.monotonic()
     resource = resource_for(kind)
     result = ImportResult(kind, resource.title, file_name, dry_run)
-    audit_ids: list[int] = []
+    log = None if dry_run else _log_start(result, user, actor)
+    result.log_id = log.pk if log else None
     try:
-        audit_ids = _run(resource, file, result, dry_run=dry_run, progress=progress, user=user, actor=actor)
+        _run(resource, file, result, log=log, progress=progress, user=user, actor=actor)
     except FileRejected as exc:
         result.file_error = str(exc)
     except Bureau.DoesNotExist as exc:
         result.file_error = str(exc)
+    except Exception as exc:
+        # A fault of ours half-way: take back what was written, say so in the log, and fail loudly.
+        # (An interruption, KeyboardInterrupt or a killed process, leaves the log RUNNING instead.)
+        if log is not None:
+            result.file_error = _("导入中断，全部数据均未导入：%(error)s") % {"error": exc}
+            _take_back(log, result)
+            with contextlib.suppress(DatabaseError):
+                _log_finish(log, result)
+        raise
     result.seconds = time.monotonic() - started
-    log = _log(result, user, actor)
-    if result.written:
-        audit_link_import(entry_ids=audit_ids, import_log=log)
+    if log is None:
+        _log_create(result, user, actor)
+    else:
+        if not result.ok:
+            _take_back(log, result)
+        _log_finish(log, result)
+    if result.written or result.taken_back:
         records_changed.send(sender=import_ledger, bureau=None, years=None)
     return result
 
 
-class _Rollback(Exception):
-    """Leaves the import's transaction without committing what earlier batches wrote."""
-
-
-def _run(resource: LedgerResource, file, result: ImportResult, *, dry_run: bool, progress, user, actor) -> list[int]:
-    """Check (and unless a dry run, write) the file's rows; returns the audit entries written."""
+def _run(resource: LedgerResource, file, result: ImportResult, *, log, progress, user, actor) -> None:
+    """Check (and unless a dry run, write) the file's rows."""
     sheet = open_sheet(file)
     rows = sheet.rows()
     mapping = _find_header(resource, rows, result)
     if mapping is None:
-        return []
+        return
     ctx = ImportContext(Bureau.current())
-    plan = _Plan(resource, ctx, list(mapping.values()), result, write=not dry_run, user=user, actor=actor)
-    # Each checked batch is written at once, inside one transaction, so memory stays at one
-    # batch whatever the file's size; the first error stops the writing (checking goes on, to
-    # report every error) and the transaction is rolled back at the end. A dry run opens no
-    # transaction: on SQLite that would hold the write lock while it only reads.
+    plan = _Plan(resource, ctx, list(mapping.values()), result, log=log, user=user, actor=actor)
+    # Each checked batch is written at once, in its own transaction, so memory stays at one batch
+    # whatever the file's size and the write lock is held for one batch at a time; the first
+    # error stops the writing (checking goes on, to report every error), and import_ledger()
+    # takes back what earlier batches wrote. A dry run opens no transaction at all.
     try:
-        with transaction.atomic() if not dry_run else nullcontext():
-            batch: list[tuple[int, list]] = []
-            for number, values in rows:
-                batch.append((number, values))
-                if len(batch) >= BATCH:
-                    plan.add(batch, mapping)
-                    batch = []
-                    if progress:
-                        progress(result.rows, sheet.fraction_read())
-            plan.add(batch, mapping)
-            if progress:
-                progress(result.rows, 1.0)
-            if result.rows == 0 and result.ok:
-                result.file_error = _("表头下没有数据行。")
-            if not result.ok or dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    except (IntegrityError, DatabaseError) as exc:
+        batch: list[tuple[int, list]] = []
+        for number, values in rows:
+            batch.append((number, values))
+            if len(batch) >= BATCH:
+                plan.add(batch, mapping)
+                batch = []
+                if progress:
+                    progress(result.rows, sheet.fraction_read())
+        plan.add(batch, mapping)
+        if progress:
+            progress(result.rows, 1.0)
+        if result.rows == 0 and result.ok:
+            result.file_error = _("表头下没有数据行。")
+    except DatabaseError as exc:  # IntegrityError among them
         result.file_error = _("写入数据库时出错，全部数据均未导入：%(error)s") % {"error": exc}
-    else:
-        result.written = bool(result.created or result.updated)
     if ctx.warnings:
         result.notices.extend(sorted(ctx.warnings))
-    return plan.audit_ids if result.written else []
+    result.written = plan.wrote and result.ok
+
+
+def _take_back(log: ImportLog, result: ImportResult) -> None:
+    """After a failure: undo what the import's earlier batches wrote, so that nothing of it stays."""
+    try:
+        undone = _undo_rows(log)
+    except DatabaseError as exc:
+        result.file_error = (result.file_error + "\n" if result.file_error else "") + _(
+            "已写入的部分未能撤销（%(error)s）。请由管理员运行 manage.py import_ledger --undo %(log)d 撤销。"
+        ) % {"error": exc, "log": log.pk}
+        result.left_written = True
+        return
+    result.taken_back = undone.deleted + undone.restored
+    if undone.kept:
+        result.notices.append(
+            _("以下 %(n)d 条记录在导入期间已被他人修改，未撤销本次导入对其的改动：%(records)s")
+            % {"n": len(undone.kept), "records": "、".join(undone.kept[:20])}
+        )
 
 
 def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[int, object] | None:
@@ -197,13 +234,14 @@ class _Plan:
     """The rows of one import, checked batch by batch, and what writing them will do."""
 
     def __init__(
-        self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult, *, write: bool, user, actor
+        self, resource: LedgerResource, ctx: ImportContext, present, result: ImportResult, *, log, user, actor
     ):
-        self.resource, self.ctx, self.result, self.writing = resource, ctx, result, write
+        self.resource, self.ctx, self.result = resource, ctx, result
+        self.log, self.writing, self.wrote = log, log is not None, False
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.actor = actor
         self.changes: dict[int, dict] = {}  # id(obj) -> {field: [old, new]} for the audit trail
-        self.audit_ids: list[int] = []
+        self.previous: dict[int, dict] = {}  # id(obj) -> raw values an update replaces, for undoing it
         self.fields = [c.field for c in present if not c.related]
         self.related_names = [c.field for c in present if c.related]
         self.labels = {c.field: c.header for c in present}
@@ -216,6 +254,7 @@ class _Plan:
         # left out because validating one costs a query: units come from the bureau's own list.
         carried = {*self.fields, *resource.derived_fields}
         self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in carried]
+        self.as_json = _as_json(model)
         self.seen: dict[tuple, int] = {}
         self.to_create: list = []
         self.to_update: list = []
@@ -238,7 +277,7 @@ class _Plan:
             self._check(number, values, related, existing.get(key), old_related, bad)
         if self.writing and self.result.ok:
             self.write()
-        self.to_create, self.to_update, self.related, self.changes = [], [], {}, {}
+        self.to_create, self.to_update, self.related, self.changes, self.previous = [], [], {}, {}, {}
 
     def _read(self, number: int, values: list, mapping: dict):
         # A row with nothing under our headers (a notes column, a spacer) is not a record.
@@ -310,14 +349,21 @@ class _Plan:
         else:
             previous = old_related.get(obj.pk, {})
             related_changed = any(previous.get(k, []) != v for k, v in related.items())
-            if before == tuple(getattr(obj, name) for name in compared) and not related_changed:
+            after = tuple(getattr(obj, name) for name in compared)
+            if before == after and not related_changed:
                 self.result.unchanged += 1
                 return
             action = "update"
             self.to_update.append(obj)
             self.result.updated += 1
+            if self.writing:  # what undoing the update must put back: the values it changes
+                self.previous[id(obj)] = {
+                    n: old for n, old, new in zip(compared, before, after, strict=True) if old != new
+                }
             if related_changed:
                 self.related[id(obj)] = related
+                if self.writing:
+                    self.previous[id(obj)]["related"] = dict(previous)
         if len(self.result.preview) < PREVIEW_ROWS:
             shown = [cells.text(raw[p]) if p < len(raw) else "" for p in self.positions]
             self.result.preview.append((action, number, shown))
@@ -349,30 +395,62 @@ class _Plan:
             self.result.unlisted_errors += 1
 
     def write(self) -> None:
+        """Write the batch in one transaction, with its audit entries (linked to the import's log),
+        the previous values of the rows it updates, and the log's running counts."""
         resource = self.resource
         now = timezone.now()
         model = resource.model
-        if self.to_create:
-            model.objects.bulk_create(self.to_create, batch_size=WRITE_BATCH)
-        if self.to_update:
-            for obj in self.to_update:
-                obj.updated_at = now
-            fields = sorted({*self.fields, *resource.derived_fields, "updated_at"} - {"id"})
-            _update_rows(model, self.to_update, fields)
-        if self.related_names:
-            created = [(o, self.related[id(o)]) for o in self.to_create if id(o) in self.related]
-            updated = [(o, self.related[id(o)]) for o in self.to_update if id(o) in self.related]
-            if created:
-                resource.save_related(created, replace=False)
-            if updated:
-                resource.save_related(updated, replace=True)
-        self.audit_ids += audit_rows(
-            user=self.user,
-            model=model,
-            created=[(o, self.changes.pop(id(o), {})) for o in self.to_create],
-            updated=[(o, self.changes.pop(id(o), {})) for o in self.to_update],
-            username=self.actor,
-        )
+        backups = []
+        for obj in self.to_update:
+            previous = self.previous.pop(id(obj))
+            previous["updated_at"] = obj.updated_at
+            backups.append(ImportBackup(import_log_id=self.log.pk, object_id=obj.pk, values=self.as_json(previous)))
+            obj.updated_at = now
+        with transaction.atomic():
+            if self.to_create:
+                model.objects.bulk_create(self.to_create, batch_size=WRITE_BATCH)
+            if self.to_update:
+                fields = sorted({*self.fields, *resource.derived_fields, "updated_at"} - {"id"})
+                _update_rows(model, self.to_update, fields)
+                ImportBackup.objects.bulk_create(backups, batch_size=WRITE_BATCH)
+            if self.related_names:
+                created = [(o, self.related[id(o)]) for o in self.to_create if id(o) in self.related]
+                updated = [(o, self.related[id(o)]) for o in self.to_update if id(o) in self.related]
+                if created:
+                    resource.save_related(created, replace=False)
+                if updated:
+                    resource.save_related(updated, replace=True)
+            audit_rows(
+                user=self.user,
+                model=model,
+                created=[(o, self.changes.pop(id(o), {})) for o in self.to_create],
+                updated=[(o, self.changes.pop(id(o), {})) for o in self.to_update],
+                username=self.actor,
+                import_log=self.log,
+            )
+            ImportLog.objects.filter(pk=self.log.pk).update(
+                rows=self.result.rows, created=self.result.created, updated=self.result.updated
+            )
+        self.wrote = self.wrote or bool(self.to_create or self.to_update)
+
+
+def _as_json(model) -> Callable[[dict], dict]:
+    """Raw field values → JSON, exactly (read back by each field's to_python()): dates and times
+    as ISO text, decimals and the like as text; persons' tuples become lists by themselves."""
+    textual = {
+        f.attname: (lambda v: v.isoformat()) if isinstance(f, DateField | TimeField) else str
+        for f in model._meta.concrete_fields
+        if isinstance(f, DateField | TimeField | DecimalField | UUIDField)
+    }
+
+    def convert(values: dict) -> dict:
+        for name, to_text in textual.items():
+            value = values.get(name)
+            if value is not None:
+                values[name] = to_text(value)
+        return values
+
+    return convert
 
 
 def _update_rows(model, objs: list, attnames: list[str]) -> None:
@@ -404,27 +482,201 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _log(result: ImportResult, user, actor: str) -> ImportLog:
+def _outcome(result: ImportResult) -> str:
+    if result.left_written:
+        return ImportLog.Outcome.RUNNING  # rows remain that only --undo takes back
     if result.file_error and not result.rows:
-        outcome = ImportLog.Outcome.REFUSED
-    elif not result.ok:
-        outcome = ImportLog.Outcome.REJECTED
-    elif result.dry_run:
-        outcome = ImportLog.Outcome.PREVIEWED
-    else:
-        outcome = ImportLog.Outcome.IMPORTED
+        return ImportLog.Outcome.REFUSED
+    if not result.ok:
+        return ImportLog.Outcome.REJECTED
+    if result.dry_run:
+        return ImportLog.Outcome.PREVIEWED
+    return ImportLog.Outcome.IMPORTED
+
+
+def _log_values(result: ImportResult) -> dict:
+    counted = result.written or result.dry_run
+    return {
+        "outcome": _outcome(result),
+        "rows": result.rows,
+        "created": result.created if counted else 0,
+        "updated": result.updated if counted else 0,
+        "unchanged": result.unchanged,
+        "errors": result.error_count,
+        "message": (result.file_error or "\n".join(str(e) for e in result.errors[:20]))[:4000],
+    }
+
+
+def _log_who(user, actor: str) -> dict:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    return {
+        "user": user if authenticated else None,
+        "username": user.get_username() if authenticated else actor[:150],
+    }
+
+
+def _log_create(result: ImportResult, user, actor: str) -> ImportLog:
+    """The log of a dry run, written when it is done."""
     return ImportLog.objects.create(
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else actor[:150],
+        **_log_who(user, actor),
         ledger=result.ledger,
         file_name=result.file_name[:255],
         dry_run=result.dry_run,
-        outcome=outcome,
-        rows=result.rows,
-        created=result.created if result.written or result.dry_run else 0,
-        updated=result.updated if result.written or result.dry_run else 0,
-        unchanged=result.unchanged,
-        errors=result.error_count,
-        message=(result.file_error or "\n".join(str(e) for e in result.errors[:20]))[:4000],
+        **_log_values(result),
     )
+
+
+def _log_start(result: ImportResult, user, actor: str) -> ImportLog:
+    """The log of a real import, written before its first row: RUNNING until _log_finish()."""
+    log = ImportLog.objects.create(
+        **_log_who(user, actor),
+        ledger=result.ledger,
+        file_name=result.file_name[:255],
+        dry_run=False,
+        outcome=ImportLog.Outcome.RUNNING,
+    )
+    log.message = _(
+        "导入进行中。若导入已中断而本记录仍为“进行中”，已写入的部分可由管理员运行 "
+        "manage.py import_ledger --undo %(log)d 撤销。"
+    ) % {"log": log.pk}
+    ImportLog.objects.filter(pk=log.pk).update(message=log.message)
+    return log
+
+
+def _log_finish(log: ImportLog, result: ImportResult) -> None:
+    values = _log_values(result)
+    if result.left_written:  # the counts of what was written, as the last batch left them, stay
+        del values["created"], values["updated"]
+    ImportLog.objects.filter(pk=log.pk).update(**values)
+    if values["outcome"] == ImportLog.Outcome.IMPORTED:
+        _delete_in_chunks(ImportBackup.objects.filter(import_log=log))
+
+
+def _delete_in_chunks(queryset, size: int = 5000) -> None:
+    """Each chunk its own short statement, not one that holds the write lock for all of them."""
+    while ids := list(queryset.values_list("pk", flat=True)[:size]):
+        _delete_rows(queryset.model, ids)
+
+
+def _delete_rows(model, ids: list[int]) -> None:
+    """DELETE by primary key in SQL, for rows nothing refers to (backups). A queryset's delete()
+    would load every row to signal it: the dashboard's cache watches every model of this app and
+    writes the cache once per signal."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            chunk = ids[start : start + LOOKUP_CHUNK]
+            cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+
+def import_undo(*, log: ImportLog, force: bool = False) -> UndoResult:
+    """Take back what the interrupted import of `log` (still RUNNING) wrote, from what it recorded
+    as it wrote; then mark the log UNDONE.
+
+    What it can restore:
+    - rows the import created (named by the log's audit entries): deleted, with their related rows
+      (persons, links to cases);
+    - rows it updated: their previous values of every column the import wrote, and their related
+      rows, put back from the ImportBackup written in the same transaction as the update;
+    - the import's audit entries of those rows: deleted, since the rows are as they were.
+
+    What it cannot:
+    - a row someone else changed after the import began (a clerk's form, another import: an audit
+      entry of theirs since the log's start) is left as it is, with the import's entry, and named
+      in the result: putting back the values from before the import would undo their work too;
+    - links a clerk made meanwhile from a record of another ledger to a row the import created
+      (an accountability action naming an imported case) go with that row;
+    - rows of an import that has not stopped: unless `force`, a log whose import wrote within
+      UNDO_QUIET is refused, as it may still be running.
+
+    Each chunk of rows is undone in its own transaction, so an undo interrupted in turn can be run
+    again. Raises ValueError (a Chinese message) when the log cannot be undone."""
+    if log.outcome != ImportLog.Outcome.RUNNING:
+        raise ValueError(
+            _("导入记录 %(log)d 的结果为“%(outcome)s”，只能撤销“进行中（未完成）”的导入。")
+            % {"log": log.pk, "outcome": log.get_outcome_display()}
+        )
+    if not force:
+        last = AuditEntry.objects.filter(import_log=log).aggregate(last=Max("at"))["last"] or log.created_at
+        if timezone.now() - last < UNDO_QUIET:
+            raise ValueError(
+                _(
+                    "导入记录 %(log)d 在 %(minutes)d 分钟内仍有写入，导入可能尚未结束；"
+                    "确认其已中断后再撤销（或加 --force）。"
+                )
+                % {"log": log.pk, "minutes": UNDO_QUIET.total_seconds() // 60}
+            )
+    done = _undo_rows(log)
+    ImportLog.objects.filter(pk=log.pk).update(
+        outcome=ImportLog.Outcome.UNDONE, created=0, updated=0, message=done.summary()[:4000]
+    )
+    records_changed.send(sender=import_ledger, bureau=None, years=None)
+    return done
+
+
+def _undo_rows(log: ImportLog) -> UndoResult:
+    """Undo the rows the import of `log` wrote (import_undo() says what that means)."""
+    resource = resource_for(log.ledger)
+    model = resource.model
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    entries = AuditEntry.objects.filter(import_log=log)
+    done = UndoResult(log_id=log.pk)
+    last_id = 0
+    while chunk := list(
+        entries.filter(pk__gt=last_id)
+        .order_by("pk")
+        .values_list("pk", "object_id", "action", "object_repr")[:LOOKUP_CHUNK]
+    ):
+        last_id = chunk[-1][0]
+        with transaction.atomic():
+            ids = [object_id for _pk, object_id, _action, _repr in chunk]
+            changed_since = set(
+                AuditEntry.objects.filter(content_type=content_type, object_id__in=ids, at__gte=log.created_at)
+                .exclude(import_log=log)
+                .values_list("object_id", flat=True)
+            )
+            created, updated = [], []
+            for _pk, object_id, action, text in chunk:
+                if object_id in changed_since:
+                    done.kept.append(text)
+                elif action == AuditEntry.Action.CREATE:
+                    created.append(object_id)
+                else:
+                    updated.append(object_id)
+            if created:
+                model.objects.filter(pk__in=created).delete()
+                done.deleted += len(created)
+            if updated:
+                done.restored += _restore(resource, log, updated)
+            audit_forget_import(import_log=log, object_ids=[*created, *updated])
+    return done
+
+
+def _restore(resource: LedgerResource, log: ImportLog, ids: list[int]) -> int:
+    """Put back the previous values of these updated rows; returns how many had a backup. A
+    backup holds only the values the update changed: the rest are read back as they are."""
+    model = resource.model
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    backups = list(ImportBackup.objects.filter(import_log=log, object_id__in=ids))
+    rows = model.objects.in_bulk([b.object_id for b in backups])
+    objs, written, related = [], set(), []
+    for backup in backups:
+        obj = rows.get(backup.object_id)
+        if obj is None:  # deleted since: nothing to put back
+            continue
+        values = dict(backup.values)
+        previous_related = values.pop("related", None)
+        for name, value in values.items():
+            setattr(obj, name, fields[name].to_python(value))
+        written.update(values)
+        objs.append(obj)
+        if previous_related is not None:
+            related.append((obj, previous_related))
+    if objs:
+        _update_rows(model, objs, sorted(written))
+    if related:
+        resource.save_related(related, replace=True)
+    _delete_rows(ImportBackup, [b.pk for b in backups])
+    return len(objs)

@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportLog(models.Model):
-    """One attempt to import an Excel ledger, dry run or real, successful or refused."""
+    """One attempt to import an Excel ledger, dry run or real, successful or refused.
+
+    A real import writes its log first, as RUNNING, links each batch's audit entries to it as
+    the batch is written, and completes it at the end: a log still RUNNING after its import
+    stopped tells of an interrupted import, whose rows `manage.py import_ledger --undo ID` takes
+    back (cases.ledgers.service.import_undo)."""
 
     class Ledger(models.TextChoices):
         CASES = "cases", _("信访事项")
@@ -19,6 +24,8 @@ class ImportLog(models.Model):
         IMPORTED = "imported", _("已导入")
         REJECTED = "rejected", _("有错误，未导入")
         REFUSED = "refused", _("文件被拒绝")
+        RUNNING = "running", _("进行中（未完成）")
+        UNDONE = "undone", _("已撤销")
 
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     user = models.ForeignKey(
@@ -48,3 +55,27 @@ class ImportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
+class ImportBackup(models.Model):
+    """The values a real import replaced in one record it updated, written in the same
+    transaction as the update, so that the import can be undone if it fails or is interrupted
+    (cases.ledgers.service.import_undo). Records the import created need none: its audit entries
+    name them. Deleted once the import is complete or undone."""
+
+    import_log = models.ForeignKey(
+        ImportLog, on_delete=models.CASCADE, db_index=False, related_name="backups", verbose_name=_("导入记录")
+    )
+    object_id = models.BigIntegerField(_("记录编号"))
+    values = models.JSONField(
+        _("原值"), help_text=_("字段 → 导入前的原始值（日期为 ISO 格式）；关联人员等在 related 下")
+    )
+
+    class Meta:
+        verbose_name = _("导入前原值")
+        verbose_name_plural = _("导入前原值")
+        default_permissions = ()  # written and read by the importer only, never by hand
+        indexes = [models.Index(fields=["import_log", "object_id"], name="import_backup_object")]
+
+    def __str__(self) -> str:
+        return f"{self.import_log_id}:{self.object_id}"

@@ -1,3 +1,11 @@
+"""`manage.py import_ledger KIND FILE [--dry-run]`, and `manage.py import_ledger --undo LOG_ID`.
+
+--undo takes back what an interrupted import wrote (its log still says 进行中（未完成）): rows it
+created are deleted, rows it updated get back the values recorded before the update, and rows
+someone changed after the import began are left as they are and listed. The details, and what it
+cannot restore, are in cases.ledgers.service.import_undo.
+"""
+
 import getpass
 import sys
 from pathlib import Path
@@ -6,19 +14,33 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.ledgers.resources import RESOURCES
-from cases.ledgers.service import import_ledger
+from cases.ledgers.service import import_ledger, import_undo
+from cases.models import ImportLog
 
 
 class Command(BaseCommand):
-    help = "导入 Excel 台账（.xlsx）。全部行无误才写入；--dry-run 只检查不写入。"
+    help = (
+        "导入 Excel 台账（.xlsx）。全部行无误才写入；--dry-run 只检查不写入；"
+        "--undo 导入记录编号：撤销一次中断的导入已写入的部分。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(RESOURCES), help="台账类型")
-        parser.add_argument("file", help=".xlsx 文件路径")
+        parser.add_argument("kind", nargs="?", choices=sorted(RESOURCES), help="台账类型")
+        parser.add_argument("file", nargs="?", help=".xlsx 文件路径")
         parser.add_argument("--dry-run", action="store_true", help="只检查并统计，不写入数据库")
         parser.add_argument("--user", help="记入导入记录的操作人账号")
+        parser.add_argument(
+            "--undo", type=int, metavar="LOG_ID", help="撤销该导入记录（结果为“进行中（未完成）”）已写入的部分"
+        )
+        parser.add_argument("--force", action="store_true", help="与 --undo 同用：导入最近仍有写入时也撤销")
 
-    def handle(self, *args, kind, file, dry_run, user=None, **options):
+    def handle(self, *args, kind=None, file=None, dry_run=False, user=None, undo=None, force=False, **options):
+        if undo is not None:
+            if kind or file:
+                raise CommandError("--undo 不与台账类型和文件同用")
+            return self.undo(undo, force=force)
+        if not kind or not file:
+            raise CommandError("请给出台账类型和 .xlsx 文件路径（或用 --undo 导入记录编号）")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
@@ -28,16 +50,27 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"没有名为 {user} 的账号")
         progress = _Progress(self.stderr) if options.get("verbosity", 1) > 0 else None
-        with path.open("rb") as stream:
-            result = import_ledger(
-                kind=kind,
-                file=stream,
-                file_name=path.name,
-                user=account,
-                actor=f"命令行（{getpass.getuser()}）",
-                dry_run=dry_run,
-                progress=progress,
-            )
+        actor = f"命令行（{getpass.getuser()}）"
+        try:
+            with path.open("rb") as stream:
+                result = import_ledger(
+                    kind=kind,
+                    file=stream,
+                    file_name=path.name,
+                    user=account,
+                    actor=actor,
+                    dry_run=dry_run,
+                    progress=progress,
+                )
+        except KeyboardInterrupt:
+            running = ImportLog.objects.filter(
+                outcome=ImportLog.Outcome.RUNNING, username=account.get_username() if account else actor
+            ).first()
+            if running and not dry_run:
+                self.stderr.write(
+                    f"\n导入已中断，已写入的部分仍在库中。撤销：manage.py import_ledger --undo {running.pk} --force"
+                )
+            sys.exit(130)
         if progress:
             progress.done()
         for notice in result.notices:
@@ -53,6 +86,16 @@ class Command(BaseCommand):
             sys.exit(1)
         prefix = "检查通过（未写入）：" if dry_run else "导入完成："
         self.stdout.write(f"{prefix}{result.summary()}（用时 {result.seconds:.1f} 秒）")
+
+    def undo(self, log_id: int, *, force: bool) -> None:
+        log = ImportLog.objects.filter(pk=log_id).first()
+        if log is None:
+            raise CommandError(f"没有编号为 {log_id} 的导入记录")
+        try:
+            done = import_undo(log=log, force=force)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(done.summary())
 
 
 class _Progress:
