@@ -29,7 +29,7 @@ from cases.signals import records_changed
 
 VERSION_KEY = "indicators:data-version"
 # Logs about the records, not records: a dry-run import or an audit entry changes no figure.
-NOT_RECORDS = {"importlog", "auditentry"}
+NOT_RECORDS = {"importlog", "auditentry", "importbackup"}
 # A safety net only: correctness comes from the version, not from expiry.
 TIMEOUT = 60 * 60
 

@@ -28,14 +28,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 
+from cases import privacy
 from cases.admin.guarded import GuardedAdmin
 from cases.admin.lookups import RefusedLookup
 from cases.models import ImportLog
 
 from .export import XLSX_TYPE, export_workbook, template_workbook
+from .results import without_personal_values
 from .service import import_ledger
 
 SESSION_KEY = "ledger_imports"
+MASKED_MESSAGE = "masked_message"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SHOWN_ERRORS = 500
 KEEP_SECONDS = 24 * 3600
@@ -191,6 +194,21 @@ class ImportLogAdmin(GuardedAdmin):
     list_filter = ("ledger", "outcome", "dry_run")
     search_fields = ("file_name", "username")
     date_hierarchy = "created_at"
+
+    def get_fields(self, request, obj=None):
+        # The row errors quote cells as typed: without the personal-data permission, those of a
+        # personal column are left out (the log kept for the clerk and the administrator).
+        fields = super().get_fields(request, obj)
+        if privacy.can_see_personal_data(request.user):
+            return fields
+        return [MASKED_MESSAGE if f == "message" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), MASKED_MESSAGE)
+
+    @admin.display(description=gettext_lazy("说明"))
+    def masked_message(self, obj):
+        return without_personal_values(obj.message)
 
     def has_add_permission(self, request):
         return False

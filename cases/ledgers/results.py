@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from cases import privacy
+
+SEPARATOR = " · "  # between a row error's row, column and message (RowError.__str__)
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -86,3 +90,33 @@ class UndoResult:
                 "records": "、".join(self.kept[:20]) + ("……" if len(self.kept) > 20 else ""),
             }
         return text
+
+
+def personal_headers() -> set[str]:
+    """The column headers, over every ledger, under which a cell holds personal data: columns of
+    personal fields, and the persons of a record (被处理人, 责任人)."""
+    from .resources import RESOURCES
+
+    headers = set()
+    for resource in RESOURCES.values():
+        for column in resource.columns:
+            if column.mask is not None:
+                headers.add(column.header)
+            elif column.related:
+                related = resource.model._meta.get_field(column.field).related_model
+                if privacy.personal_fields(related):
+                    headers.add(column.header)
+    return headers
+
+
+def without_personal_values(message: str) -> str:
+    """An import log's message with the row errors of personal columns stripped of their text,
+    which quotes the cell (“张三”后的括号内…)."""
+    headers = personal_headers()
+    lines = []
+    for line in message.splitlines():
+        parts = line.split(SEPARATOR)
+        if len(parts) >= 3 and parts[1] in headers:
+            line = SEPARATOR.join([parts[0], parts[1], _("（含个人信息，此处不显示）")])
+        lines.append(line)
+    return "\n".join(lines)

@@ -305,3 +305,21 @@ def test_the_audit_trail_list_is_not_searched_by_a_persons_name(client, henry, a
     assert len(client.get(url, {"q": "诸"}).context["cl"].result_list) == 0
     assert len(client.get(url, {"q": "P-1"}).context["cl"].result_list) == 1
     assert datetime.date.today()  # the trail's year filter needs no date here
+
+
+def test_an_import_logs_errors_do_not_quote_personal_cells_to_a_masked_role(client, henry, adam, bureau):
+    from cases.models import ImportLog
+
+    log = ImportLog.objects.create(
+        ledger="order",
+        file_name="扰序.xlsx",
+        outcome=ImportLog.Outcome.REJECTED,
+        message="第 3 行 · 被处理人 · 请在“欧阳修文”后的括号内填写处理措施\n第 4 行 · 发生日期 · 不是有效的日期",
+    )
+    url = reverse("admin:cases_importlog_change", args=[log.pk])
+    client.force_login(henry)
+    page = client.get(url).content.decode()
+    assert "欧阳修文" not in page
+    assert "第 3 行 · 被处理人 · （含个人信息，此处不显示）" in page and "第 4 行 · 发生日期 · 不是有效的日期" in page
+    client.force_login(adam)
+    assert "欧阳修文" in client.get(url).content.decode()
