@@ -32,7 +32,6 @@ import django
 from django.core.cache import caches
 from django.db import connection, transaction
 
-from cases import synthetic
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
@@ -44,6 +43,7 @@ from cases.models import (
     PetitionCase,
     Volunteer,
 )
+from devtools import synthetic
 
 from . import registry
 from .compute import compute

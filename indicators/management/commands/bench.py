@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from cases import synthetic
 from cases.models import Bureau
 from cases.models.base import local_today
+from devtools import synthetic
 from indicators import bench
 
 

@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases import synthetic
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
@@ -20,6 +19,7 @@ from cases.models import (
     Unit,
     Volunteer,
 )
+from devtools import synthetic
 
 pytestmark = pytest.mark.django_db
 
