@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
+# The benches are developers' tools: installed whatever DEBUG says.
+export DEVTOOLS=true
 OUTPUT="${BENCH_OUTPUT:-docs/benchmarks.md}"
 BACKENDS="${BENCH_BACKENDS:-sqlite postgresql}"
 work=$(mktemp -d /tmp/wenxian-bench.XXXXXX)
@@ -40,7 +42,7 @@ sys.path.insert(0, ".")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenxian_report.settings")
 import django
 django.setup()
-from indicators.bench import write_section
+from devtools.bench import write_section
 output, rows, log = sys.argv[1], sys.argv[2], Path(sys.argv[3]).read_text(encoding="utf-8")
 now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
 lines = [line for line in log.splitlines() if " s wall" in line]

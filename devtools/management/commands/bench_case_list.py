@@ -44,7 +44,7 @@ class Command(BaseCommand):
             ("channel + category", f"{base}?channel=visit&category=claim"),
             ("search: case number", f"{base}?q={case.number}"),
             ("search: petitioner", f"{base}?q={case.petitioner_name}"),
-            # The words come from cases.synthetic's summaries and subject areas; 噪音 is in none.
+            # The words come from devtools.synthetic's summaries and subject areas; 噪音 is in none.
             ("search: 2 characters of a name", f"{base}?q={case.petitioner_name[:2]}"),
             ("search: a surname", f"{base}?q={case.petitioner_name[0]}"),
             ("search: common word", f"{base}?q=工资"),
