@@ -33,7 +33,7 @@ for backend in $BACKENDS; do
       "$PY" manage.py migrate --noinput -v0
       rows="${BENCH_IMPORT_ROWS:-100000}"
       for phase in baseline export import; do
-        "$PY" tests/cases/ledgers/bench_100k.py "$phase" "$rows" | tee -a "$work/import.txt"
+        "$PY" devtools/bench/imports.py "$phase" "$rows" | tee -a "$work/import.txt"
       done
       "$PY" - "$OUTPUT" "$rows" "$work/import.txt" <<'PYEOF'
 import datetime, os, sys

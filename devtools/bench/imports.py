@@ -1,7 +1,7 @@
 """Measure the petition-case import and export at scale (not a test; run by hand).
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python tests/cases/ledgers/bench_100k.py PHASE [ROWS]
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python devtools/bench/imports.py PHASE [ROWS]
 
 PHASE is baseline (plain bulk_create of ROWS cases), export (all cases to /tmp/cases-bench.xlsx),
 import (empty the ledger, import that file) or reimport (import it again: all unchanged).
@@ -14,7 +14,7 @@ import resource
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenxian_report.settings")
 
 import django
