@@ -2,8 +2,9 @@
 
 Each bench writes a Markdown section between `<!-- bench:LABEL -->` markers into
 docs/benchmarks.md; a re-run replaces its own section and leaves the analysis written around it.
-`indicators` measures the indicators and the dashboard at scale (`manage.py bench`); the case
-list and the annual report are timed by the commands bench_case_list and bench_report.
+`indicators` measures the indicators and the dashboard at scale (`manage.py bench`), `imports`
+the Excel import and export (`manage.py bench_import`); the case list and the annual report are
+timed by the commands bench_case_list and bench_report.
 """
 
 import re

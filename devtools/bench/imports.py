@@ -1,36 +1,32 @@
-"""Measure the petition-case import and export at scale (not a test; run by hand).
+"""The Excel import and export of petition cases at scale: `manage.py bench_import PHASE [ROWS]`.
 
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python devtools/bench/imports.py PHASE [ROWS]
-
-PHASE is baseline (plain bulk_create of ROWS cases), export (all cases to /tmp/cases-bench.xlsx),
-import (empty the ledger, import that file) or reimport (import it again: all unchanged).
-Run each phase in its own process so that the peak memory printed is that phase's.
+PHASE is baseline (plain bulk_create of ROWS cases), export (all cases to an .xlsx file), import
+(empty the ledger, import that file) or reimport (import it again: all unchanged). Run each phase
+in its own process, as scripts/bench.sh does, so that the peak memory printed is that phase's.
 """
 
+from __future__ import annotations
+
 import datetime
-import os
 import resource
-import sys
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenxian_report.settings")
+from django.contrib.auth.models import User
+from django.db import connection, transaction
 
-import django
+from cases.ledgers.export import export_workbook
+from cases.ledgers.resources import resource_for
+from cases.ledgers.service import import_ledger
+from cases.models import Bureau, PetitionCase, Unit
+from devtools.bench import write_section
 
-django.setup()
-
-from django.contrib.auth.models import User  # noqa: E402
-from django.db import transaction  # noqa: E402
-
-from cases.ledgers.export import export_workbook  # noqa: E402
-from cases.ledgers.resources import resource_for  # noqa: E402
-from cases.ledgers.service import import_ledger  # noqa: E402
-from cases.models import Bureau, PetitionCase, Unit  # noqa: E402
-
-FILE = "/tmp/cases-bench.xlsx"
+PHASES = ("baseline", "export", "import", "reimport")
+FILE = Path("/tmp/cases-bench.xlsx")
 UNITS = ["温泉街道", "太行街道", "祥云镇", "县住建局"]
+# How each phase's line begins, to find it again in the section (see write()).
+LINE_STARTS = {"baseline": "plain bulk_create", "export": "export of", "import": "import:", "reimport": "reimport:"}
 
 
 def setup():
@@ -57,48 +53,71 @@ def _empty():
     PetitionCase.objects.all()._raw_delete(PetitionCase.objects.db)
 
 
-def report(label, seconds, extra=""):
-    # CPU seconds as well as wall seconds: on a shared machine the wall clock mostly measures
-    # the neighbours.
-    cpu = time.process_time() - CPU_START[0]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak:.0f} MB {extra}", flush=True)
+@dataclass
+class Clock:
+    """Wall and CPU seconds since it was made: on a shared machine the wall clock mostly measures
+    the neighbours."""
+
+    wall: float = field(default_factory=time.monotonic)
+    cpu: float = field(default_factory=time.process_time)
+
+    def line(self, label: str, extra: str = "") -> str:
+        wall, cpu = time.monotonic() - self.wall, time.process_time() - self.cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return f"{label}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak:.0f} MB {extra}"
 
 
-CPU_START = [0.0]
-
-
-def start_clock() -> float:
-    CPU_START[0] = time.process_time()
-    return time.monotonic()
-
-
-def main(phase, n):
+def run(phase: str, n: int, *, file: Path = FILE) -> list[str]:
+    """Run one phase; its line, then any import errors (the first five)."""
     bureau, units = setup()
     if phase == "baseline":
         _empty()
         objs = list(cases(bureau, units, n))
-        started = start_clock()
+        clock = Clock()
         with transaction.atomic():
             PetitionCase.objects.bulk_create(objs, batch_size=500)
-        report(f"plain bulk_create of {n} cases", time.monotonic() - started)
-    elif phase == "export":
+        return [clock.line(f"plain bulk_create of {n} cases")]
+    if phase == "export":
         user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench", "", "x")
-        started = start_clock()
+        clock = Clock()
         data = export_workbook(resource_for("cases"), PetitionCase.objects.all(), user=user)
-        with open(FILE, "wb") as out:
-            out.write(data)
-        report(f"export of {PetitionCase.objects.count()} cases", time.monotonic() - started, f"{len(data)} bytes")
-    elif phase in ("import", "reimport"):
+        file.write_bytes(data)
+        return [clock.line(f"export of {PetitionCase.objects.count()} cases", f"{len(data)} bytes")]
+    if phase in ("import", "reimport"):
         if phase == "import":
             _empty()
-        started = start_clock()
-        with open(FILE, "rb") as stream:
+        clock = Clock()
+        with file.open("rb") as stream:
             result = import_ledger(kind="cases", file=stream, file_name="bench.xlsx", dry_run=False)
-        report(f"{phase}", time.monotonic() - started, result.summary() + (result.file_error or ""))
-        for error in result.errors[:5]:
-            print(error)
+        return [clock.line(phase, result.summary() + (result.file_error or "")), *map(str, result.errors[:5])]
+    raise ValueError(f"unknown phase: {phase}")
 
 
-if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+def write(output: Path, phase: str, line: str, rows: int) -> str:
+    """Put this phase's line into the `import` section of `output`, in place of its earlier one;
+    the other phases' lines (written by their own processes) stay. Returns the section."""
+    text = output.read_text(encoding="utf-8") if output.exists() else ""
+    start, end = "<!-- bench:import -->", "<!-- /bench:import -->"
+    old = text[text.find(start) : text.find(end)] if start in text and end in text else ""
+    lines = {p: next((x for x in old.splitlines() if x.startswith(LINE_STARTS[p])), None) for p in PHASES}
+    lines[phase] = line
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    engine = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
+    section = "\n".join(
+        [
+            start,
+            "## Excel import and export, measured by make bench",
+            "",
+            f"Run {now}; {rows} petition cases on {engine}; targets: import ≤ 20 s and ≤ 3× bulk_create, "
+            "peak memory ≤ 500 MB, export ≤ 10 s.",
+            "",
+            "```",
+            *[lines[p] for p in PHASES if lines[p]],
+            "```",
+            "",
+            end,
+            "",
+        ]
+    )
+    write_section(output, section, "import")
+    return section
