@@ -1,8 +1,7 @@
-#!/usr/bin/env python
 """Load test: clerks register cases and screenings through gunicorn while the head reloads the
 dashboard; then every submission the server accepted must be in the database.
 
-    .venv/bin/python scripts/loadtest.py --clerks 20 --seconds 60 [--workers 4] [--backup]
+    .venv/bin/python -m devtools.loadtest --clerks 20 --seconds 60 [--workers 4] [--backup]
 
 Runs against the database of DATABASE_URL (a fresh SQLite file in a temporary folder when unset),
 serves on a free loopback port, never anything but 127.0.0.1. Prints a summary and, with
