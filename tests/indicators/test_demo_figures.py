@@ -207,7 +207,7 @@ def test_collective_visits_transfers_and_ratings_are_present(demo):
 
 def test_the_generator_writes_the_shipped_file(db):
     """The fixture is the generator's output, byte for byte: edit the generator, not the JSON."""
-    spec = importlib.util.spec_from_file_location("build_demo", FIXTURES / "build_demo.py")
+    spec = importlib.util.spec_from_file_location("build_demo", Path(django_settings.BASE_DIR) / "devtools" / "demo.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["build_demo"] = module
     try:
