@@ -28,6 +28,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from devtools.vocabulary import TOWNSHIPS
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -93,7 +95,7 @@ from django.contrib.auth.models import Group, User
 from cases.models import Bureau, Unit
 from accounts import roles
 b, _ = Bureau.objects.get_or_create(name="压测县信访局", defaults={{"county": "压测县"}})
-for i, n in enumerate(["温泉街道", "太行街道", "祥云镇", "番田镇"]):
+for i, n in enumerate({list(TOWNSHIPS[:4])!r}):
     Unit.objects.get_or_create(bureau=b, name=n, defaults={{"sort_order": i}})
 def user(name, role):
     u, _ = User.objects.get_or_create(username=name, defaults={{"is_staff": True}})

@@ -21,10 +21,11 @@ from cases.ledgers.resources import resource_for
 from cases.ledgers.service import import_ledger
 from cases.models import Bureau, PetitionCase, Unit
 from devtools.bench import write_section
+from devtools.vocabulary import DEPARTMENTS, TOWNSHIPS
 
 PHASES = ("baseline", "export", "import", "reimport")
 FILE = Path("/tmp/cases-bench.xlsx")
-UNITS = ["温泉街道", "太行街道", "祥云镇", "县住建局"]
+UNITS = [*TOWNSHIPS[:3], DEPARTMENTS[0]]
 # How each phase's line begins, to find it again in the section (see write()).
 LINE_STARTS = {"baseline": "plain bulk_create", "export": "export of", "import": "import:", "reimport": "reimport:"}
 
