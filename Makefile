@@ -60,8 +60,8 @@ bench: setup
 
 # 20 clerks and the head for 60 s through gunicorn, on SQLite and then on PostgreSQL.
 loadtest: setup
-	$(PY) scripts/loadtest.py --clerks 20 --seconds 60 --backup --markdown
-	scripts/with-postgres.sh $(PY) scripts/loadtest.py --clerks 20 --seconds 60 --backup --markdown
+	$(PY) -m devtools.loadtest --clerks 20 --seconds 60 --backup --markdown
+	scripts/with-postgres.sh $(PY) -m devtools.loadtest --clerks 20 --seconds 60 --backup --markdown
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

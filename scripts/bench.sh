@@ -3,10 +3,13 @@
 # (a temporary file; a temporary cluster through scripts/with-postgres.sh), each rewriting its own
 # section of docs/benchmarks.md. Arguments go to both runs, e.g. for a quick look:
 #   scripts/bench.sh --sizes 10000,100000 --runs 3
-# BENCH_OUTPUT=path writes elsewhere; BENCH_BACKENDS=sqlite runs one backend only.
+# BENCH_OUTPUT=path writes elsewhere; BENCH_BACKENDS=sqlite runs one backend only;
+# BENCH_IMPORT_ROWS=n sizes the Excel import bench (100000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
+# The benches are developers' tools: installed whatever DEBUG says.
+export DEVTOOLS=true
 OUTPUT="${BENCH_OUTPUT:-docs/benchmarks.md}"
 BACKENDS="${BENCH_BACKENDS:-sqlite postgresql}"
 work=$(mktemp -d /tmp/wenxian-bench.XXXXXX)
@@ -29,29 +32,10 @@ for backend in $BACKENDS; do
       # file into an empty ledger, each phase in its own process (its own peak memory).
       export DATABASE_URL="sqlite:///$work/import.sqlite3"
       "$PY" manage.py migrate --noinput -v0
-      rows="${BENCH_IMPORT_ROWS:-100000}"
       for phase in baseline export import; do
-        "$PY" tests/cases/ledgers/bench_100k.py "$phase" "$rows" | tee -a "$work/import.txt"
+        "$PY" manage.py bench_import "$phase" "${BENCH_IMPORT_ROWS:-100000}" --file "$work/cases.xlsx" \
+          --output "$OUTPUT"
       done
-      "$PY" - "$OUTPUT" "$rows" "$work/import.txt" <<'PYEOF'
-import datetime, os, sys
-from pathlib import Path
-sys.path.insert(0, ".")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenxian_report.settings")
-import django
-django.setup()
-from indicators.bench import write_section
-output, rows, log = sys.argv[1], sys.argv[2], Path(sys.argv[3]).read_text(encoding="utf-8")
-now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-lines = [line for line in log.splitlines() if " s wall" in line]
-section = "\n".join(
-    ["<!-- bench:import -->", "## Excel import and export, measured by make bench", "",
-     f"Run {now}; {rows} petition cases on SQLite; targets: import ≤ 20 s and ≤ 3× bulk_create, "
-     "peak memory ≤ 500 MB, export ≤ 10 s.", "", "```", *lines, "```", "", "<!-- /bench:import -->", ""]
-)
-write_section(Path(output), section, "import")
-print(section)
-PYEOF
       unset DATABASE_URL
       ;;
     postgresql)

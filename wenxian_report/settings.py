@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
 ]
+# The developers' tools (synthetic and demo data, benchmarks): there while developing and testing,
+# absent from a production server unless asked for (e.g. DEVTOOLS=true manage.py bench_case_list).
+DEVTOOLS = envbool("DEVTOOLS", "true" if DEBUG else "false")
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

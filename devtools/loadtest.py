@@ -1,8 +1,7 @@
-#!/usr/bin/env python
 """Load test: clerks register cases and screenings through gunicorn while the head reloads the
 dashboard; then every submission the server accepted must be in the database.
 
-    .venv/bin/python scripts/loadtest.py --clerks 20 --seconds 60 [--workers 4] [--backup]
+    .venv/bin/python -m devtools.loadtest --clerks 20 --seconds 60 [--workers 4] [--backup]
 
 Runs against the database of DATABASE_URL (a fresh SQLite file in a temporary folder when unset),
 serves on a free loopback port, never anything but 127.0.0.1. Prints a summary and, with
@@ -28,6 +27,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from devtools.vocabulary import TOWNSHIPS
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -94,7 +95,7 @@ from django.contrib.auth.models import Group, User
 from cases.models import Bureau, Unit
 from accounts import roles
 b, _ = Bureau.objects.get_or_create(name="压测县信访局", defaults={{"county": "压测县"}})
-for i, n in enumerate(["温泉街道", "太行街道", "祥云镇", "番田镇"]):
+for i, n in enumerate({list(TOWNSHIPS[:4])!r}):
     Unit.objects.get_or_create(bureau=b, name=n, defaults={{"sort_order": i}})
 def user(name, role):
     u, _ = User.objects.get_or_create(username=name, defaults={{"is_staff": True}})

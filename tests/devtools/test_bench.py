@@ -7,7 +7,8 @@ from django.db import connection
 from django.db.models import Q
 
 from cases.models import PetitionCase
-from indicators import bench, registry
+from devtools.bench import indicators as bench
+from indicators import registry
 from indicators.compute import compute
 from indicators.registry import INDICATORS, Period
 

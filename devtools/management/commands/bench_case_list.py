@@ -10,7 +10,7 @@ import statistics
 import time
 
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -41,10 +41,10 @@ class Command(BaseCommand):
             ("overdue", f"{base}?status=overdue"),
             ("due soon", f"{base}?status=due_soon"),
             ("year + month", f"{base}?year={year}&month=6"),
-            ("channel + category", f"{base}?channel=visit&category=claim"),
+            ("channel + category", f"{base}?channel__exact=visit&category__exact=claim"),
             ("search: case number", f"{base}?q={case.number}"),
             ("search: petitioner", f"{base}?q={case.petitioner_name}"),
-            # The words come from cases.synthetic's summaries and subject areas; 噪音 is in none.
+            # The words come from devtools.synthetic's summaries and subject areas; 噪音 is in none.
             ("search: 2 characters of a name", f"{base}?q={case.petitioner_name[:2]}"),
             ("search: a surname", f"{base}?q={case.petitioner_name[0]}"),
             ("search: common word", f"{base}?q=工资"),
@@ -63,6 +63,8 @@ class Command(BaseCommand):
         with override_settings(DEBUG=False):
             for label, url in addresses:
                 response = client.get(url)  # warm-up
+                if response.status_code != 200:  # e.g. a redirect: the list refused a filter
+                    raise CommandError(f"{url} → HTTP {response.status_code}")
                 matched = response.context_data["cl"].result_count
                 times = []
                 for _ in range(runs):

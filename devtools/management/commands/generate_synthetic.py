@@ -10,8 +10,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import synthetic
 from cases.signals import records_changed
+from devtools import synthetic
 
 
 class Command(BaseCommand):

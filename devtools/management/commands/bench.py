@@ -1,4 +1,4 @@
-"""`manage.py bench`: indicators and the dashboard at several sizes; see `indicators.bench`.
+"""`manage.py bench`: indicators and the dashboard at several sizes; see `devtools.bench.indicators`.
 
 It deletes and regenerates the ledgers for each size, so it refuses a database that already
 holds a bureau: run it on a throw-away one (scripts/bench.sh does).
@@ -10,10 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from cases import synthetic
 from cases.models import Bureau
 from cases.models.base import local_today
-from indicators import bench
+from devtools import synthetic
+from devtools.bench import indicators as bench
+from devtools.bench import write_section
 
 
 def sizes(value: str) -> list[int]:
@@ -76,7 +77,7 @@ class Command(BaseCommand):
                 )
         section = bench.markdown(label, results, info, year=year, runs=runs)
         if output:
-            bench.write_section(output, section, label)
+            write_section(output, section, label)
             log(f"已写入 {output}")
         else:
             self.stdout.write(section)

@@ -12,13 +12,14 @@ import statistics
 import time
 from pathlib import Path
 
+import weasyprint
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import override_settings
 
 from cases.models import Bureau
-from indicators.bench import write_section
+from devtools.bench import write_section
 from reports.render.context import build_document
 from reports.render.docx import render_docx
 from reports.render.html import render_print_html
@@ -44,8 +45,6 @@ class Command(BaseCommand):
         parser.add_argument("--output")
 
     def handle(self, *args, year, runs, output, **options):
-        import weasyprint
-
         bureau = Bureau.current()
         user, _ = User.objects.get_or_create(username="bench-head")
         report, _ = report_get_or_create(bureau=bureau, year=year, user=user)

@@ -37,22 +37,15 @@ from cases.models import (
     Volunteer,
 )
 from cases.models.base import local_today
-
-# The demo county's units (DOMAIN.md); used only when the bureau has no units yet.
-TOWNSHIPS = (
-    "温泉街道",
-    "太行街道",
-    "岳村街道",
-    "张羌街道",
-    "祥云镇",
-    "番田镇",
-    "黄庄镇",
-    "武德镇",
-    "赵堡镇",
-    "招贤乡",
-    "北冷乡",
+from devtools.vocabulary import (
+    GIVEN_NAME_CHARACTERS,
+    MAIN_DEPARTMENTS,
+    MOBILE_SECOND_DIGITS,
+    SURNAMES,
+    TOWNSHIPS,
+    id_number,
+    mobile_phone,
 )
-DEPARTMENTS = ("县住建局", "县人社局", "县自然资源局", "县公安局", "县教育局", "县卫健委", "县农业农村局")
 
 # Records of the other ledgers per petition case received. Chosen so that a county of a few
 # hundred cases looks like the seed report (157 screenings, ~20 accountable units, 8 order cases).
@@ -62,11 +55,6 @@ ORDER_CASES_PER_CASE = 1 / 60
 OUTREACH_PER_CASE = 1 / 20
 VOLUNTEERS_PER_CASE = 1 / 25
 
-SURNAMES = (
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈"
-    "曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭"
-)
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华玉兰国庆志红春梅海燕小红德胜文博子涵宇轩"
 SUBJECT_AREAS = (
     "城乡建设",
     "劳动社保",
@@ -155,9 +143,6 @@ OUTREACH_KINDS = (
     (OutreachEvent.Kind.INSPECTION, 5),
     (OutreachEvent.Kind.OTHER, 10),
 )
-# ISO 7064 MOD 11-2, the check digit of a resident ID number (GB 11643).
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 
 
 class MemoCalendar:
@@ -201,7 +186,8 @@ class AlreadyGenerated(Exception):
 
 
 def ensure_bureau(name: str | None) -> Bureau:
-    """The named bureau (or the installation's one), created with the demo units if missing."""
+    """The named bureau (or the installation's one), created if missing; a bureau without units
+    gets 温县's townships and its main departments."""
     bureau = Bureau.objects.filter(name=name).first() if name else Bureau.objects.order_by("pk").first()
     if bureau is None:
         name = name or "示例县信访局"
@@ -211,7 +197,10 @@ def ensure_bureau(name: str | None) -> Bureau:
         Unit.objects.create(bureau=bureau, name=bureau.county or "县级", kind=Unit.Kind.COUNTY, sort_order=0)
         Unit.objects.bulk_create(
             [Unit(bureau=bureau, name=n, kind=Unit.Kind.TOWNSHIP, sort_order=i) for i, n in enumerate(TOWNSHIPS)]
-            + [Unit(bureau=bureau, name=n, kind=Unit.Kind.DEPARTMENT, sort_order=i) for i, n in enumerate(DEPARTMENTS)]
+            + [
+                Unit(bureau=bureau, name=n, kind=Unit.Kind.DEPARTMENT, sort_order=i)
+                for i, n in enumerate(MAIN_DEPARTMENTS)
+            ]
         )
     return bureau
 
@@ -270,17 +259,19 @@ class _Generator:
 
     def name(self) -> str:
         rng = self.rng
-        given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
+        given = rng.choice(GIVEN_NAME_CHARACTERS)
+        given += rng.choice(GIVEN_NAME_CHARACTERS) if rng.random() < 0.7 else ""
         return rng.choice(SURNAMES) + given
 
     def id_number(self, received: datetime.date) -> str:
+        """Someone of 18 to 85 from anywhere in Henan (area "41…")."""
         rng = self.rng
         born = datetime.date(received.year - rng.randint(18, 85), rng.randint(1, 12), rng.randint(1, 28))
-        body = f"41{rng.randint(1, 17):02d}{rng.randint(1, 30):02d}{born:%Y%m%d}{rng.randint(0, 999):03d}"
-        return body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+        area = f"41{rng.randint(1, 17):02d}{rng.randint(1, 30):02d}"
+        return id_number(area, born, rng.randint(0, 999))
 
     def phone(self) -> str:
-        return f"1{self.rng.choice('3578')}{self.rng.randint(0, 999_999_999):09d}"
+        return mobile_phone("1" + self.rng.choice(MOBILE_SECOND_DIGITS), self.rng.randint(0, 999_999_999))
 
     def after(self, start: datetime.date, low: int, high: int) -> datetime.date | None:
         """A day `low`..`high` days after `start`, or None when that is still in the future."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def load_database(url: str) -> str:
@@ -29,7 +29,7 @@ def test_clerks_writing_at_once_lose_nothing():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env["DATABASE_URL"] = load_database(os.environ.get("DATABASE_URL", ""))
     result = subprocess.run(
-        [sys.executable, "scripts/loadtest.py", "--clerks", "4", "--seconds", "6", "--workers", "2", "--backup"],
+        [sys.executable, "-m", "devtools.loadtest", "--clerks", "4", "--seconds", "6", "--workers", "2", "--backup"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -1,0 +1,124 @@
+"""The Excel import and export of petition cases at scale: `manage.py bench_import PHASE [ROWS]`.
+
+PHASE is baseline (plain bulk_create of ROWS cases), export (all cases to an .xlsx file), import
+(empty the ledger, import that file) or reimport (import it again: all unchanged). Run each phase
+in its own process, as scripts/bench.sh does, so that the peak memory printed is that phase's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+
+from cases.ledgers.export import export_workbook
+from cases.ledgers.resources import resource_for
+from cases.ledgers.service import import_ledger
+from cases.models import Bureau, PetitionCase, Unit
+from devtools.bench import write_section
+from devtools.vocabulary import DEPARTMENTS, TOWNSHIPS
+
+PHASES = ("baseline", "export", "import", "reimport")
+FILE = Path("/tmp/cases-bench.xlsx")
+UNITS = [*TOWNSHIPS[:3], DEPARTMENTS[0]]
+# How each phase's line begins, to find it again in the section (see write()).
+LINE_STARTS = {"baseline": "plain bulk_create", "export": "export of", "import": "import:", "reimport": "reimport:"}
+
+
+def setup():
+    bureau = Bureau.objects.order_by("pk").first() or Bureau.objects.create(name="基准测试信访局", county="测试县")
+    units = [Unit.objects.get_or_create(bureau=bureau, name=name)[0] for name in UNITS]
+    return bureau, units
+
+
+def cases(bureau, units, n):
+    start = datetime.date(2022, 1, 3)
+    for i in range(n):
+        received = start + datetime.timedelta(days=i % 900)
+        yield PetitionCase(
+            bureau=bureau, number=f"B{i:07d}", received_on=received, channel="visit", petitioner_name=f"人{i % 977}",
+            head_count=1 + i % 7, is_initial=bool(i % 5), category="claim", subject_area="土地征收",
+            responsible_unit=units[i % len(units)], routing="transfer", routed_on=received + datetime.timedelta(days=3),
+            unit_accepted_on=received + datetime.timedelta(days=6), closed_on=received + datetime.timedelta(days=40),
+            outcome="support", resolved_first_time=bool(i % 3), satisfaction="satisfied",
+        )  # fmt: skip
+
+
+def _empty():
+    # Without signals: a signalled delete would load and bump the indicator cache 100,000 times.
+    PetitionCase.objects.all()._raw_delete(PetitionCase.objects.db)
+
+
+@dataclass
+class Clock:
+    """Wall and CPU seconds since it was made: on a shared machine the wall clock mostly measures
+    the neighbours."""
+
+    wall: float = field(default_factory=time.monotonic)
+    cpu: float = field(default_factory=time.process_time)
+
+    def line(self, label: str, extra: str = "") -> str:
+        wall, cpu = time.monotonic() - self.wall, time.process_time() - self.cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return f"{label}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak memory {peak:.0f} MB {extra}"
+
+
+def run(phase: str, n: int, *, file: Path = FILE) -> list[str]:
+    """Run one phase; its line, then any import errors (the first five)."""
+    bureau, units = setup()
+    if phase == "baseline":
+        _empty()
+        objs = list(cases(bureau, units, n))
+        clock = Clock()
+        with transaction.atomic():
+            PetitionCase.objects.bulk_create(objs, batch_size=500)
+        return [clock.line(f"plain bulk_create of {n} cases")]
+    if phase == "export":
+        user = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench", "", "x")
+        clock = Clock()
+        data = export_workbook(resource_for("cases"), PetitionCase.objects.all(), user=user)
+        file.write_bytes(data)
+        return [clock.line(f"export of {PetitionCase.objects.count()} cases", f"{len(data)} bytes")]
+    if phase in ("import", "reimport"):
+        if phase == "import":
+            _empty()
+        clock = Clock()
+        with file.open("rb") as stream:
+            result = import_ledger(kind="cases", file=stream, file_name="bench.xlsx", dry_run=False)
+        return [clock.line(phase, result.summary() + (result.file_error or "")), *map(str, result.errors[:5])]
+    raise ValueError(f"unknown phase: {phase}")
+
+
+def write(output: Path, phase: str, line: str, rows: int) -> str:
+    """Put this phase's line into the `import` section of `output`, in place of its earlier one;
+    the other phases' lines (written by their own processes) stay. Returns the section."""
+    text = output.read_text(encoding="utf-8") if output.exists() else ""
+    start, end = "<!-- bench:import -->", "<!-- /bench:import -->"
+    old = text[text.find(start) : text.find(end)] if start in text and end in text else ""
+    lines = {p: next((x for x in old.splitlines() if x.startswith(LINE_STARTS[p])), None) for p in PHASES}
+    lines[phase] = line
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    engine = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
+    section = "\n".join(
+        [
+            start,
+            "## Excel import and export, measured by make bench",
+            "",
+            f"Run {now}; {rows} petition cases on {engine}; targets: import ≤ 20 s and ≤ 3× bulk_create, "
+            "peak memory ≤ 500 MB, export ≤ 10 s.",
+            "",
+            "```",
+            *[lines[p] for p in PHASES if lines[p]],
+            "```",
+            "",
+            end,
+            "",
+        ]
+    )
+    write_section(output, section, "import")
+    return section
