@@ -97,6 +97,32 @@ class HolidayCalendar:
         return count
 
 
+class RememberingCalendar:
+    """A calendar whose due dates are remembered per (start, days): a ledger of 100,000 rows, or a
+    million generated cases, has a few thousand distinct start dates, and each due date walks the
+    holiday tables day by day. An unknown year is remembered too, and raised each time, so every
+    case still reports it."""
+
+    def __init__(self, calendar: HolidayCalendar):
+        self._calendar = calendar
+        self._due: dict[tuple, datetime.date | int] = {}
+
+    def due_date(self, start: datetime.date, days: int, *, working_days: bool = False) -> datetime.date:
+        key = (start, days, working_days)
+        if key not in self._due:
+            try:
+                self._due[key] = self._calendar.due_date(start, days, working_days=working_days)
+            except UnknownHolidayYear as exc:
+                self._due[key] = exc.year
+        found = self._due[key]
+        if isinstance(found, int):
+            raise UnknownHolidayYear(found)
+        return found
+
+    def __getattr__(self, name):
+        return getattr(self._calendar, name)
+
+
 def due_soon_cutoff(
     calendar: HolidayCalendar, today: datetime.date, working_days: int
 ) -> tuple[datetime.date, str | None]:

@@ -145,32 +145,6 @@ OUTREACH_KINDS = (
 )
 
 
-class MemoCalendar:
-    """A HolidayCalendar whose `due_date` is remembered per (start, days).
-
-    A year has 365 start dates and a handful of period lengths, so a million cases need only a few
-    thousand real computations; the rules themselves stay in `cases.deadlines`.
-    """
-
-    def __init__(self, calendar: deadlines.HolidayCalendar):
-        self.calendar = calendar
-        self._due: dict[tuple[datetime.date, int], datetime.date] = {}
-
-    def due_date(self, start: datetime.date, days: int, *, working_days: bool = False) -> datetime.date:
-        key = (start, -days if working_days else days)
-        try:
-            return self._due[key]
-        except KeyError:
-            pass
-        # An unknown year is raised each time, so refresh_due_dates still reports it per case.
-        due = self.calendar.due_date(start, days, working_days=working_days)
-        self._due[key] = due
-        return due
-
-    def __getattr__(self, name):
-        return getattr(self.calendar, name)
-
-
 @dataclass
 class Result:
     bureau: Bureau
@@ -613,7 +587,7 @@ def generate(
             f"{bureau} 已有 {year} 年的信访事项（至 {case_number(year, first_seq - 1)}）；"
             "如需追加请使用 --append，如需重建请先清空数据库。"
         )
-    calendar = MemoCalendar(calendar or bureau.calendar())
+    calendar = deadlines.RememberingCalendar(calendar or bureau.calendar())
     gen = _Generator(
         bureau=bureau,
         year=year,

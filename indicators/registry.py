@@ -11,7 +11,7 @@ source's `section`, in the order below), its per-unit table (`per_unit`), its mo
 (`monthly`, one chart per source under its `trend_title`) and which way a rate should move
 (`lower_is_better`); the drill-down list's columns and row links (the source's `columns`,
 `select_related`, `link_path`, `admin_url_name`); the report's placeholders and Excel appendix;
-`manage.py indicators`; the benchmark's raw scan of the cases (`indicators.bench`) — all read
+`manage.py indicators`; the benchmark's raw scan of the cases (`devtools.bench.indicators`) — all read
 them.
 
 **Adding an indicator** touches this file and its tests. Add an `Indicator(...)` to `INDICATORS`

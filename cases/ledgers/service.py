@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.audit import audit_forget_import, audit_rows, display
-from cases.deadlines import HolidayCalendar, UnknownHolidayYear
+from cases.deadlines import RememberingCalendar
 from cases.models import AuditEntry, Bureau, ImportLog, PetitionCase, Unit
 from cases.models.imports import ImportBackup
 from cases.signals import records_changed
@@ -64,7 +64,7 @@ class ImportContext:
         self.units = {
             cells.header(name): pk for pk, name in Unit.objects.filter(bureau=bureau).values_list("pk", "name")
         }
-        self.calendar = _RememberingCalendar(bureau.calendar())
+        self.calendar = RememberingCalendar(bureau.calendar())
         self.warnings: set[str] = set()
 
     @cached_property
@@ -74,30 +74,6 @@ class ImportContext:
     @cached_property
     def case_ids(self) -> dict[str, int]:
         return dict(PetitionCase.objects.filter(bureau=self.bureau).values_list("number", "pk"))
-
-
-class _RememberingCalendar:
-    """The bureau's calendar with due dates remembered: a ledger has a few thousand distinct
-    dates but 100,000 rows, and each due date walks the holiday tables day by day."""
-
-    def __init__(self, calendar: HolidayCalendar):
-        self._calendar = calendar
-        self._due: dict[tuple, object] = {}
-
-    def due_date(self, start, days, *, working_days: bool = False):
-        key = (start, days, working_days)
-        if key not in self._due:
-            try:
-                self._due[key] = self._calendar.due_date(start, days, working_days=working_days)
-            except UnknownHolidayYear as exc:  # remembered too: it fails the same way every time
-                self._due[key] = exc.year
-        found = self._due[key]
-        if isinstance(found, int):
-            raise UnknownHolidayYear(found)
-        return found
-
-    def __getattr__(self, name):
-        return getattr(self._calendar, name)
 
 
 def import_ledger(
