@@ -40,13 +40,6 @@ def unquote(value):
     return value
 
 
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading quote; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _read_text(value, ctx):
     return cells.text(unquote(value))
 

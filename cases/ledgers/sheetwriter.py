@@ -1,9 +1,11 @@
-"""A minimal streaming .xlsx writer for large exports.
+"""The product's one .xlsx writer: the ledgers' exports and templates, the report's appendix.
 
 openpyxl's write-only mode spends about 35 µs per cell (a Cell object, its style lookup and an
 lxml element for each); a 100,000-row ledger has 2.8 million cells. Formatting the sheet XML
-directly costs a few µs per cell, streamed into the zip so memory stays flat. It writes what our
-ledgers need: text (inline strings), numbers, dates (yyyy-mm-dd) and a bold header row.
+directly costs a few µs per cell, streamed into the zip so memory stays flat. It writes what we
+need: text (always as text, never a formula: inline strings), numbers, Decimals to two places
+(rates), dates (yyyy-mm-dd), a bold header row, and optionally a caption above it and column
+widths. Its reader twin is cases/ledgers/xlsx.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import datetime
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -50,19 +54,39 @@ _STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
 _SHEET_START = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-    'state="frozen"/></sheetView></sheetViews><sheetData>'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="{split}" topLeftCell="A{first}" '
+    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>{cols}<sheetData>'
 )
-DATE_STYLE, HEADER_STYLE = 1, 2
+DATE_STYLE, HEADER_STYLE, DECIMAL_STYLE = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its tab's title, a header row (bold, frozen) and the rows below it; optionally
+    a caption on the first row above the header, and column widths in characters."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+    caption: str = ""
+    widths: Sequence[float] = ()
+
+    def start(self) -> str:
+        cols = "".join(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(self.widths, start=1)
+        )
+        header_row = 2 if self.caption else 1
+        return _SHEET_START.format(split=header_row, first=header_row + 1, cols=f"<cols>{cols}</cols>" if cols else "")
 
 
 def column_letter(index: int) -> str:
@@ -87,6 +111,8 @@ def _row_xml(number: int, values: Sequence, letters: list[str], style: int = 0) 
         if kind is str or isinstance(value, str):
             text = escape(_ILLEGAL.sub("", value) if _ILLEGAL.search(value) else value)
             parts.append(f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+        elif kind is Decimal:
+            parts.append(f'<c r="{ref}" s="{DECIMAL_STYLE}"><v>{value}</v></c>')
         elif kind is datetime.date or kind is datetime.datetime:
             day = value.date() if kind is datetime.datetime else value
             parts.append(f'<c r="{ref}" s="{DATE_STYLE}"><v>{(day - EXCEL_EPOCH).days}</v></c>')
@@ -96,16 +122,21 @@ def _row_xml(number: int, values: Sequence, letters: list[str], style: int = 0) 
     return "".join(parts)
 
 
-def write_workbook(out, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> None:
-    """Write sheets of (title, header, rows) to the binary file `out` as one .xlsx."""
+def write_workbook(out, sheets: Iterable[Sheet | tuple[str, Sequence[str], Iterable[Sequence]]]) -> None:
+    """Write sheets (Sheet, or (title, header, rows)) to the binary file `out` as one .xlsx."""
     titles = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=5) as archive:
-        for n, (title, header, rows) in enumerate(sheets, start=1):
-            titles.append(title)
-            letters = [column_letter(i) for i in range(max(len(header), 1) + 64)]
+        for n, sheet in enumerate(sheets, start=1):
+            sheet = sheet if isinstance(sheet, Sheet) else Sheet(*sheet)
+            titles.append(sheet.title)
+            letters = [column_letter(i) for i in range(max(len(sheet.header), 1) + 64)]
             with archive.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as stream:
-                buffer = [_SHEET_START, _row_xml(1, header, letters, HEADER_STYLE)]
-                for number, row in enumerate(rows, start=2):
+                buffer = [sheet.start()]
+                if sheet.caption:
+                    buffer.append(_row_xml(1, [sheet.caption], letters))
+                first = 2 if sheet.caption else 1
+                buffer.append(_row_xml(first, sheet.header, letters, HEADER_STYLE))
+                for number, row in enumerate(sheet.rows, start=first + 1):
                     buffer.append(_row_xml(number, row, letters))
                     if len(buffer) >= 1000:
                         stream.write("".join(buffer).encode())

@@ -6,8 +6,8 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from cases.ledgers.sheetwriter import Sheet, write_workbook
 
 from .context import ReportDocument
 
@@ -35,27 +35,18 @@ def rows(doc: ReportDocument):
         ]
 
 
-def _text(ws, value: str) -> WriteOnlyCell:
-    """A cell that holds `value` as text, whatever it starts with: openpyxl would otherwise store
-    a text beginning with "=" (a bureau named "=HYPERLINK(…)") as a formula for Excel to run."""
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 def render_xlsx(doc: ReportDocument) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_("指标附表"))
-    for col, width in zip("ABCDEFG", (34, 30, 8, 8, 10, 6, 70), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.append([_text(ws, f"{doc.bureau}{doc.year}年法治政府建设工作报告指标附表")])
-    ws.append(header())
-    for row in rows(doc):
-        if isinstance(row[4], Decimal):
-            cell = WriteOnlyCell(ws, value=row[4])
-            cell.number_format = "0.00"
-            row[4] = cell
-        ws.append([_text(ws, value) if isinstance(value, str) else value for value in row])
     out = io.BytesIO()
-    wb.save(out)
+    write_workbook(
+        out,
+        [
+            Sheet(
+                title=_("指标附表"),
+                caption=f"{doc.bureau}{doc.year}年法治政府建设工作报告指标附表",
+                header=header(),
+                rows=rows(doc),
+                widths=(34, 30, 8, 8, 10, 6, 70),
+            )
+        ],
+    )
     return out.getvalue()
