@@ -1,5 +1,7 @@
-"""Writing the audit trail (AuditEntry): the workbench's forms one entry at a time, the importer
-in bulk. Values are stored as the clerk saw them (choice labels, unit names, dates as text)."""
+"""Writing the one activity log (AuditEntry): `log_action()` for any event, `audit_form()` for a
+saved workbench form, `audit_rows()` for the rows an import writes, in bulk. Values are stored as
+the clerk saw them (choice labels, unit names, dates as text); personal ones are masked when read
+(`masked_changes`) for roles without the permission."""
 
 from __future__ import annotations
 
@@ -52,22 +54,55 @@ def diff(old: dict[str, str], new: dict[str, str]) -> dict[str, list[str]]:
     }
 
 
-def _entry(*, user, obj, action: str, changes: dict, source: str, import_log=None, content_type=None) -> AuditEntry:
+def actor(user, username: str = "") -> dict:
+    """The log's "who": a signed-in user, or a name (a command's --user, an attempted login)."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False) and getattr(user, "pk", None)
+    return {
+        "user": user if signed_in else None,
+        "username": (user.get_username() if signed_in else username)[:150],
+    }
+
+
+def _entry(
+    *,
+    user,
+    obj,
+    action: str,
+    changes: dict | None = None,
+    source: str = AuditEntry.Source.FORM,
+    detail: str = "",
+    username: str = "",
+    import_log=None,
+    content_type=None,
+) -> AuditEntry:
+    """An unsaved entry about `obj` (an instance, or a model class for an event about a whole
+    ledger, such as an export)."""
+    instance = obj if isinstance(obj, models.Model) else None
     return AuditEntry(
-        user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "",
+        **actor(user, username),
         content_type=content_type or ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_id=obj.pk,
-        object_repr=str(obj)[:200],
+        object_id=instance.pk if instance is not None else None,
+        object_repr=str(instance if instance is not None else obj._meta.verbose_name)[:200],
         action=action,
         source=source,
-        changes=changes,
+        changes=changes or {},
+        detail=detail[:300],
         import_log_id=getattr(import_log, "pk", None),  # by id: no descriptor work per imported row
     )
 
 
-def audit_record(*, user, obj, action: str, changes: dict, source: str = AuditEntry.Source.FORM) -> AuditEntry:
-    entry = _entry(user=user, obj=obj, action=action, changes=changes, source=source)
+def log_action(
+    obj,
+    *,
+    user,
+    action: str,
+    changes: dict | None = None,
+    source: str = AuditEntry.Source.FORM,
+    detail: str = "",
+    username: str = "",
+) -> AuditEntry:
+    """Record that `user` (or `username`) did `action` to `obj`: the one way into the log."""
+    entry = _entry(user=user, obj=obj, action=action, changes=changes, source=source, detail=detail, username=username)
     entry.save()
     return entry
 
@@ -99,8 +134,8 @@ def audit_form(*, user, form, formsets: Iterable = (), change: bool) -> AuditEnt
             changes.setdefault(f"{label}·删除", ["", ""])[0] += f"{_describe(child)}；"
     if change and not changes:
         return None
-    return audit_record(
-        user=user, obj=obj, action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE, changes=changes
+    return log_action(
+        obj, user=user, action=AuditEntry.Action.UPDATE if change else AuditEntry.Action.CREATE, changes=changes
     )
 
 
@@ -146,12 +181,11 @@ def audit_rows(
             source=AuditEntry.Source.IMPORT,
             content_type=content_type,
             import_log=import_log,
+            username=username,
         )
         for action, rows in ((AuditEntry.Action.CREATE, created), (AuditEntry.Action.UPDATE, updated))
         for o, changes in rows
     ]
-    for entry in entries:
-        entry.username = entry.username or username[:150]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
 
 
@@ -201,3 +235,30 @@ def _person_labels() -> set[str]:
 
 def _mask_list(text: str) -> str:
     return "；".join(privacy.mask_name(part) for part in text.split("；"))
+
+
+def _address(request) -> str:
+    return getattr(request, "axes_ip_address", None) or (request.META.get("REMOTE_ADDR", "") if request else "")
+
+
+def log_login(sender, request, user, **kwargs) -> None:
+    log_action(
+        user, user=user, action=AuditEntry.Action.LOGIN, source=AuditEntry.Source.SYSTEM, detail=_address(request)
+    )
+
+
+def log_lockout(sender, request, username, ip_address=None, **kwargs) -> None:
+    """A user name locked out after too many failures (or an address refused altogether). The
+    name is what was typed: it may belong to no account."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    account = model._default_manager.filter(**{model.USERNAME_FIELD: (username or "")[:150]}).first()
+    log_action(
+        account or model,
+        user=None,
+        username=username or "",
+        action=AuditEntry.Action.LOCKED_OUT,
+        source=AuditEntry.Source.SYSTEM,
+        detail=ip_address or _address(request),
+    )

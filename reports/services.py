@@ -9,17 +9,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from cases.audit import log_action
+from cases.models import AuditEntry
+
 from .defaults import default_template
-from .models import Paragraph, Report, ReportEvent, Revision, Section
+from .models import Paragraph, Report, Revision, Section
 from .render.context import build_charts, build_document
 from .render.pdf import render_pdf
 
 
-def report_log(*, report: Report, user, action: str, detail: str = "") -> ReportEvent:
-    user = user if user is not None and user.is_authenticated else None
-    return ReportEvent.objects.create(
-        report=report, action=action, detail=detail[:300], user=user, username=user.get_username() if user else ""
-    )
+def report_log(*, report: Report, user, action: str, detail: str = "") -> AuditEntry:
+    return log_action(report, user=user, action=action, detail=detail)
 
 
 def _template_of(previous: Report | None) -> dict:
@@ -54,14 +54,14 @@ def report_get_or_create(*, bureau, year: int, user=None) -> tuple[Report, bool]
             for j, p in enumerate(s["paragraphs"])
         )
     source = _("复制自%(year)s年报告") % {"year": previous.year} if previous else _("使用默认模板")
-    report_log(report=report, user=user, action=ReportEvent.Action.CREATED, detail=source)
+    report_log(report=report, user=user, action=AuditEntry.Action.REPORT_CREATED, detail=source)
     return report, True
 
 
 def _touch(report: Report, user, detail: str) -> None:
     report.updated_by = user if user is not None and user.is_authenticated else None
     report.save(update_fields=["updated_by", "updated_at"])
-    report_log(report=report, user=user, action=ReportEvent.Action.EDITED, detail=detail)
+    report_log(report=report, user=user, action=AuditEntry.Action.REPORT_EDITED, detail=detail)
 
 
 @transaction.atomic
@@ -150,7 +150,7 @@ def report_publish(*, report: Report, user, reason: str = "") -> Revision:
         sha256=Revision.checksum(pdf),
         published_by=user,
     )
-    action = ReportEvent.Action.PUBLISHED if number == 1 else ReportEvent.Action.CORRECTED
+    action = AuditEntry.Action.REPORT_PUBLISHED if number == 1 else AuditEntry.Action.REPORT_CORRECTED
     detail = _("第%(n)s版 SHA-256 %(sha)s") % {"n": number, "sha": revision.sha256}
     report_log(report=report, user=user, action=action, detail=(detail + " " + reason).strip())
     return revision

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
@@ -140,15 +142,18 @@ class AuditEntryAdmin(CappedCountAdmin, GuardedAdmin):
 
     @admin.display(description=_("变更内容"))
     def history_link(self, obj):
-        from django.urls import NoReverseMatch, reverse
-        from django.utils.html import format_html
-
+        # A record's change opens its history; an import its log; any other event says itself.
         meta = obj.content_type
-        try:
-            url = reverse(f"admin:{meta.app_label}_{meta.model}_history", args=[obj.object_id])
-        except NoReverseMatch:
-            return "—"
-        return format_html('<a href="{}">{}</a>', url, _("查看记录的修改历史"))
+        if obj.object_id is not None:
+            view = "history" if obj.action in AuditEntry.RECORD_ACTIONS else "change"
+            try:
+                url = reverse(f"admin:{meta.app_label}_{meta.model}_{view}", args=[obj.object_id])
+            except NoReverseMatch:
+                url = None
+            if url and (view == "history" or meta.model == "importlog"):
+                label = _("查看记录的修改历史") if view == "history" else _("查看导入记录")
+                return format_html('<a href="{}">{}</a>', url, label)
+        return obj.detail or "—"
 
     def has_add_permission(self, request):
         return False

@@ -17,7 +17,9 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,7 +33,8 @@ from import_export.admin import ImportExportMixin
 from cases import privacy
 from cases.admin.guarded import GuardedAdmin
 from cases.admin.lookups import RefusedLookup
-from cases.models import ImportLog
+from cases.audit import log_action
+from cases.models import AuditEntry, ImportLog
 
 from .export import XLSX_TYPE, export_workbook, template_workbook
 from .results import without_personal_values
@@ -135,6 +138,13 @@ class LedgerImportExportMixin(ImportExportMixin):
             messages.error(request, _("筛选条件的值无效，未导出。"))
             return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
         data = export_workbook(resource, queryset, user=request.user)
+        personal = _("含个人信息") if privacy.can_see_personal_data(request.user) else _("个人信息已脱敏")
+        log_action(
+            self.model,
+            user=request.user,
+            action=AuditEntry.Action.EXPORT,
+            detail=f"{resource.title}（{personal}）{request.GET.urlencode()}",
+        )
         name = _("%(title)s-%(date)s.xlsx") % {"title": resource.title, "date": timezone.localdate().isoformat()}
         return _xlsx_response(data, name)
 
@@ -190,10 +200,23 @@ def _keep(request, upload, kind: str) -> str:
 
 @admin.register(ImportLog)
 class ImportLogAdmin(GuardedAdmin):
-    list_display = ("created_at", "username", "ledger", "file_name", "dry_run", "outcome", "rows", "created", "updated")
+    list_display = ("created_at", "operator", "ledger", "file_name", "dry_run", "outcome", "rows", "created", "updated")
     list_filter = ("ledger", "outcome", "dry_run")
-    search_fields = ("file_name", "username")
+    search_fields = ("file_name", "operator_name")
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # Who ran an import is in the activity log: one correlated look-up per listed row.
+        started = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ImportLog),
+            object_id=OuterRef("pk"),
+            action=AuditEntry.Action.IMPORT,
+        ).order_by("at")
+        return super().get_queryset(request).annotate(operator_name=Subquery(started.values("username")[:1]))
+
+    @admin.display(description=gettext_lazy("操作人账号"), ordering="operator_name")
+    def operator(self, obj):
+        return obj.operator_name or "—"
 
     def get_fields(self, request, obj=None):
         # The row errors quote cells as typed: without the personal-data permission, those of a

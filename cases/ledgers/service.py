@@ -37,7 +37,7 @@ from django.db.models import DateField, DecimalField, Max, TimeField, UUIDField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.audit import audit_forget_import, audit_rows, display
+from cases.audit import audit_forget_import, audit_rows, display, log_action
 from cases.deadlines import RememberingCalendar
 from cases.models import AuditEntry, Bureau, ImportLog, PetitionCase, Unit
 from cases.models.imports import ImportBackup
@@ -483,34 +483,39 @@ def _log_values(result: ImportResult) -> dict:
     }
 
 
-def _log_who(user, actor: str) -> dict:
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return {
-        "user": user if authenticated else None,
-        "username": user.get_username() if authenticated else actor[:150],
-    }
-
-
 def _log_create(result: ImportResult, user, actor: str) -> ImportLog:
-    """The log of a dry run, written when it is done."""
-    return ImportLog.objects.create(
-        **_log_who(user, actor),
+    """The log of a dry run, written when it is done, and who ran it in the activity log."""
+    log = ImportLog.objects.create(
         ledger=result.ledger,
         file_name=result.file_name[:255],
         dry_run=result.dry_run,
         **_log_values(result),
+    )
+    _log_who(log, user, actor)
+    return log
+
+
+def _log_who(log: ImportLog, user, actor: str) -> None:
+    what = _("预览") if log.dry_run else _("导入")
+    log_action(
+        log,
+        user=user,
+        username=actor,
+        action=AuditEntry.Action.IMPORT,
+        source=AuditEntry.Source.IMPORT,
+        detail=f"{what}{log.get_ledger_display()}：{log.file_name}",
     )
 
 
 def _log_start(result: ImportResult, user, actor: str) -> ImportLog:
     """The log of a real import, written before its first row: RUNNING until _log_finish()."""
     log = ImportLog.objects.create(
-        **_log_who(user, actor),
         ledger=result.ledger,
         file_name=result.file_name[:255],
         dry_run=False,
         outcome=ImportLog.Outcome.RUNNING,
     )
+    _log_who(log, user, actor)
     log.message = _(
         "导入进行中。若导入已中断而本记录仍为“进行中”，已写入的部分可由管理员运行 "
         "manage.py import_ledger --undo %(log)d 撤销。"
@@ -547,7 +552,7 @@ def _delete_rows(model, ids: list[int]) -> None:
             cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
 
-def import_undo(*, log: ImportLog, force: bool = False) -> UndoResult:
+def import_undo(*, log: ImportLog, force: bool = False, user=None, actor: str = "") -> UndoResult:
     """Take back what the interrupted import of `log` (still RUNNING) wrote, from what it recorded
     as it wrote; then mark the log UNDONE.
 
@@ -587,6 +592,14 @@ def import_undo(*, log: ImportLog, force: bool = False) -> UndoResult:
     done = _undo_rows(log)
     ImportLog.objects.filter(pk=log.pk).update(
         outcome=ImportLog.Outcome.UNDONE, created=0, updated=0, message=done.summary()[:4000]
+    )
+    log_action(
+        log,
+        user=user,
+        username=actor,
+        action=AuditEntry.Action.UNDO_IMPORT,
+        source=AuditEntry.Source.SYSTEM,
+        detail=done.summary(),
     )
     records_changed.send(sender=import_ledger, bureau=None, years=None)
     return done

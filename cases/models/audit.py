@@ -6,15 +6,29 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One change to one record: who, when, how (form, import), and each field's old and new value.
+    """The one activity log: who did what to what, when, how, and for a record's change each
+    field's old and new value.
 
-    Append-only. Written by the workbench when a form is saved (cases.audit.audit_form) and by the
-    Excel importer in bulk, inside the import's own transaction (cases.audit.audit_rows)."""
+    Append-only. Written through cases.audit: `log_action()` for one event (a report published,
+    an import started, an export, a login), `audit_form()` when the workbench saves a form, and
+    `audit_rows()` in bulk for the rows an import writes, inside that batch's transaction. A
+    record's 历史 page and a report's history page read it."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("新增")
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
+        IMPORT = "import", _("导入台账")
+        UNDO_IMPORT = "undo_import", _("撤销导入")
+        EXPORT = "export", _("导出台账")
+        REPORT_CREATED = "report_created", _("创建报告")
+        REPORT_EDITED = "report_edited", _("修改报告文本")
+        REPORT_PUBLISHED = "report_published", _("审核发布报告")
+        REPORT_CORRECTED = "report_corrected", _("更正发布报告")
+        LOGIN = "login", _("登录")
+        LOCKED_OUT = "locked_out", _("登录被锁定")
+
+    RECORD_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE)
 
     class Source(models.TextChoices):
         FORM = "form", _("表单录入")
@@ -27,18 +41,19 @@ class AuditEntry(models.Model):
     )
     username = models.CharField(_("操作人账号"), max_length=150, blank=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("台账"))
-    object_id = models.BigIntegerField(_("记录编号"))
+    object_id = models.BigIntegerField(_("记录编号"), null=True, blank=True)
     object_repr = models.CharField(_("记录"), max_length=200)
-    action = models.CharField(_("操作"), max_length=8, choices=Action.choices)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     source = models.CharField(_("方式"), max_length=8, choices=Source.choices, default=Source.FORM)
     changes = models.JSONField(_("变更内容"), default=dict, help_text=_("字段 → [原值, 新值]"))
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
     import_log = models.ForeignKey(
         "cases.ImportLog", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("导入记录")
     )
 
     class Meta:
-        verbose_name = _("修改记录")
-        verbose_name_plural = _("修改记录")
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"], name="audit_object_time")]
 

@@ -1,10 +1,11 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class ImportLog(models.Model):
-    """One attempt to import an Excel ledger, dry run or real, successful or refused.
+    """One attempt to import an Excel ledger, dry run or real, successful or refused: the file and
+    its counts. Who did it is in the activity log (an AuditEntry with action IMPORT pointing here),
+    and so is each row it wrote (AuditEntry.import_log).
 
     A real import writes its log first, as RUNNING, links each batch's audit entries to it as
     the batch is written, and completes it at the end: a log still RUNNING after its import
@@ -28,15 +29,6 @@ class ImportLog(models.Model):
         UNDONE = "undone", _("已撤销")
 
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="ledger_imports",
-        verbose_name=_("操作人"),
-    )
-    username = models.CharField(_("操作人账号"), max_length=150, blank=True)
     ledger = models.CharField(_("台账"), max_length=20, choices=Ledger.choices)
     file_name = models.CharField(_("文件名"), max_length=255)
     dry_run = models.BooleanField(_("仅预览"), default=False)

@@ -1,6 +1,6 @@
 """The annual report: a per-bureau, per-year text template and its frozen published revisions."""
 
 from .report import Paragraph, Report, Section
-from .revision import ReportEvent, Revision
+from .revision import Revision
 
-__all__ = ["Paragraph", "Report", "ReportEvent", "Revision", "Section"]
+__all__ = ["Paragraph", "Report", "Revision", "Section"]

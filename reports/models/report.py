@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import AuditEntry
 from reports.placeholders import validate_template
 
 TEXT_MAX = 5000
@@ -54,6 +56,13 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau} {self.year}年法治政府建设工作报告"
+
+    @property
+    def events(self) -> models.QuerySet:
+        """Who did what to this report: its entries in the one activity log, newest first."""
+        return AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Report), object_id=self.pk
+        ).order_by("-at", "-id")
 
 
 class Section(models.Model):

@@ -43,35 +43,3 @@ class Revision(models.Model):
     @staticmethod
     def checksum(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
-
-
-class ReportEvent(models.Model):
-    """Who did what to a report, and when: the report's own audit trail."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("创建")
-        EDITED = "edited", _("修改文本")
-        PUBLISHED = "published", _("审核发布")
-        CORRECTED = "corrected", _("更正发布")
-
-    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("操作"), max_length=12, choices=Action.choices)
-    detail = models.CharField(_("说明"), max_length=300, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    username = models.CharField(_("操作人账号"), max_length=150, blank=True)
-
-    class Meta:
-        verbose_name = _("报告操作记录")
-        verbose_name_plural = _("报告操作记录")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

@@ -124,10 +124,10 @@ def records(bureau):
     report, _ = report_get_or_create(bureau=bureau, year=2024, user=publisher)
     report_publish(report=report, user=publisher)
     objs["section"] = report.sections.first()
-    from cases.audit import audit_record
+    from cases.audit import log_action
     from cases.models import AuditEntry
 
-    objs[AuditEntry] = audit_record(user=publisher, obj=case, action="update", changes={"summary": ["", "补充"]})
+    objs[AuditEntry] = log_action(case, user=publisher, action="update", changes={"summary": ["", "补充"]})
     return objs
 
 

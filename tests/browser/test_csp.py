@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from cases.audit import audit_record
+from cases.audit import log_action
 from cases.models import AuditEntry, DisputeScreening, PetitionCase, Unit
 from reports.services import report_get_or_create, report_publish
 from tests.browser.conftest import login
@@ -162,7 +162,7 @@ def test_a_clerk_lists_adds_a_case_with_the_unit_autocomplete_and_imports(watch,
 
 def test_the_head_reads_the_dashboard_its_records_and_a_case_history(watch, page, bureau, henry, alice, ledger):
     case = PetitionCase.objects.get(number="2024-003")
-    audit_record(user=alice, obj=case, action=AuditEntry.Action.UPDATE, changes={"subject_area": ["", "城乡建设"]})
+    log_action(case, user=alice, action=AuditEntry.Action.UPDATE, changes={"subject_area": ["", "城乡建设"]})
     login(page, "henry", "pw-henry")
     watch.check()
     watch.goto("/?year=2024")

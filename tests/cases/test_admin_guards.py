@@ -70,9 +70,9 @@ def records(bureau, unit, alice):
         (order, {"被处理人·新增": ["", NAMES["order"] + "；"]}),
         (volunteer, {"phone": ["", PHONE], "name": ["", NAMES["volunteer"]]}),
     ):
-        from cases.audit import audit_record
+        from cases.audit import log_action
 
-        audit_record(user=alice, obj=obj, action=AuditEntry.Action.CREATE, changes=fields)
+        log_action(obj, user=alice, action=AuditEntry.Action.CREATE, changes=fields)
     return {"case": case, "order": order, "action": action, "volunteer": volunteer}
 
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.models import DisputeScreening
-from reports.models import Report, ReportEvent, Revision
+from cases.models import AuditEntry, DisputeScreening
+from reports.models import Report, Revision
 from reports.render.context import ReportDocument, build_document
 from reports.services import report_get_or_create, report_publish, section_update
 
@@ -38,7 +38,7 @@ def test_the_first_year_starts_from_the_shipped_template(bureau, sarah):
     assert doc.intro_text.startswith("2024年来，我局")
     assert "平安测试建设" in doc.sections[-1].paragraphs[0].text
     event = report.events.get()
-    assert (event.action, event.username, event.detail) == ("created", "sarah", "使用默认模板")
+    assert (event.action, event.username, event.detail) == ("report_created", "sarah", "使用默认模板")
 
 
 def test_a_new_year_starts_as_a_copy_of_the_previous_year(bureau, sarah):
@@ -95,7 +95,7 @@ def test_a_correction_is_a_new_revision_with_a_reason(bureau, henry):
     assert Revision.objects.get(pk=first.pk).sha256 == first.sha256
     actions = list(report.events.order_by("id").values_list("action", "username"))
     assert actions == [
-        (ReportEvent.Action.CREATED, ""),
-        (ReportEvent.Action.PUBLISHED, "henry"),
-        (ReportEvent.Action.CORRECTED, "henry"),
+        (AuditEntry.Action.REPORT_CREATED, ""),
+        (AuditEntry.Action.REPORT_PUBLISHED, "henry"),
+        (AuditEntry.Action.REPORT_CORRECTED, "henry"),
     ]

@@ -40,7 +40,7 @@ def test_staff_saves_a_section(client, sarah, section):
     assert response.status_code == 302
     assert list(section.paragraphs.values_list("text", flat=True)) == ["共排查{disputes_screened}起。"]
     event = section.report.events.latest("id")
-    assert (event.username, event.action) == ("sarah", "edited")
+    assert (event.username, event.action) == ("sarah", "report_edited")
 
 
 def test_an_unknown_placeholder_is_refused_on_save(client, sarah, section):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.ledgers.resources import RESOURCES
 from cases.ledgers.service import import_ledger, import_undo
-from cases.models import ImportLog
+from cases.models import AuditEntry, ImportLog
 
 
 class Command(BaseCommand):
@@ -63,9 +63,12 @@ class Command(BaseCommand):
                     progress=progress,
                 )
         except KeyboardInterrupt:
-            running = ImportLog.objects.filter(
-                outcome=ImportLog.Outcome.RUNNING, username=account.get_username() if account else actor
-            ).first()
+            started = AuditEntry.objects.filter(
+                action=AuditEntry.Action.IMPORT, username=account.get_username() if account else actor
+            ).values("object_id")
+            running = (
+                ImportLog.objects.filter(outcome=ImportLog.Outcome.RUNNING, pk__in=started).order_by("-pk").first()
+            )
             if running and not dry_run:
                 self.stderr.write(
                     f"\n导入已中断，已写入的部分仍在库中。撤销：manage.py import_ledger --undo {running.pk} --force"
@@ -92,7 +95,7 @@ class Command(BaseCommand):
         if log is None:
             raise CommandError(f"没有编号为 {log_id} 的导入记录")
         try:
-            done = import_undo(log=log, force=force)
+            done = import_undo(log=log, force=force, actor=f"命令行（{getpass.getuser()}）")
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(done.summary())
