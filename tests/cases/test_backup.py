@@ -295,6 +295,7 @@ def test_a_database_in_use_is_not_swapped(tmp_path, monkeypatch):
     db.close()
 
 
+@sqlite_only
 def test_restoring_a_file_database_through_the_command(bureau, unit, tmp_path):
     """The way production runs it: a database file, replaced only once the backup passed its checks."""
     make_records(bureau, unit, n=5)
