@@ -81,15 +81,28 @@ def _display(model, field_name: str):
 
 
 def _masked(fields, masks):
-    """`fields` (a flat or grouped sequence of names) with personal names replaced by twins."""
+    """`fields` (a flat or grouped sequence of names) with personal names replaced by twins, each
+    name once: the admin's default fields are the form's fields *and* the read-only ones, which
+    already hold the twins."""
     if not masks or fields is None:
         return fields
+    seen: set = set()
+
+    def once(name):
+        name = MASKED + name if isinstance(name, str) and name in masks else name
+        if name in seen:
+            return None
+        seen.add(name)
+        return name
+
     result = []
     for item in fields:
         if isinstance(item, tuple | list):
-            result.append(tuple(MASKED + f if f in masks else f for f in item))
-        else:
-            result.append(MASKED + item if isinstance(item, str) and item in masks else item)
+            group = tuple(n for n in map(once, item) if n is not None)
+            if group:
+                result.append(group)
+        elif (name := once(item)) is not None:
+            result.append(name)
     return type(fields)(result) if isinstance(fields, tuple) else result
 
 
