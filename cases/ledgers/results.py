@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from cases import privacy
 
+from .resources import RESOURCES
+
 SEPARATOR = " · "  # between a row error's row, column and message (RowError.__str__)
 
 
@@ -95,8 +97,6 @@ class UndoResult:
 def personal_headers() -> set[str]:
     """The column headers, over every ledger, under which a cell holds personal data: columns of
     personal fields, and the persons of a record (被处理人, 责任人)."""
-    from .resources import RESOURCES
-
     headers = set()
     for resource in RESOURCES.values():
         for column in resource.columns:

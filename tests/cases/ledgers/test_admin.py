@@ -48,6 +48,9 @@ def test_a_clerk_previews_then_confirms(client, alice, bureau):
         ("alice", log.pk, f"{what}矛盾纠纷排查：排查台账.xlsx")
         for log, what in zip(ImportLog.objects.order_by("id"), ("预览", "导入"), strict=True)
     ]
+    # The import log lists and finds them by who ran them (read from the activity log).
+    listed = client.get(reverse("admin:cases_importlog_changelist"), {"q": "alice"}).context["cl"].result_list
+    assert [log.operator_name for log in listed] == ["alice", "alice"]
     assert client.post(CONFIRM, {"token": token}).status_code == 302  # a token works once
     assert DisputeScreening.objects.count() == 3
 
