@@ -48,7 +48,7 @@ node_modules/.installed: package.json package-lock.json
 db:
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py loaddata demo -v0
-	$(PY) manage.py demo_accounts
+	$(PY) manage.py demo_accounts --bureau 温县信访局
 
 lint: venv
 	$(VENV)/bin/ruff check .

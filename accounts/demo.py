@@ -14,7 +14,9 @@ DEMO_ACCOUNTS = (
 )
 
 
-def ensure_demo_accounts() -> list[tuple[str, str, str]]:
+def ensure_demo_accounts() -> list[tuple]:
+    """(user, password, role) of each demo account; which bureau they work in is the caller's
+    to say (cases' demo_accounts command)."""
     User = get_user_model()
     created = []
     for username, password, role, display in DEMO_ACCOUNTS:
@@ -25,5 +27,5 @@ def ensure_demo_accounts() -> list[tuple[str, str, str]]:
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
-        created.append((username, password, role))
+        created.append((user, password, role))
     return created

@@ -12,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from cases import privacy
-from cases.models import AuditEntry
+from cases.models import AuditEntry, Membership
+from cases.scoping import current_scope
 
 
 def display(field: models.Field, value, *, lookup: bool = True) -> str:
@@ -74,11 +75,13 @@ def _entry(
     username: str = "",
     import_log=None,
     content_type=None,
+    bureau_id: int | None = None,
 ) -> AuditEntry:
     """An unsaved entry about `obj` (an instance, or a model class for an event about a whole
-    ledger, such as an export)."""
+    ledger, such as an export), in the bureau of the record or of whoever is acting."""
     instance = obj if isinstance(obj, models.Model) else None
     return AuditEntry(
+        bureau_id=bureau_id or getattr(instance, "bureau_id", None) or _acting_bureau_id(),
         **actor(user, username),
         content_type=content_type or ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=instance.pk if instance is not None else None,
@@ -91,6 +94,11 @@ def _entry(
     )
 
 
+def _acting_bureau_id() -> int | None:
+    bureau = current_scope().get("_bureau")
+    return bureau.pk if bureau is not None else None
+
+
 def log_action(
     obj,
     *,
@@ -100,9 +108,19 @@ def log_action(
     source: str = AuditEntry.Source.FORM,
     detail: str = "",
     username: str = "",
+    bureau_id: int | None = None,
 ) -> AuditEntry:
     """Record that `user` (or `username`) did `action` to `obj`: the one way into the log."""
-    entry = _entry(user=user, obj=obj, action=action, changes=changes, source=source, detail=detail, username=username)
+    entry = _entry(
+        user=user,
+        obj=obj,
+        action=action,
+        changes=changes,
+        source=source,
+        detail=detail,
+        username=username,
+        bureau_id=bureau_id,
+    )
     entry.save()
     return entry
 
@@ -242,8 +260,14 @@ def _address(request) -> str:
 
 
 def log_login(sender, request, user, **kwargs) -> None:
+    membership = Membership.of(user)
     log_action(
-        user, user=user, action=AuditEntry.Action.LOGIN, source=AuditEntry.Source.SYSTEM, detail=_address(request)
+        user,
+        user=user,
+        action=AuditEntry.Action.LOGIN,
+        source=AuditEntry.Source.SYSTEM,
+        detail=_address(request),
+        bureau_id=membership.bureau_id if membership else None,
     )
 
 
@@ -254,8 +278,10 @@ def log_lockout(sender, request, username, ip_address=None, **kwargs) -> None:
 
     model = get_user_model()
     account = model._default_manager.filter(**{model.USERNAME_FIELD: (username or "")[:150]}).first()
+    membership = Membership.of(account) if account else None
     log_action(
         account or model,
+        bureau_id=membership.bureau_id if membership else None,
         user=None,
         username=username or "",
         action=AuditEntry.Action.LOCKED_OUT,

@@ -92,14 +92,18 @@ def prepare(env: dict, clerks: int) -> None:
     manage("migrate", "-v0", env=env)
     code = f"""
 from django.contrib.auth.models import Group, User
-from cases.models import Bureau, Unit
+from cases.models import Bureau, Membership, Unit
+from cases.scoping import scopes_disabled
 from accounts import roles
+_unscoped = scopes_disabled()  # setting up the installation: every bureau's rows
+_unscoped.__enter__()
 b, _ = Bureau.objects.get_or_create(name="压测县信访局", defaults={{"county": "压测县"}})
 for i, n in enumerate({list(TOWNSHIPS[:4])!r}):
     Unit.objects.get_or_create(bureau=b, name=n, defaults={{"sort_order": i}})
 def user(name, role):
     u, _ = User.objects.get_or_create(username=name, defaults={{"is_staff": True}})
     u.set_password({PASSWORD!r}); u.save(); u.groups.set([Group.objects.get(name=role)])
+    Membership.place(u, b)
 for i in range({clerks}):
     user(f"clerk{{i:02}}", roles.CLERK)
 user("head", roles.HEAD)
@@ -182,8 +186,8 @@ def verify(env: dict, stats: Stats) -> dict:
     code = """
 import json, sys
 from cases.models import PetitionCase, DisputeScreening
-cases = set(PetitionCase.objects.filter(number__startswith="LT-").values_list("number", flat=True))
-tags = set(DisputeScreening.objects.filter(kind="压测").values_list("description", flat=True))
+cases = set(PetitionCase._base_manager.filter(number__startswith="LT-").values_list("number", flat=True))
+tags = set(DisputeScreening._base_manager.filter(kind="压测").values_list("description", flat=True))
 print(json.dumps({"cases": sorted(cases), "screenings": sorted(tags)}))
 """
     out = subprocess.run(
@@ -222,7 +226,7 @@ def main() -> int:
                 "-v0",
                 "-c",
                 "import json; from cases.models import Unit; "
-                "print(json.dumps(list(Unit.objects.values_list('pk', flat=True))))",
+                "print(json.dumps(list(Unit._base_manager.values_list('pk', flat=True))))",
             ],
             cwd=ROOT,
             env=env,

@@ -19,8 +19,9 @@ urlpatterns = [
     path("<int:year>/publish/", publishing.publish, name="publish"),
     path("<int:year>/revisions/<int:number>/pdf/", publishing.revision_pdf, name="revision_pdf"),
     path("public/", public.index, name="public_index"),
-    path("public/<int:year>/", public.report, name="public"),
-    path("public/<int:year>/pdf/", public.pdf, name="public_pdf"),
-    path("public/<int:year>/v<int:number>/", public.report, name="public_revision"),
-    path("public/<int:year>/v<int:number>/pdf/", public.pdf, name="public_revision_pdf"),
+    path("public/<int:bureau>/", public.bureau_index, name="public_bureau"),
+    path("public/<int:bureau>/<int:year>/", public.report, name="public"),
+    path("public/<int:bureau>/<int:year>/pdf/", public.pdf, name="public_pdf"),
+    path("public/<int:bureau>/<int:year>/v<int:number>/", public.report, name="public_revision"),
+    path("public/<int:bureau>/<int:year>/v<int:number>/pdf/", public.pdf, name="public_revision_pdf"),
 ]

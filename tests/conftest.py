@@ -8,9 +8,19 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django_scopes import scopes_disabled
 
 from accounts import roles
-from cases.models import Bureau, Unit
+from cases.models import Bureau, Membership, Unit
+
+
+@pytest.fixture(autouse=True)
+def _unscoped():
+    """The tests' own set-up and checks read and write any bureau's rows; the code under test
+    runs scoped — a request through ScopeMiddleware, a command through acting_for()."""
+    with scopes_disabled():
+        yield
+
 
 TOWNSHIPS = [
     "温泉街道",
@@ -43,7 +53,7 @@ def unit(bureau):
     return Unit.objects.get(bureau=bureau, name="温泉街道")
 
 
-def _user(username: str, role: str | None) -> User:
+def _user(username: str, role: str | None, bureau: Bureau | None = None, unit: Unit | None = None) -> User:
     if role and not Group.objects.filter(name=role).exists():
         # Transactional tests (the browser ones) flush the groups the data migration made.
         from django.apps import apps
@@ -52,32 +62,44 @@ def _user(username: str, role: str | None) -> User:
     user = User.objects.create_user(username, password="pw-" + username, is_staff=role is not None)
     if role:
         user.groups.add(Group.objects.get(name=role))
+    if bureau is not None:
+        Membership.objects.create(user=user, bureau=bureau, unit=unit)
     return user
 
 
 @pytest.fixture
-def alice(db):
-    return _user("alice", roles.CLERK)
+def home(request, db):
+    """The bureau the named users work in: the test's `bureau` if it asks for one, else the
+    only bureau there is (demo data, a test's own), else the `bureau` fixture's."""
+    if "bureau" in request.fixturenames:
+        return request.getfixturevalue("bureau")
+    first = Bureau.objects.order_by("pk").first()
+    return first or request.getfixturevalue("bureau")
 
 
 @pytest.fixture
-def henry(db):
-    return _user("henry", roles.HEAD)
+def alice(home):
+    return _user("alice", roles.CLERK, home)
 
 
 @pytest.fixture
-def sarah(db):
-    return _user("sarah", roles.STAFF)
+def henry(home):
+    return _user("henry", roles.HEAD, home)
 
 
 @pytest.fixture
-def adam(db):
-    return _user("adam", roles.ADMIN)
+def sarah(home):
+    return _user("sarah", roles.STAFF, home)
 
 
 @pytest.fixture
-def charlie(db):
-    return _user("charlie", None)
+def adam(home):
+    return _user("adam", roles.ADMIN, home)
+
+
+@pytest.fixture
+def charlie(home):
+    return _user("charlie", None, home)
 
 
 @pytest.fixture

@@ -95,13 +95,16 @@ def import_ledger(
     started = time.monotonic()
     resource = resource_for(kind)
     result = ImportResult(kind, resource.title, file_name, dry_run)
-    log = None if dry_run else _log_start(result, user, actor)
+    try:
+        bureau = Bureau.current()  # the importing user's, or the command's --bureau
+    except (Bureau.DoesNotExist, Bureau.MultipleObjectsReturned) as exc:
+        result.file_error = str(exc)
+        return result
+    log = None if dry_run else _log_start(result, bureau, user, actor)
     result.log_id = log.pk if log else None
     try:
-        _run(resource, file, result, log=log, progress=progress, user=user, actor=actor)
+        _run(resource, file, result, ImportContext(bureau), log=log, progress=progress, user=user, actor=actor)
     except FileRejected as exc:
-        result.file_error = str(exc)
-    except Bureau.DoesNotExist as exc:
         result.file_error = str(exc)
     except Exception as exc:
         # A fault of ours half-way: take back what was written, say so in the log, and fail loudly.
@@ -114,24 +117,25 @@ def import_ledger(
         raise
     result.seconds = time.monotonic() - started
     if log is None:
-        _log_create(result, user, actor)
+        _log_create(result, bureau, user, actor)
     else:
         if not result.ok:
             _take_back(log, result)
         _log_finish(log, result)
     if result.written or result.taken_back:
-        records_changed.send(sender=import_ledger, bureau=None, years=None)
+        records_changed.send(sender=import_ledger, bureau=bureau, years=None)
     return result
 
 
-def _run(resource: LedgerResource, file, result: ImportResult, *, log, progress, user, actor) -> None:
+def _run(
+    resource: LedgerResource, file, result: ImportResult, ctx: ImportContext, *, log, progress, user, actor
+) -> None:
     """Check (and unless a dry run, write) the file's rows."""
     sheet = open_sheet(file)
     rows = sheet.rows()
     mapping = _find_header(resource, rows, result)
     if mapping is None:
         return
-    ctx = ImportContext(Bureau.current())
     plan = _Plan(resource, ctx, list(mapping.values()), result, log=log, user=user, actor=actor)
     # Each checked batch is written at once, in its own transaction, so memory stays at one batch
     # whatever the file's size and the write lock is held for one batch at a time; the first
@@ -483,9 +487,10 @@ def _log_values(result: ImportResult) -> dict:
     }
 
 
-def _log_create(result: ImportResult, user, actor: str) -> ImportLog:
+def _log_create(result: ImportResult, bureau: Bureau, user, actor: str) -> ImportLog:
     """The log of a dry run, written when it is done, and who ran it in the activity log."""
     log = ImportLog.objects.create(
+        bureau=bureau,
         ledger=result.ledger,
         file_name=result.file_name[:255],
         dry_run=result.dry_run,
@@ -507,9 +512,10 @@ def _log_who(log: ImportLog, user, actor: str) -> None:
     )
 
 
-def _log_start(result: ImportResult, user, actor: str) -> ImportLog:
+def _log_start(result: ImportResult, bureau: Bureau, user, actor: str) -> ImportLog:
     """The log of a real import, written before its first row: RUNNING until _log_finish()."""
     log = ImportLog.objects.create(
+        bureau=bureau,
         ledger=result.ledger,
         file_name=result.file_name[:255],
         dry_run=False,
@@ -601,7 +607,7 @@ def import_undo(*, log: ImportLog, force: bool = False, user=None, actor: str = 
         source=AuditEntry.Source.SYSTEM,
         detail=done.summary(),
     )
-    records_changed.send(sender=import_ledger, bureau=None, years=None)
+    records_changed.send(sender=import_ledger, bureau=log.bureau, years=None)
     return done
 
 

@@ -2,7 +2,7 @@
 
 from .accountability import AccountabilityAction, AccountablePerson
 from .audit import AuditEntry
-from .bureau import Bureau, Holiday, Unit
+from .bureau import Bureau, Holiday, Membership, Unit
 from .imports import ImportLog
 from .order import OrderCase, OrderPerson
 from .outreach import (
@@ -23,6 +23,7 @@ __all__ = [
     "DisputeScreening",
     "Holiday",
     "ImportLog",
+    "Membership",
     "NormativeDocument",
     "OrderCase",
     "OrderPerson",

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
+from cases.scoping import scoped_manager
 
 from .base import Record, YearQuerySet
 
@@ -40,7 +41,7 @@ class AccountabilityAction(Record):
     )
     note = models.TextField(_("备注"), max_length=2000, blank=True)
 
-    objects = AccountabilityQuerySet.as_manager()
+    objects = scoped_manager(AccountabilityQuerySet)
 
     class Meta:
         verbose_name = _("责任追究（三项建议）")
@@ -65,6 +66,8 @@ class AccountablePerson(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=100, blank=True)
     measure = models.CharField(_("处理方式"), max_length=100, blank=True)
+
+    objects = scoped_manager(bureau="action__bureau")
 
     class Meta:
         verbose_name = _("责任人")

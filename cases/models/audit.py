@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.scoping import scoped_manager
+
 
 class AuditEntry(models.Model):
     """The one activity log: who did what to what, when, how, and for a record's change each
@@ -35,6 +37,14 @@ class AuditEntry(models.Model):
         IMPORT = "import", _("Excel导入")
         SYSTEM = "system", _("系统")
 
+    bureau = models.ForeignKey(
+        "cases.Bureau",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("信访局"),
+        help_text=_("操作所在的信访局；站点管理员的操作为空"),
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("操作人")
@@ -50,6 +60,8 @@ class AuditEntry(models.Model):
     import_log = models.ForeignKey(
         "cases.ImportLog", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("导入记录")
     )
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("操作记录")

@@ -1,12 +1,52 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
 
 from cases.deadlines import PACKAGE_YEARS, HolidayCalendar
+from cases.scoping import current_scope, scoped_manager
 
 
-class Bureau(models.Model):
-    """The bureau whose ledgers these are. Name and county are data, never code."""
+class BureauQuerySet(TreeQuerySet):
+    def resolve(self, value: str | int | None) -> "Bureau":
+        """The bureau a command names by id or name; with none named, the only one — never a
+        guess when there are several."""
+        if value in (None, ""):
+            bureaus = list(self.order_by("pk")[:2])
+            if not bureaus:
+                raise Bureau.DoesNotExist("尚未设置信访局信息，请管理员先在“信访局”中录入。")
+            if len(bureaus) > 1:
+                names = "、".join(self.order_by("pk").values_list("name", flat=True)[:10])
+                raise Bureau.MultipleObjectsReturned(f"有多个信访局（{names}），请用 --bureau 指定名称或编号。")
+            return bureaus[0]
+        text = str(value).strip()
+        found = self.filter(pk=int(text)).first() if text.isdigit() else None
+        found = found or self.filter(name=text).first()
+        if found is None:
+            raise Bureau.DoesNotExist(f"没有名为或编号为“{text}”的信访局。")
+        return found
 
+
+class Bureau(TreeNode):
+    """A petition bureau (信访局) at its level, under the bureau above it. Name, place and the
+    way its report names the place are data, never code."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县级")
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级信访局"),
+    )
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices, default=Level.COUNTY)
     name = models.CharField(_("机关名称"), max_length=100, unique=True)
     county = models.CharField(_("所在县（市、区）"), max_length=50)
     short_county = models.CharField(
@@ -21,21 +61,47 @@ class Bureau(models.Model):
         help_text=_("期限最后一日为法定节假日或休息日（非调休上班日）时，顺延至下一个工作日。"),
     )
     due_soon_working_days = models.PositiveSmallIntegerField(_("“即将到期”提前工作日数"), default=3)
+    self_reference = models.CharField(
+        _("报告中的自称"),
+        max_length=10,
+        default="我县",
+        help_text=_("报告正文称呼本地的用语，如“我县”“我市”“我区”。"),
+    )
+
+    objects = BureauQuerySet.as_manager(with_tree_fields=False)
 
     class Meta:
         verbose_name = _("信访局")
         verbose_name_plural = _("信访局")
+        ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        if self.parent_id and self.pk and self.parent_id in self.lineage_ids(include_self=True, up=False):
+            raise ValidationError({"parent": _("上级信访局不能是本局或其下级。")})
+        order = [self.Level.PROVINCE, self.Level.CITY, self.Level.COUNTY]
+        if self.parent_id and order.index(self.parent.level) >= order.index(self.level):
+            raise ValidationError({"parent": _("上级信访局的层级必须高于本局。")})
+
+    def lineage_ids(self, *, include_self: bool = True, up: bool = False) -> list[int]:
+        """The ids of this bureau and every bureau below it (or, with up=True, above it)."""
+        qs = Bureau.objects.ancestors(self) if up else Bureau.objects.descendants(self)
+        ids = list(qs.values_list("pk", flat=True))
+        return [self.pk, *ids] if include_self else ids
+
     @classmethod
     def current(cls) -> "Bureau":
-        """The bureau this installation serves (one per installation; the first one)."""
-        bureau = cls.objects.order_by("pk").first()
-        if bureau is None:
-            raise cls.DoesNotExist("尚未设置信访局信息，请管理员先在“信访局”中录入。")
-        return bureau
+        """The bureau whose records are being worked on: the signed-in user's, or the one a
+        command was given (`acting_for`). Outside any scope (a shell, a test), the only bureau —
+        with several, an error asking which, never a guess."""
+        state = current_scope()
+        if state.get("_enabled", True) and state.get("_bureau") is not None:
+            return state["_bureau"]
+        if state.get("_enabled", True) and "bureau" in state:
+            raise cls.DoesNotExist("当前账号不属于任何信访局。")
+        return cls.objects.resolve(None)
 
     def calendar(self) -> HolidayCalendar:
         """The calendar this bureau's deadlines are counted in (one query)."""
@@ -49,12 +115,15 @@ class Unit(models.Model):
         TOWNSHIP = "township", _("乡镇（街道）")
         DEPARTMENT = "department", _("县直部门")
         COUNTY = "county", _("县级")
+        DISTRICT = "district", _("县（市、区）")
 
     bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="units", verbose_name=_("信访局"))
     name = models.CharField(_("单位名称"), max_length=50)
     kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.TOWNSHIP)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
     active = models.BooleanField(_("在用"), default=True)
+
+    objects = scoped_manager(org=True)
 
     class Meta:
         verbose_name = _("责任单位")
@@ -70,6 +139,53 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Membership(models.Model):
+    """The one organization a user works in: a bureau, or one of its responsible units
+    (责任单位经办人). Every page the user opens acts within it (cases.scoping)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="membership",
+        verbose_name=_("用户"),
+    )
+    bureau = models.ForeignKey(Bureau, on_delete=models.PROTECT, related_name="members", verbose_name=_("所属信访局"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("所属责任单位"),
+        help_text=_("责任单位经办人填写其单位；信访局工作人员留空。"),
+    )
+
+    objects = scoped_manager(org=True)
+
+    class Meta:
+        verbose_name = _("所属机构")
+        verbose_name_plural = _("所属机构")
+
+    def __str__(self) -> str:
+        return f"{self.bureau} {self.unit}" if self.unit_id else str(self.bureau)
+
+    def clean(self):
+        if self.unit_id and self.bureau_id and self.unit.bureau_id != self.bureau_id:
+            raise ValidationError({"unit": _("所属责任单位必须是所属信访局的单位。")})
+
+    @classmethod
+    def place(cls, user, bureau: Bureau, unit: "Unit | None" = None) -> "Membership":
+        """Put `user` in `bureau` (or one of its units), wherever they were before."""
+        membership, _ = cls._base_manager.update_or_create(user=user, defaults={"bureau": bureau, "unit": unit})
+        return membership
+
+    @classmethod
+    def of(cls, user) -> "Membership | None":
+        """The user's organization (one query), whatever scope is active."""
+        return cls._base_manager.select_related("bureau", "unit").filter(user=user).first()
 
 
 class HolidayQuerySet(models.QuerySet):

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.scoping import scoped_manager
+
 
 class ImportLog(models.Model):
     """One attempt to import an Excel ledger, dry run or real, successful or refused: the file and
@@ -28,6 +30,7 @@ class ImportLog(models.Model):
         RUNNING = "running", _("进行中（未完成）")
         UNDONE = "undone", _("已撤销")
 
+    bureau = models.ForeignKey("cases.Bureau", on_delete=models.PROTECT, verbose_name=_("信访局"))
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     ledger = models.CharField(_("台账"), max_length=20, choices=Ledger.choices)
     file_name = models.CharField(_("文件名"), max_length=255)
@@ -39,6 +42,8 @@ class ImportLog(models.Model):
     unchanged = models.PositiveIntegerField(_("未变化"), default=0)
     errors = models.PositiveIntegerField(_("错误数"), default=0)
     message = models.TextField(_("说明"), blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("台账导入记录")
@@ -62,6 +67,8 @@ class ImportBackup(models.Model):
     values = models.JSONField(
         _("原值"), help_text=_("字段 → 导入前的原始值（日期为 ISO 格式）；关联人员等在 related 下")
     )
+
+    objects = scoped_manager(bureau="import_log__bureau")
 
     class Meta:
         verbose_name = _("导入前原值")

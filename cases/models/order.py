@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
+from cases.scoping import scoped_manager
 from cases.validators import validate_id_number
 
 from .base import Record, YearQuerySet
@@ -19,7 +20,7 @@ class OrderCase(Record):
     conduct = models.TextField(_("违法行为"), max_length=2000)
     police_reference = models.CharField(_("公安文书号"), max_length=50, blank=True)
 
-    objects = OrderCaseQuerySet.as_manager()
+    objects = scoped_manager(OrderCaseQuerySet)
 
     class Meta:
         verbose_name = _("扰序案件")
@@ -51,6 +52,8 @@ class OrderPerson(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     measure = models.CharField(_("处理措施"), max_length=20, choices=Measure.choices)
+
+    objects = scoped_manager(bureau="case__bureau")
 
     class Meta:
         verbose_name = _("被处理人")

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
+from cases.scoping import scoped_manager
 from cases.validators import validate_phone
 
 from .base import Record, YearQuerySet, year_bounds
@@ -31,7 +32,7 @@ class OutreachEvent(Record):
     participants = models.PositiveIntegerField(_("参加人数"), default=0)
     materials = models.PositiveIntegerField(_("发放资料（份）"), default=0)
 
-    objects = OutreachQuerySet.as_manager()
+    objects = scoped_manager(OutreachQuerySet)
 
     class Meta:
         verbose_name = _("普法宣传活动")
@@ -61,7 +62,7 @@ class Volunteer(Record):
     joined_on = models.DateField(_("加入日期"))
     left_on = models.DateField(_("退出日期"), null=True, blank=True)
 
-    objects = VolunteerQuerySet.as_manager()
+    objects = scoped_manager(VolunteerQuerySet)
 
     class Meta:
         verbose_name = _("普法志愿者")
@@ -99,6 +100,8 @@ class RoadmapPosting(Record):
     guide_posted = models.BooleanField(_("导引图已上墙"), default=False)
     posted_on = models.DateField(_("上墙日期"), null=True, blank=True)
 
+    objects = scoped_manager()
+
     class Meta:
         verbose_name = _("路线图导引图上墙")
         verbose_name_plural = _("路线图导引图上墙")
@@ -120,6 +123,8 @@ class SupervisionItem(Record):
     title = models.CharField(_("标题"), max_length=200)
     received_on = models.DateField(_("交办日期"))
     replied_on = models.DateField(_("答复日期"), null=True, blank=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("人大建议政协提案")
@@ -149,6 +154,8 @@ class NormativeDocument(Record):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.IN_FORCE)
     reviewed_on = models.DateField(_("清理日期"), null=True, blank=True)
     filed_with_justice = models.BooleanField(_("已向司法局报备"), default=False)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("行政规范性文件")

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce, Least, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from cases import deadlines
+from cases.scoping import scoped_manager
 from cases.validators import validate_id_number, validate_phone
 
 from .base import Record, YearQuerySet, local_today
@@ -77,6 +78,12 @@ class PetitionCase(Record):
         ASSIGN = "assign", _("交办")
         DIRECT = "direct", _("本机关直接受理")
 
+    class Source(models.TextChoices):
+        LOCAL = "local", _("本级受理")
+        ABOVE = "above", _("中央/省交办")
+        CITY = "city", _("市交办")
+        BAOLIAN = "baolian", _("包联")
+
     class HandlingPath(models.TextChoices):
         PETITION = "petition", _("信访程序办理")
         LEGAL = "legal", _("导入法定途径")
@@ -127,6 +134,16 @@ class PetitionCase(Record):
         verbose_name=_("责任单位"),
     )
 
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.LOCAL)
+    assigned_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("上级交办件"),
+        help_text=_("上级信访局交办本局的原件"),
+    )
     routing = models.CharField(_("转交方式"), max_length=10, choices=Routing.choices, blank=True, default="")
     routed_on = models.DateField(_("转送交办日期"), null=True, blank=True)
     objection_on = models.DateField(
@@ -143,6 +160,8 @@ class PetitionCase(Record):
         help_text=_("本机关告知信访人受理的日期"),
     )
     unit_accepted_on = models.DateField(_("责任单位受理日期"), null=True, blank=True)
+    unit_replied_on = models.DateField(_("责任单位答复日期"), null=True, blank=True)
+    unit_reply = models.TextField(_("处理意见"), blank=True, max_length=4000)
 
     handling_path = models.CharField(
         _("处理途径"),
@@ -185,7 +204,7 @@ class PetitionCase(Record):
         verbose_name=_("最近期限"),
     )
 
-    objects = PetitionCaseQuerySet.as_manager()
+    objects = scoped_manager(PetitionCaseQuerySet, unit="responsible_unit")
 
     class Meta:
         verbose_name = _("信访事项")

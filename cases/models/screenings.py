@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.scoping import scoped_manager
+
 from .base import Record, YearQuerySet, local_today
 
 
@@ -30,7 +32,7 @@ class DisputeScreening(Record):
     status = models.CharField(_("化解状态"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     resolved_on = models.DateField(_("化解日期"), null=True, blank=True)
 
-    objects = ScreeningQuerySet.as_manager()
+    objects = scoped_manager(ScreeningQuerySet)
 
     class Meta:
         verbose_name = _("矛盾纠纷排查")

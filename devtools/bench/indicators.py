@@ -43,6 +43,7 @@ from cases.models import (
     AccountablePerson,
     Bureau,
     DisputeScreening,
+    Membership,
     OrderCase,
     OrderPerson,
     OutreachEvent,
@@ -243,6 +244,7 @@ def bench_dashboard(year: int, runs: int) -> Dashboard:
     if group is None:
         return Dashboard(False, f"没有“{roles.HEAD}”角色组（迁移未运行？）")
     user.groups.add(group)
+    Membership.place(user, Bureau.current())
     # A configured host: the test client's own "testserver" is allowed only under the test runner.
     host = next((h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "localhost")
     client = Client(HTTP_HOST=host)

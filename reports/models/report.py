@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import AuditEntry
+from cases.scoping import scoped_manager
 from reports.placeholders import validate_template
 
 TEXT_MAX = 5000
@@ -37,6 +38,8 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("修改人"),
     )
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("年度报告")
@@ -72,6 +75,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     title = models.CharField(_("标题"), max_length=200, validators=[validate_template])
 
+    objects = scoped_manager(bureau="report__bureau")
+
     class Meta:
         verbose_name = _("报告部分")
         verbose_name_plural = _("报告部分")
@@ -96,6 +101,8 @@ class Paragraph(models.Model):
         help_text=_("如“加强组织领导，深入推进依法行政。”；序号（一）（二）自动生成。"),
     )
     text = models.TextField(_("正文"), max_length=TEXT_MAX, blank=True, validators=[validate_template])
+
+    objects = scoped_manager(bureau="section__report__bureau")
 
     class Meta:
         verbose_name = _("段落")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.scoping import scoped_manager
+
 
 class Revision(models.Model):
     """A published report, frozen: the filled text and every figure (`document`), and the PDF
@@ -23,6 +25,8 @@ class Revision(models.Model):
         related_name="+",
         verbose_name=_("发布人"),
     )
+
+    objects = scoped_manager(bureau="report__bureau")
 
     class Meta:
         verbose_name = _("已发布版本")

@@ -51,6 +51,10 @@ def revision(objs):
     return {"year": 2024, "number": 1}
 
 
+def public(builder):
+    return lambda objs: {"bureau": objs["bureau"].pk, **builder(objs)}
+
+
 PAGES = {
     "login": (lambda objs: {}, PUBLIC),
     "indicators:dashboard": (lambda objs: {}, EVERY_ROLE),
@@ -70,10 +74,11 @@ PAGES = {
     "reports:publish": (year, PUBLISHERS),
     "reports:revision_pdf": (revision, READERS),
     "reports:public_index": (lambda objs: {}, PUBLIC),
-    "reports:public": (year, PUBLIC),
-    "reports:public_pdf": (year, PUBLIC),
-    "reports:public_revision": (revision, PUBLIC),
-    "reports:public_revision_pdf": (revision, PUBLIC),
+    "reports:public_bureau": (public(lambda objs: {}), PUBLIC),
+    "reports:public": (public(year), PUBLIC),
+    "reports:public_pdf": (public(year), PUBLIC),
+    "reports:public_revision": (public(revision), PUBLIC),
+    "reports:public_revision_pdf": (public(revision), PUBLIC),
 }
 # Names that only accept POST or redirect by design, checked elsewhere.
 NOT_WALKED = {"logout"}
@@ -124,6 +129,7 @@ def records(bureau):
     report, _ = report_get_or_create(bureau=bureau, year=2024, user=publisher)
     report_publish(report=report, user=publisher)
     objs["section"] = report.sections.first()
+    objs["bureau"] = bureau
     from cases.audit import log_action
     from cases.models import AuditEntry
 

@@ -96,11 +96,11 @@ def test_a_visitor_sees_the_login_page_the_public_report_and_a_404(watch, page, 
     expect(page.locator("#id_username")).to_be_visible()
 
     watch.goto("/reports/public/")
-    watch.goto("/reports/public/2024/")
+    watch.goto(f"/reports/public/{bureau.pk}/2024/")
     expect(page.locator(".report-doc")).to_contain_text("法治政府建设")
     expect(page.locator("#public-sha256")).to_have_text(report.revisions.get().sha256)
 
-    response = page.goto("/reports/public/1999/")
+    response = page.goto(f"/reports/public/{bureau.pk}/1999/")
     assert response.status == 404
     expect(page.locator("main")).to_contain_text("页面不存在")
     watch.errors = [e for e in watch.errors if "status of 404" not in e]  # the 404 itself

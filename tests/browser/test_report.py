@@ -50,7 +50,7 @@ def test_staff_edit_export_head_publishes_public_downloads(page, browser, live_s
     head.context.close()
 
     visitor = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
-    visitor.goto("/reports/public/2024/")
+    visitor.goto(f"/reports/public/{report.bureau_id}/2024/")
     expect(visitor.locator(".report-doc")).to_contain_text("今年排查矛盾纠纷3起，<b>仍存在不足</b>。")
     shown = visitor.locator("#public-sha256").inner_text().strip()
     with visitor.expect_download() as download:

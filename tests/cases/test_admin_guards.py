@@ -316,6 +316,7 @@ def test_an_import_logs_errors_do_not_quote_personal_cells_to_a_masked_role(clie
     from cases.models import ImportLog
 
     log = ImportLog.objects.create(
+        bureau=bureau,
         ledger="order",
         file_name="扰序.xlsx",
         outcome=ImportLog.Outcome.REJECTED,

@@ -158,7 +158,13 @@ def test_the_trail_lists_by_year_in_the_bureaus_time_zone_without_reading_every_
         )
     ):
         AuditEntry.objects.create(
-            at=at, username="alice", content_type=kind, object_id=n, object_repr=f"WX-{n}", action="create"
+            bureau=henry.membership.bureau,
+            at=at,
+            username="alice",
+            content_type=kind,
+            object_id=n,
+            object_repr=f"WX-{n}",
+            action="create",
         )
     client.force_login(henry)
     url = reverse("admin:cases_auditentry_changelist")

@@ -185,12 +185,3 @@ def test_the_table_shows_label_value_and_parts(demo):
     row = next(line for line in lines if line.startswith("发放宣传资料"))
     assert row.split() == ["发放宣传资料", "3216份"]
     assert len(lines) == 3 + len(INDICATORS)
-
-
-@pytest.mark.django_db
-def test_without_a_bureau_the_command_says_so(monkeypatch):
-    # The module's demo data is loaded for its whole run, so the empty table is simulated.
-    monkeypatch.setattr(Bureau.objects, "order_by", lambda *a: Bureau.objects.none())
-
-    with pytest.raises(CommandError, match="尚未设置信访局信息"):
-        run("--year", "2024")

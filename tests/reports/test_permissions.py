@@ -102,9 +102,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client, report, name):
 
 
 def test_anonymous_visitors_reach_the_published_report_only(client, report, henry):
-    assert client.get(reverse("reports:public", args=[YEAR])).status_code == 404  # nothing published yet
+    assert (
+        client.get(reverse("reports:public", args=[report.bureau_id, YEAR])).status_code == 404
+    )  # nothing published yet
     report_publish(report=report, user=henry)
     assert client.get(reverse("reports:public_index")).status_code == 200
-    assert client.get(reverse("reports:public", args=[YEAR])).status_code == 200
-    assert client.get(reverse("reports:public_pdf", args=[YEAR])).status_code == 200
+    assert client.get(reverse("reports:public", args=[report.bureau_id, YEAR])).status_code == 200
+    assert client.get(reverse("reports:public_pdf", args=[report.bureau_id, YEAR])).status_code == 200
     assert client.get(reverse("reports:revision_pdf", args=[YEAR, 1])).status_code == 302

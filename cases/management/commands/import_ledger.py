@@ -11,14 +11,15 @@ import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from cases.ledgers.resources import RESOURCES
 from cases.ledgers.service import import_ledger, import_undo
-from cases.models import AuditEntry, ImportLog
+from cases.management.bureau import BureauCommand
+from cases.models import AuditEntry, ImportLog, Membership
 
 
-class Command(BaseCommand):
+class Command(BureauCommand):
     help = (
         "导入 Excel 台账（.xlsx）。全部行无误才写入；--dry-run 只检查不写入；"
         "--undo 导入记录编号：撤销一次中断的导入已写入的部分。"
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"没有名为 {user} 的账号")
+            membership = Membership.of(account)
+            if membership is None or membership.bureau_id != self.bureau.pk:
+                raise CommandError(f"账号 {user} 不属于{self.bureau}")
         progress = _Progress(self.stderr) if options.get("verbosity", 1) > 0 else None
         actor = f"命令行（{getpass.getuser()}）"
         try:

@@ -6,7 +6,7 @@ holds a bureau: run it on a throw-away one (scripts/bench.sh does).
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
@@ -15,6 +15,7 @@ from cases.models.base import local_today
 from devtools import synthetic
 from devtools.bench import indicators as bench
 from devtools.bench import write_section
+from devtools.management.tool import ToolCommand
 
 
 def sizes(value: str) -> list[int]:
@@ -27,7 +28,7 @@ def sizes(value: str) -> list[int]:
     return result
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "在一次性数据库中生成模拟数据，测量指标计算和首页的耗时，写成 Markdown 表格。"
 
     def add_arguments(self, parser):

@@ -10,15 +10,16 @@ import statistics
 import time
 
 from django.contrib.auth.models import Group, User
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.test import Client
 from django.test.utils import override_settings
 
 from accounts import roles
-from cases.models import PetitionCase
+from cases.models import Membership, PetitionCase
+from devtools.management.tool import ToolCommand
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "测量信访事项列表（含筛选与检索）的响应时间"
 
     def add_arguments(self, parser):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         clerk, _ = User.objects.get_or_create(username="bench-clerk", defaults={"is_staff": True})
         clerk.groups.set([Group.objects.get(name=roles.CLERK)])
         case = PetitionCase.objects.order_by("-received_on", "-id").first()
+        if case is not None:
+            Membership.place(clerk, case.bureau)
         if case is None:
             self.stderr.write("没有信访事项：请先运行 generate_synthetic。")
             return

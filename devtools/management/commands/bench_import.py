@@ -9,12 +9,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from devtools.bench import imports
+from devtools.management.tool import ToolCommand
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "测量信访事项台账的Excel导入导出（每个阶段单独运行一次，以得到该阶段的峰值内存）。"
 
     def add_arguments(self, parser):

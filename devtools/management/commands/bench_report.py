@@ -14,12 +14,12 @@ from pathlib import Path
 
 import weasyprint
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import override_settings
 
 from cases.models import Bureau
 from devtools.bench import write_section
+from devtools.management.tool import ToolCommand
 from reports.render.context import build_document
 from reports.render.docx import render_docx
 from reports.render.html import render_print_html
@@ -36,7 +36,7 @@ def median_ms(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times) * 1000, result
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "测量年度报告各种格式的生成时间"
 
     def add_arguments(self, parser):

@@ -5,12 +5,12 @@ a fresh build (tests/devtools/test_demo.py)."""
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from devtools import demo
+from devtools.management.tool import ToolCommand
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "生成演示数据 fixtures/demo.json（温县信访局 2023—2026 年台账；每次生成的内容完全相同）。"
 
     def add_arguments(self, parser):

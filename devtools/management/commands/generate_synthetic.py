@@ -8,13 +8,14 @@ being part of the seed, draws different records).
 import resource
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from cases.signals import records_changed
 from devtools import synthetic
+from devtools.management.tool import ToolCommand
 
 
-class Command(BaseCommand):
+class Command(ToolCommand):
     help = "生成可复现的模拟台账数据（信访事项及其他各类台账），用于演示、压力测试和性能基准。"
 
     def add_arguments(self, parser):

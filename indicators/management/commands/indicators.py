@@ -6,8 +6,9 @@ import datetime
 import json
 import unicodedata
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from cases.management.bureau import BureauCommand
 from cases.models import Bureau, Unit
 from cases.models.base import local_today, year_bounds
 from indicators.compute import DASH, Figure, compute
@@ -29,7 +30,7 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - _width(text), 0)
 
 
-class Command(BaseCommand):
+class Command(BureauCommand):
     help = "按年度或日期区间计算全部工作指标（与看板、年度报告同一口径）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,10 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
     def handle(self, *args, **options) -> None:
-        try:
-            bureau = Bureau.current()
-        except Bureau.DoesNotExist as exc:
-            raise CommandError(str(exc)) from exc
+        bureau = self.bureau
         period = self._period(options)
         unit = self._unit(bureau, options["unit"])
         figures = compute(bureau.pk, period, unit_id=unit.pk if unit else None)

@@ -1,14 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from cases.models import Bureau
+from cases.management.bureau import BureauCommand
 from reports.render import FORMATS, render
 from reports.render.context import ReportDocument, build_charts, build_document
 from reports.services import report_get_or_create
 
 
-class Command(BaseCommand):
+class Command(BureauCommand):
     help = (
         "导出年度报告（charts 为月度图表附件）：有已发布版本时导出最新发布版本"
         "（PDF 为发布时固定的文件），否则导出草稿。"
@@ -20,10 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="输出文件路径")
 
     def handle(self, *args, year, format, output, **options):
-        try:
-            bureau = Bureau.current()
-        except Bureau.DoesNotExist as e:
-            raise CommandError(str(e)) from e
+        bureau = self.bureau
         report, _created = report_get_or_create(bureau=bureau, year=year)
         revision = report.revisions.order_by("-number").first()
         if revision is not None and format == "pdf":
