@@ -29,6 +29,7 @@ CONTEXT_KEYS = {
     "bureau": "机关名称，如 温县信访局",
     "county": "所在县（市、区）名称",
     "short_county": "地名简称，如“平安温县”中的“温县”",
+    "self_reference": "报告对本地的自称，如“我县”“我市”",
 }
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")

@@ -128,11 +128,32 @@ class TolerantAutocompleteSelectMultiple(_TolerantAutocomplete, AutocompleteSele
     pass
 
 
+def _in_a_bureau(request) -> bool:
+    return getattr(request, "bureau", None) is not None
+
+
 class LedgerAdmin(CappedCountAdmin, AuditedAdmin):
     form = LedgerForm
     exclude = ("bureau",)
     list_per_page = 50
     save_on_top = True
+
+    # A bureau's ledgers are for the users of a bureau: the site administrator (a superuser in no
+    # bureau) manages bureaus and users, never their records.
+    def has_module_permission(self, request):
+        return _in_a_bureau(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _in_a_bureau(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return _in_a_bureau(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _in_a_bureau(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _in_a_bureau(request) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

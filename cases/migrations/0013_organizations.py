@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name="bureau",
-            options={"ordering": ["pk"], "verbose_name": "信访局", "verbose_name_plural": "信访局"},
+            options={"ordering": ["id"], "verbose_name": "信访局", "verbose_name_plural": "信访局"},
         ),
         migrations.AddField(
             model_name="auditentry",

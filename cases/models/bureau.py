@@ -73,7 +73,7 @@ class Bureau(TreeNode):
     class Meta:
         verbose_name = _("信访局")
         verbose_name_plural = _("信访局")
-        ordering = ["pk"]
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name

@@ -159,6 +159,7 @@ def values_for(report, figures) -> dict[str, str]:
         bureau=bureau.name,
         county=bureau.county,
         short_county=bureau.short_county or bureau.county,
+        self_reference=bureau.self_reference,
     )
     return values
 

@@ -147,6 +147,9 @@ READ_ONLY_ADMINS = {
 }
 # The product's own logs cannot be deleted, not even by the administrator.
 KEPT_FOREVER = {"cases.importlog", "cases.auditentry"}
+# Bureaus are created and removed by the site administrator (a superuser in no bureau), never by
+# a bureau's own administrator (tests/cases/test_organization_admin.py).
+SITE_ADMIN_ONLY = {"cases.bureau"}
 AUDITED = "cases"  # record admins whose history page is the audit trail (局长, 管理员)
 
 
@@ -160,7 +163,8 @@ def admin_urls(objs):
             return f"{meta.app_label}.{action}_{meta.model_name}"
 
         yield reverse(f"{base}_changelist"), {perm("view"), perm("change")}
-        yield reverse(f"{base}_add"), set() if meta.label_lower in READ_ONLY_ADMINS else {perm("add")}
+        not_added = meta.label_lower in READ_ONLY_ADMINS | SITE_ADMIN_ONLY
+        yield reverse(f"{base}_add"), set() if not_added else {perm("add")}
         # The Excel buttons: import with the add permission, export and template with view.
         for suffix, opening in (
             ("import", {perm("add")}),
@@ -175,7 +179,7 @@ def admin_urls(objs):
             yield reverse(f"{base}_change", args=[obj.pk]), {perm("view"), perm("change")}
             history = {"cases.view_auditentry"} if meta.app_label == AUDITED else {perm("view"), perm("change")}
             yield reverse(f"{base}_history", args=[obj.pk]), history
-            kept = meta.label_lower in KEPT_FOREVER
+            kept = meta.label_lower in KEPT_FOREVER | SITE_ADMIN_ONLY
             yield reverse(f"{base}_delete", args=[obj.pk]), set() if kept else {perm("delete")}
 
 
