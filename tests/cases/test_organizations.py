@@ -212,7 +212,7 @@ def test_the_site_administrator_manages_bureaus_but_reads_no_records(client, cou
 
 
 def test_a_command_with_several_bureaus_asks_which(county, other):
-    with pytest.raises(CommandError, match="有多个信访局.*请用 --bureau 指定"):
+    with pytest.raises(CommandError, match=r"有多个信访局.*请用 --bureau 指定"):
         call_command("indicators", "--year", "2024", stdout=io.StringIO())
     with pytest.raises(CommandError, match="没有名为或编号为“无此局”的信访局"):
         call_command("indicators", "--year", "2024", "--bureau", "无此局", stdout=io.StringIO())
