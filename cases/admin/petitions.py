@@ -113,6 +113,8 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                     ("routing", "routed_on"),
                     ("accepted_on", "unit_accepted_on"),
                     ("objection_on", "objection_sustained"),
+                    "unit_replied_on",
+                    "unit_reply",
                 )
             },
         ),
@@ -171,6 +173,29 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "deadlines")
 
+    # A responsible unit's officer works at their desk (cases.desk), where each step is dated by
+    # the system; the bureau's workbench, where any date can be typed, is not theirs.
+    def has_module_permission(self, request):
+        return not _unit_member(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return not _unit_member(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _unit_member(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return not _unit_member(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _unit_member(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return not _unit_member(request) and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return not _unit_member(request) and super().has_export_permission(request)
+
     def save_model(self, request, obj, form, change):
         calendar, _today, _cutoff, _days = deadline_context(request)
         for warning in obj.refresh_due_dates(calendar):
@@ -209,6 +234,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
             _("状态"),
             rows,
         )
+
+
+def _unit_member(request) -> bool:
+    return getattr(request, "unit", None) is not None
 
 
 def _next_deadline_column(request):
