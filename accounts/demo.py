@@ -11,18 +11,22 @@ DEMO_ACCOUNTS = (
     ("head", "head-demo-2024", roles.HEAD, "局长（演示）"),
     ("staff", "staff-demo-2024", roles.STAFF, "工作人员（演示）"),
     ("admin", "admin-demo-2024", roles.ADMIN, "管理员（演示）"),
+    ("unit", "unit-demo-2024", roles.UNIT, "责任单位经办人（演示）"),
 )
 
 
-def ensure_demo_accounts() -> list[tuple]:
-    """(user, password, role) of each demo account; which bureau they work in is the caller's
-    to say (cases' demo_accounts command)."""
+def ensure_demo_accounts(*, without: tuple[str, ...] = ()) -> list[tuple]:
+    """(user, password, role) of each demo account; which bureau (and unit) they work in is the
+    caller's to say (cases' demo_accounts command). Roles in `without` get no account."""
     User = get_user_model()
     created = []
     for username, password, role, display in DEMO_ACCOUNTS:
+        if role in without:
+            continue
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = display
-        user.is_staff = True  # every role works in the admin-based workbench
+        # The bureau's roles work in the admin-based workbench; a unit's officer at their desk.
+        user.is_staff = role != roles.UNIT
         user.is_superuser = False
         user.set_password(password)
         user.save()

@@ -1,4 +1,5 @@
-"""The four roles of the bureau, as Django groups, and the permissions each one holds.
+"""The roles of the bureau and of its responsible units, as Django groups, and the permissions
+each one holds.
 
 The rules below are the single statement of who may do what; `sync_roles` applies them (from a
 data migration whenever an app adds permissions), and tests walk every URL against them.
@@ -10,7 +11,10 @@ CLERK = "登记员"
 HEAD = "局长"
 STAFF = "工作人员"
 ADMIN = "管理员"
-ROLES = (CLERK, HEAD, STAFF, ADMIN)
+# A responsible unit's officer (乡镇（街道）, 县直部门): works on their own unit's cases only (the
+# scope of their Membership's unit), from their desk (/unit/), never in the bureau's workbench.
+UNIT = "责任单位经办人"
+ROLES = (CLERK, HEAD, STAFF, ADMIN, UNIT)
 
 # Bureau settings that only the administrator changes; everyone may read them.
 SETTINGS_MODELS = {"bureau", "unit", "holiday"}
@@ -43,6 +47,11 @@ def role_grants(role: str, app_label: str, codename: str, model: str | None) -> 
         if app_label in ("cases", "reports"):
             return action == "view" or perm in (PUBLISH_REPORT, VIEW_HISTORY, EXPORT_REPORT)
         return perm == DASHBOARD or (app_label == "audit" and action == "view")
+    if role == UNIT:
+        # Their cases, to accept, answer and close; the petitioner's name, ID number and phone
+        # too: the unit tells the petitioner it accepts the item and delivers its reply
+        # (信访工作条例 Art. 23, 32), and its scope holds its own unit's cases only.
+        return perm in ("cases.view_petitioncase", "cases.change_petitioncase", PERSONAL_DATA)
     if role == STAFF:
         if app_label == "cases":
             return action == "view" and perm != PERSONAL_DATA

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Every request acts within its user's bureau or unit: scoped queries see nothing else.
     "cases.middleware.ScopeMiddleware",
+    # A responsible unit's officer opening the site's root is sent to their desk (/unit/).
+    "cases.desk.middleware.UnitDeskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import privacy, search
+from cases import privacy, search, workflow
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
@@ -74,6 +78,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         "head_count",
         "category",
         "responsible_unit",
+        "source",
         "status",
     )
     list_display_links = ("number",)
@@ -86,6 +91,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         "is_initial",
         "handling_path",
         "satisfaction",
+        "source",
         ("responsible_unit", UnitListFilter),
     )
     list_select_related = ("responsible_unit",)
@@ -102,7 +108,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                     ("petitioner_id_number", "petitioner_phone"),
                     ("category", "subject_area"),
                     "summary",
-                    "responsible_unit",
+                    ("responsible_unit", "source"),
                 )
             },
         ),
@@ -113,6 +119,8 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                     ("routing", "routed_on"),
                     ("accepted_on", "unit_accepted_on"),
                     ("objection_on", "objection_sustained"),
+                    "unit_replied_on",
+                    "unit_reply",
                 )
             },
         ),
@@ -131,6 +139,13 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         ),
         (_("法定期限"), {"fields": ("deadlines",)}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "source" and field is not None:
+            # A form posted without it (a saved page, a script) keeps the model's 本级受理.
+            field.required = False
+        return field
 
     def get_search_results(self, request, queryset, search_term):
         # A clerk pasting a case number gets it from the unique index at once, and one who may
@@ -168,8 +183,159 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         # instance is shared between threads, the request is not).
         return (*super().get_list_display(request), _next_deadline_column(request))
 
+    change_form_template = "cases/admin/petitioncase_change_form.html"
+
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "deadlines")
+        fields = (*super().get_readonly_fields(request, obj), "deadlines", "upper_case", "lower_case")
+        if obj is not None and obj.assigned_from_id:
+            fields = (*fields, "source")  # an assigned case's source is the assignment's
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None or not (obj.assigned_from_id or obj.routing == PetitionCase.Routing.ASSIGN):
+            return fieldsets
+        # Between levels: the upper bureau's case this one came from, and the progress of the
+        # lower bureau's case this one was assigned to.
+        fields = ("upper_case",) if obj.assigned_from_id else ()
+        fields += ("lower_case",) if obj.routing == PetitionCase.Routing.ASSIGN else ()
+        return [*fieldsets[:-1], (_("上下级交办"), {"fields": fields}), fieldsets[-1]]
+
+    # A responsible unit's officer works at their desk (cases.desk), where each step is dated by
+    # the system; the bureau's workbench, where any date can be typed, is not theirs.
+    def has_module_permission(self, request):
+        return not _unit_member(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return not _unit_member(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _unit_member(request) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return not _unit_member(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _unit_member(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return not _unit_member(request) and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return not _unit_member(request) and super().has_export_permission(request)
+
+    # ------------------------------------------------------------ assignment down (交办)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        extra = [
+            path(
+                "<path:object_id>/assign/",
+                self.admin_site.admin_view(self.assign_view),
+                name="{}_{}_assign".format(*info),
+            )
+        ]
+        return extra + super().get_urls()
+
+    def may_assign(self, request, obj) -> bool:
+        return self.has_change_permission(request, obj) and self.has_add_permission(request)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id)
+        if (
+            obj is not None
+            and not obj.routing
+            and not obj.closed_on
+            and self.may_assign(request, obj)
+            and workflow.assignment_targets(obj.bureau)
+        ):
+            extra_context["assign_url"] = reverse(
+                "admin:cases_petitioncase_assign", args=[obj.pk], current_app=self.admin_site.name
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def assign_view(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404(_("没有这个信访事项。"))
+        if not self.may_assign(request, obj):
+            raise PermissionDenied
+        targets = workflow.assignment_targets(obj.bureau)
+        change_url = reverse("admin:cases_petitioncase_change", args=[obj.pk], current_app=self.admin_site.name)
+        if request.method == "POST":
+            chosen = request.POST.get("target", "")
+            target = Bureau.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            if target is None:
+                messages.error(request, _("请选择交办的下级信访局。"))
+                return HttpResponseRedirect(request.path)
+            try:
+                lower = workflow.assign_down(obj, target=target, user=request.user, today=local_today())
+            except workflow.Refused as exc:
+                messages.error(request, str(exc))
+                return HttpResponseRedirect(request.path)
+            messages.success(
+                request,
+                _("已交办%(target)s（%(day)s），下级编号%(number)s。")
+                % {"target": target, "day": lower.received_on, "number": lower.number},
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("交办下级：%s") % obj,
+            "subtitle": None,
+            "opts": self.opts,
+            "original": obj,
+            "targets": targets,
+            "change_url": change_url,
+            "source_label": PetitionCase.Source.CITY.label
+            if obj.bureau.level == Bureau.Level.CITY
+            else PetitionCase.Source.ABOVE.label,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "cases/admin/assign.html", context)
+
+    @admin.display(description=_("上级交办件"))
+    def upper_case(self, obj):
+        upper = obj.assigned_from if obj and obj.assigned_from_id else None
+        if upper is None:
+            return "—"
+        return _("%(bureau)s %(number)s（%(day)s登记）") % {
+            "bureau": upper.bureau,
+            "number": upper.number,
+            "day": upper.received_on,
+        }
+
+    @admin.display(description=_("下级办理进展"))
+    def lower_case(self, obj):
+        lower = workflow.assignment_of(obj) if obj and obj.pk else None
+        if lower is None:
+            return _("下级信访局尚未登记。")
+        # The lower bureau's figures of progress: its dates and outcome, nothing of its own.
+        rows = [
+            (_("承办信访局"), str(lower.bureau)),
+            (_("信访件编号"), lower.number),
+            (_("交办登记日期"), lower.received_on),
+            (_("转送交办日期"), lower.routed_on),
+            (_("受理告知日期"), lower.accepted_on),
+            (_("责任单位受理日期"), lower.unit_accepted_on),
+            (_("责任单位答复日期"), lower.unit_replied_on),
+            (_("办结日期"), lower.closed_on),
+            (_("处理结果"), lower.get_outcome_display() if lower.outcome else None),
+        ]
+        calendar = lower.bureau.calendar()
+        rows += [
+            (_("%(stage)s期限") % {"stage": s.label}, f"{s.due_on:%Y-%m-%d} {s.state_label}")
+            for s in lower.stages(local_today(), calendar, lower.bureau.due_soon_working_days)
+        ]
+        return format_html(
+            '<table class="deadlines lower-case"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                "<tr><th>{}</th><td>{}</td></tr>",
+                ((label, value if value not in (None, "") else "—") for label, value in rows),
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         calendar, _today, _cutoff, _days = deadline_context(request)
@@ -209,6 +375,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
             _("状态"),
             rows,
         )
+
+
+def _unit_member(request) -> bool:
+    return getattr(request, "unit", None) is not None
 
 
 def _next_deadline_column(request):

@@ -29,7 +29,8 @@ from cases.models import (
 )
 
 ROLE_NAMES = {"clerk": roles.CLERK, "head": roles.HEAD, "staff": roles.STAFF, "admin": roles.ADMIN}
-EVERY_ROLE = set(ROLE_NAMES)
+EVERY_ROLE = set(ROLE_NAMES)  # the bureau's own roles
+UNIT = "unit"  # 责任单位经办人 of 温泉街道: their desk only
 PUBLIC = "public"
 
 # url name → (kwargs builder, roles allowed; PUBLIC for pages without login)
@@ -49,6 +50,10 @@ def section(objs):
 
 def revision(objs):
     return {"year": 2024, "number": 1}
+
+
+def unit_case(objs):
+    return {"pk": objs["unit_case"].pk}
 
 
 def public(builder):
@@ -79,7 +84,14 @@ PAGES = {
     "reports:public_pdf": (public(year), PUBLIC),
     "reports:public_revision": (public(revision), PUBLIC),
     "reports:public_revision_pdf": (public(revision), PUBLIC),
+    "cases:desk": (lambda objs: {}, {UNIT}),
+    "cases:desk_case": (unit_case, {UNIT}),
+    "cases:desk_accept": (unit_case, {UNIT}),
+    "cases:desk_reply": (unit_case, {UNIT}),
+    "cases:desk_close": (unit_case, {UNIT}),
 }
+# The site's root is the bureau's dashboard; it sends a unit's officer to their desk.
+SENT_TO_DESK = {(UNIT, "indicators:dashboard")}
 # Names that only accept POST or redirect by design, checked elsewhere.
 NOT_WALKED = {"logout"}
 
@@ -106,6 +118,15 @@ def records(bureau):
     action = AccountabilityAction.objects.create(bureau=bureau, decided_on=d, unit=unit)
     order = OrderCase.objects.create(bureau=bureau, occurred_on=d, place="县委门口", conduct="拦车")
     objs = {
+        "unit_case": PetitionCase.objects.create(
+            bureau=bureau,
+            number="P-2",
+            received_on=d,
+            channel="visit",
+            petitioner_name="钱七",
+            category="claim",
+            responsible_unit=unit,
+        ),
         PetitionCase: case,
         DisputeScreening: DisputeScreening.objects.create(bureau=bureau, found_on=d, unit=unit, kind="土地"),
         AccountabilityAction: action,
@@ -216,15 +237,26 @@ def test_anonymous_visitors_and_users_without_a_role_are_sent_to_log_in(client, 
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
 
 
-@pytest.mark.parametrize("role", [*sorted(ROLE_NAMES), "anonymous", "charlie"])
-def test_each_page_opens_only_for_its_roles(client, role, role_users, charlie, records):
-    user = role_users.get(role) or (charlie if role == "charlie" else None)
+@pytest.fixture
+def unit_officer(bureau):
+    from tests.conftest import _user
+
+    return _user("uma", roles.UNIT, bureau, Unit.objects.get(bureau=bureau, name="温泉街道"))
+
+
+@pytest.mark.parametrize("role", [*sorted(ROLE_NAMES), UNIT, "anonymous", "charlie"])
+def test_each_page_opens_only_for_its_roles(client, role, role_users, charlie, unit_officer, records):
+    users = {**role_users, "charlie": charlie, UNIT: unit_officer}
+    user = users.get(role)
     if user is not None:
         client.force_login(user)
     for name, (kwargs, allowed) in PAGES.items():
         url = reverse(name, kwargs=kwargs(records))
-        status = client.get(url).status_code
-        if allowed == PUBLIC:
+        response = client.get(url)
+        status = response.status_code
+        if (role, name) in SENT_TO_DESK:
+            assert status == 302 and response["Location"] == reverse("cases:desk"), f"{role} {name}: {status}"
+        elif allowed == PUBLIC:
             assert status == 200, f"{role} {name}: {status}"
         elif user is None:
             assert status == 302, f"{role} {name}: {status}"
