@@ -1,0 +1,410 @@
+"""Isolation: a bureau's users never see, open, change or delete another bureau's records.
+
+Two bureaus, A (the `bureau` fixture, 测试县信访局) and B (乙县信访局), each with one record of
+every ledger, its own units and a published report. A's users of every role and a unit user of
+each bureau walk every admin page and every page that takes a record or a year.
+"""
+
+import datetime
+import inspect
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django_scopes import ScopeError, scope
+from django_scopes import state as scope_state
+
+from accounts import roles
+from cases.audit import log_action
+from cases.models import (
+    AccountabilityAction,
+    AccountablePerson,
+    AuditEntry,
+    Bureau,
+    DisputeScreening,
+    Holiday,
+    ImportLog,
+    Membership,
+    NormativeDocument,
+    OrderCase,
+    OrderPerson,
+    OutreachEvent,
+    PetitionCase,
+    RoadmapPosting,
+    SupervisionItem,
+    Unit,
+    Volunteer,
+)
+from tests.accounts.test_url_permissions import admin_urls
+from tests.conftest import _user
+
+D = datetime.date(2024, 3, 1)
+# The unit user's role (责任单位经办人) lands with accounts.roles.UNIT; until then a unit user
+# works with the clerk's permissions, and the scope alone keeps them to their unit.
+UNIT_ROLE = getattr(roles, "UNIT", roles.CLERK)
+ROLES = {"clerk": roles.CLERK, "head": roles.HEAD, "staff": roles.STAFF, "admin": roles.ADMIN}
+B_UNITS = ["乙一镇", "乙二镇", "乙县住建局"]
+
+
+def ledger(bureau: Bureau, tag: str, unit: Unit, other_unit: Unit) -> dict:
+    """One record of every ledger of `bureau`, each marked with `tag`, and its published 2024
+    report titled `{tag}法治政府建设报告`; two cases in `unit`, one in `other_unit`."""
+    from django.contrib.auth.models import User
+
+    from reports.services import report_get_or_create, report_publish
+
+    def case(n, u):
+        return PetitionCase.objects.create(
+            bureau=bureau,
+            number=f"{tag}-{n}",
+            received_on=D,
+            channel="visit",
+            petitioner_name=f"{tag}信访人{n}",
+            category="claim",
+            responsible_unit=u,
+            summary=f"{tag}事项{n}",
+        )
+
+    cases = [case(1, unit), case(2, unit), case(3, other_unit)]
+    action = AccountabilityAction.objects.create(bureau=bureau, decided_on=D, unit=unit, measure=f"{tag}措施")
+    order = OrderCase.objects.create(bureau=bureau, occurred_on=D, place=f"{tag}门口", conduct="拦车")
+    writer = User.objects.create_user(f"writer-{tag}")
+    import_log = ImportLog.objects.create(
+        bureau=bureau, ledger="cases", file_name=f"{tag}.xlsx", outcome=ImportLog.Outcome.IMPORTED
+    )
+    objs = {
+        PetitionCase: cases[0],
+        DisputeScreening: DisputeScreening.objects.create(
+            bureau=bureau, found_on=D, unit=unit, kind="土地", description=f"{tag}纠纷"
+        ),
+        AccountabilityAction: action,
+        AccountablePerson: AccountablePerson.objects.create(action=action, name=f"{tag}责任人"),
+        OrderCase: order,
+        OrderPerson: OrderPerson.objects.create(case=order, name=f"{tag}扰序人", measure="warning"),
+        OutreachEvent: OutreachEvent.objects.create(bureau=bureau, held_on=D, kind="campaign", title=f"{tag}宣传"),
+        Volunteer: Volunteer.objects.create(bureau=bureau, name=f"{tag}志愿者", joined_on=D),
+        RoadmapPosting: RoadmapPosting.objects.create(bureau=bureau, unit=unit, roadmap_posted=True),
+        SupervisionItem: SupervisionItem.objects.create(bureau=bureau, kind="npc", title=f"{tag}建议", received_on=D),
+        NormativeDocument: NormativeDocument.objects.create(bureau=bureau, title=f"{tag}文件", issued_on=D),
+        ImportLog: import_log,
+        Unit: unit,
+        Bureau: bureau,
+    }
+    with scope(bureau=[bureau.pk], unit=None, org=[bureau.pk], _bureau=bureau, _unit=None):
+        report, _ = report_get_or_create(bureau=bureau, year=2024, user=writer)
+        report.title = f"{tag}法治政府建设报告"
+        report.save()
+        report_publish(report=report, user=writer)
+    objs["report"] = report
+    objs["section"] = report.sections.first()
+    objs[AuditEntry] = log_action(cases[0], user=writer, action="update", changes={"summary": ["", "补充"]})
+    objs["cases"] = cases
+    return objs
+
+
+@pytest.fixture
+def world(bureau):
+    """A and B with their ledgers; A's users of every role, and a unit user in each bureau."""
+    other = Bureau.objects.create(name="乙县信访局", county="乙县", short_county="乙县")
+    b_units = [
+        Unit.objects.create(bureau=other, name=name, kind=Unit.Kind.TOWNSHIP, sort_order=i)
+        for i, name in enumerate(B_UNITS)
+    ]
+    a_unit = Unit.objects.get(bureau=bureau, name="温泉街道")
+    a_other = Unit.objects.get(bureau=bureau, name="太行街道")
+    a = ledger(bureau, "甲", a_unit, a_other)
+    b = ledger(other, "乙", b_units[0], b_units[1])
+    users = {key: _user(f"a-{key}", role, bureau) for key, role in ROLES.items()}
+    users["unit"] = _user("a-unit", UNIT_ROLE, bureau, a_unit)
+    users["b-unit"] = _user("b-unit", UNIT_ROLE, other, b_units[0])
+    return {"A": bureau, "B": other, "a": a, "b": b, "users": users}
+
+
+def b_record_urls(world):
+    """(url, permissions that open it) of every admin change, history and delete page of B's
+    records: the URL walk's own list (tests/accounts/test_url_permissions.py), given B's objects."""
+    b = world["b"]
+    own = {f"/admin/{m._meta.app_label}/{m._meta.model_name}/{obj.pk}/" for m, obj in b.items() if isinstance(m, type)}
+    return [
+        (url, opening)
+        for url, opening in admin_urls(b)
+        if url.endswith(("/change/", "/history/", "/delete/")) and url.rsplit("/", 2)[0] + "/" in own
+    ]
+
+
+# Another bureau's record is as good as missing (cases/admin/guarded.py): 404, as for a pk never
+# used — except that a role without the page's permission is refused (403) before any lookup, by
+# Django's change and delete views and the records' 历史 page. Django's own history view (of the
+# two logs) looks the record up first, so it answers 404 to every role.
+DJANGO_HISTORY = {"importlog", "auditentry"}
+
+
+def expected_status(url: str, allowed: bool) -> int:
+    parts = url.strip("/").split("/")
+    model, kind = parts[2], parts[-1]
+    if kind == "history" and model in DJANGO_HISTORY:
+        return 404
+    return 404 if allowed else 403
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_another_bureaus_record_pages_are_not_found_for_every_role(client, world, role):
+    user = world["users"][role]
+    client.force_login(user)
+    walked = 0
+    for url, opening in b_record_urls(world):
+        response = client.get(url)
+        status = expected_status(url, any(user.has_perm(p) for p in opening))
+        assert response.status_code == status, f"{role} {url}: {response.status_code}, not {status}"
+        walked += 1
+    assert walked == 3 * 13  # change, history and delete of thirteen kinds of record, the bureau too
+
+
+def test_a_missing_record_is_answered_as_another_bureaus_is(client, world):
+    """The statuses above are simply those of a record that does not exist."""
+    client.force_login(world["users"]["admin"])
+    b_case = world["b"][PetitionCase]
+    for kind in ("change", "history", "delete"):
+        theirs = client.get(reverse(f"admin:cases_petitioncase_{kind}", args=[b_case.pk]))
+        missing = client.get(reverse(f"admin:cases_petitioncase_{kind}", args=[10**9]))
+        assert theirs.status_code == missing.status_code == 404, kind
+        assert "乙-1" not in theirs.content.decode() and "乙事项1" not in theirs.content.decode()
+
+
+def test_another_bureaus_records_cannot_be_changed_or_deleted_by_post(client, world):
+    """A POST is answered the same way, and B's rows stay as they were."""
+    client.force_login(world["users"]["admin"])
+    b_case = world["b"][PetitionCase]
+    change = reverse("admin:cases_petitioncase_change", args=[b_case.pk])
+    delete = reverse("admin:cases_petitioncase_delete", args=[b_case.pk])
+
+    for url, data in ((change, {"number": "改掉", "summary": "改掉"}), (delete, {"post": "yes"})):
+        assert client.post(url, data).status_code == 404, url
+
+    b_case.refresh_from_db()
+    assert (b_case.number, b_case.summary) == ("乙-1", "乙事项1")
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_a_bureaus_users_see_only_their_own_bureau(client, world, role):
+    client.force_login(world["users"][role])
+    response = client.get(reverse("admin:cases_bureau_changelist"))
+    assert response.status_code == 200
+    assert [b.pk for b in response.context["cl"].result_list] == [world["A"].pk]
+    assert client.get(reverse("admin:cases_bureau_change", args=[world["B"].pk])).status_code == 404
+
+
+def rows_of(bureau, model) -> set[int]:
+    """The pks of `bureau`'s rows of `model` (every admin-listed ledger has a `bureau` field)."""
+    return set(model._base_manager.filter(bureau=bureau).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_changelist_shows_none_of_another_bureaus_rows(client, world, role):
+    user = world["users"][role]
+    client.force_login(user)
+    seen = 0
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label != "cases" or model in (Bureau, Holiday):
+            continue  # Bureau: see below; Holiday: the nation's, every bureau's
+        response = client.get(reverse(f"admin:cases_{model._meta.model_name}_changelist"))
+        if response.status_code == 403:
+            assert not model_admin.has_view_permission(_request(user)), f"{role} {model.__name__}"
+            continue
+        assert response.status_code == 200, f"{role} {model.__name__}: {response.status_code}"
+        shown = {obj.pk for obj in response.context["cl"].queryset}
+        theirs, ours = rows_of(world["B"], model), rows_of(world["A"], model)
+        assert theirs and ours, model.__name__  # both bureaus have rows of this kind
+        assert len(shown & theirs) == 0, f"{role} {model.__name__}: {sorted(shown & theirs)}"
+        assert shown == ours, f"{role} {model.__name__}"
+        seen += 1
+    assert seen == {"admin": 12, "clerk": 11, "head": 12, "staff": 11}[role]
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def test_case_changelist_counts_exactly_a_bureaus_own_cases(client, world):
+    client.force_login(world["users"]["clerk"])
+    response = client.get(reverse("admin:cases_petitioncase_changelist"))
+    assert response.context["cl"].result_count == 3
+    html = response.content.decode()
+    assert "甲-1" in html and "乙-1" not in html and "乙-3" not in html
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_pages_by_year_show_only_the_bureaus_own_data(client, world, role):
+    user = world["users"][role]
+    client.force_login(user)
+    pages = [
+        ("indicators:dashboard", {}),
+        ("indicators:records", {"key": "cases_received"}),
+        ("indicators:records", {"key": "disputes_screened"}),
+        ("reports:index", {}),
+        ("reports:detail", {"year": 2024}),
+        ("reports:check", {"year": 2024}),
+        ("reports:history", {"year": 2024}),
+    ]
+    opened = 0
+    for name, kwargs in pages:
+        url = reverse(name, kwargs=kwargs)
+        if name.startswith("indicators:records"):
+            url += "?year=2024"
+        response = client.get(url)
+        assert response.status_code in (200, 403), f"{role} {url}: {response.status_code}"
+        if response.status_code == 403:
+            continue
+        html = response.content.decode()
+        assert "乙法治政府建设报告" not in html and "乙县信访局" not in html, f"{role} {url}"
+        assert "乙-1" not in html and "乙纠纷" not in html, f"{role} {url}"
+        opened += 1
+    assert opened >= 4
+
+
+def test_the_drilldown_counts_only_the_bureaus_cases(client, world):
+    client.force_login(world["users"]["head"])
+    html = client.get(reverse("indicators:records", kwargs={"key": "cases_received"}) + "?year=2024").content.decode()
+    assert all(f"甲-{n}" in html for n in (1, 2, 3))
+    assert not any(f"乙-{n}" in html for n in (1, 2, 3))
+
+
+def test_the_report_and_its_files_are_the_bureaus_own(client, world):
+    client.force_login(world["users"]["admin"])
+    detail = client.get(reverse("reports:detail", kwargs={"year": 2024})).content.decode()
+    assert "甲法治政府建设报告" in detail and "乙法治政府建设报告" not in detail
+
+    docx = client.get(reverse("reports:export", kwargs={"year": 2024, "fmt": "docx"}))
+    assert docx.status_code == 200
+    import io
+    import zipfile
+
+    text = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
+    assert "甲法治政府建设报告" in text and "乙法治政府建设报告" not in text
+
+    pdf = client.get(reverse("reports:revision_pdf", kwargs={"year": 2024, "number": 1}))
+    assert pdf.status_code == 200
+    assert pdf.content == bytes(world["a"]["report"].revisions.get(number=1).pdf)
+
+
+def test_a_section_of_another_bureaus_report_is_not_found(client, world):
+    client.force_login(world["users"]["staff"])
+    b_section = world["b"]["section"]
+    for name in ("reports:edit_section", "reports:preview_section"):
+        url = reverse(name, kwargs={"year": 2024, "pk": b_section.pk})
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {"title": "改掉"}).status_code == 404, url
+    b_section.refresh_from_db()
+    assert b_section.title != "改掉"
+
+
+def test_a_bureau_without_the_year_gets_not_found_not_another_bureaus_report(client, world):
+    """B has a 2023 report, A none: A's 2023 pages are 404."""
+    from reports.services import report_get_or_create
+
+    with scope(bureau=[world["B"].pk], unit=None, org=[world["B"].pk], _bureau=world["B"], _unit=None):
+        report_get_or_create(bureau=world["B"], year=2023)
+    client.force_login(world["users"]["admin"])
+    for name in ("reports:detail", "reports:check", "reports:history"):
+        assert client.get(reverse(name, kwargs={"year": 2023})).status_code == 404, name
+    assert client.get(reverse("reports:revision_pdf", kwargs={"year": 2023, "number": 1})).status_code == 404
+
+
+# A unit's user ------------------------------------------------------------------------------
+
+
+def test_a_unit_user_sees_exactly_their_units_cases(client, world):
+    client.force_login(world["users"]["unit"])
+    response = client.get(reverse("admin:cases_petitioncase_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 2
+    assert sorted(c.number for c in response.context["cl"].result_list) == ["甲-1", "甲-2"]
+
+
+def test_a_unit_user_cannot_open_another_units_case(client, world):
+    client.force_login(world["users"]["unit"])
+    own, other_unit = world["a"]["cases"][0], world["a"]["cases"][2]
+    assert client.get(reverse("admin:cases_petitioncase_change", args=[own.pk])).status_code == 200
+    response = client.get(reverse("admin:cases_petitioncase_change", args=[other_unit.pk]))
+    assert response.status_code == 404
+    b_case = world["b"]["cases"][0]
+    response = client.get(reverse("admin:cases_petitioncase_change", args=[b_case.pk]))
+    assert response.status_code == 404
+
+
+def test_another_bureaus_unit_user_sees_only_their_own_units_cases(client, world):
+    client.force_login(world["users"]["b-unit"])
+    response = client.get(reverse("admin:cases_petitioncase_changelist"))
+    assert sorted(c.number for c in response.context["cl"].result_list) == ["乙-1", "乙-2"]
+    html = response.content.decode()
+    assert "甲-" not in html
+
+
+# Every model with records carries its organization ------------------------------------------
+
+# Models without a bureau's scope, and why.
+UNSCOPED = {
+    "cases.Bureau": "the organizations themselves: a tree every bureau's pages name (上级信访局)",
+    "cases.Holiday": "national holidays and make-up days, the same for every bureau",
+    "indicators.Dashboard": "no table (unmanaged): it only carries the dashboard's permission",
+}
+
+
+def test_every_model_with_records_is_scoped_to_its_bureau():
+    unscoped = []
+    for app in ("cases", "reports", "indicators"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.label in UNSCOPED:
+                continue
+            manager = model.objects
+            if type(manager).__module__ != "django_scopes.manager":
+                unscoped.append(model._meta.label)
+                continue
+            # The manager's path to the bureau resolves to a Bureau (through any relation).
+            dimensions = inspect.getclosurevars(type(manager).get_queryset).nonlocals["scopes"]
+            path = dimensions.get("bureau") or dimensions.get("org")
+            assert path, model._meta.label
+            target = model
+            for part in path.split("__"):
+                target = target._meta.get_field(part).related_model
+            assert target is Bureau, f"{model._meta.label}: {path}"
+    assert unscoped == []
+
+
+def test_the_allow_list_names_real_models_and_dashboard_has_no_rows(db):
+    from indicators.models import Dashboard
+
+    assert all(apps.get_model(label) for label in UNSCOPED)
+    assert Dashboard._meta.managed is False
+
+
+def test_a_query_outside_any_scope_fails(db):
+    with _scopes_enabled():
+        with pytest.raises(ScopeError):
+            PetitionCase.objects.count()
+        with pytest.raises(ScopeError):
+            Membership.objects.count()
+        with scope(), pytest.raises(ScopeError):
+            PetitionCase.objects.count()
+
+
+class _scopes_enabled:
+    """Undo the suite's autouse `_unscoped` for a moment: no scope at all, as a request or a
+    command starts."""
+
+    def __enter__(self):
+        self._token = scope_state.state.set({})
+
+    def __exit__(self, *exc):
+        scope_state.state.reset(self._token)
+
+
+def test_groups_are_not_a_bureaus_records(db):
+    """auth.Group rows are the roles, shared by every bureau (accounts.roles)."""
+    assert set(Group.objects.values_list("name", flat=True)) >= {roles.CLERK, roles.HEAD, roles.STAFF, roles.ADMIN}
