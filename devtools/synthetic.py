@@ -194,14 +194,17 @@ def case_number(year: int, seq: int) -> str:
 
 
 class _Generator:
-    def __init__(self, *, bureau, year, seed, first_seq, today, calendar):
+    def __init__(self, *, bureau, year, seed, first_seq, today, calendar, units=None):
         self.bureau = bureau
         self.year = year
         self.today = today
         # A string seed is hashed with SHA-512 by `random`, so it does not depend on PYTHONHASHSEED.
         self.rng = random.Random(f"{seed}:{year}:{first_seq}")
         self.calendar = calendar
-        self.units = list(bureau.units.filter(active=True).order_by("kind", "sort_order", "pk"))
+        # The bureau's units, read from the database unless given (the demo builds them unsaved).
+        if units is None:
+            units = bureau.units.filter(active=True).order_by("kind", "sort_order", "pk")
+        self.units = list(units)
         self.townships = [u for u in self.units if u.kind == Unit.Kind.TOWNSHIP] or self.units
         self.departments = [u for u in self.units if u.kind == Unit.Kind.DEPARTMENT] or self.units
         start = datetime.date(year, 1, 1)

@@ -64,6 +64,28 @@ DEPARTMENTS = (
     "县司法局",
     "县财政局",
 )
+# 武陟县's townships and sub-districts: the demo's second county.
+WUZHI_TOWNSHIPS = (
+    "木城街道",
+    "龙源街道",
+    "龙泉街道",
+    "大虹桥乡",
+    "谢旗营镇",
+    "詹店镇",
+    "西陶镇",
+    "大封镇",
+    "乔庙镇",
+    "宁郭镇",
+    "三阳乡",
+    "北郭乡",
+    "小董乡",
+    "圪垱店乡",
+    "嘉应观乡",
+)
+# 焦作市's counties, county-level cities and districts (a city's units of kind 县（市、区）), and a
+# few of its departments (市直部门): the demo's city.
+JIAOZUO_DISTRICTS = ("解放区", "中站区", "马村区", "山阳区", "修武县", "博爱县", "武陟县", "温县", "沁阳市", "孟州市")
+CITY_DEPARTMENTS = ("市住建局", "市人社局", "市自然资源和规划局", "市公安局", "市教育局")
 # The seven of them that most petitions go to, in the same order: a synthetic bureau's departments.
 MAIN_DEPARTMENTS = ("县住建局", "县人社局", "县自然资源局", "县公安局", "县教育局", "县卫健委", "县农业农村局")
 

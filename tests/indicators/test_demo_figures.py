@@ -121,7 +121,7 @@ def test_open_items_of_2026_make_the_overdue_list(demo):
 
     assert overdue.count() >= 4
     assert set(overdue.values_list("received_on__year", flat=True)) == {2026}
-    assert not PetitionCase.objects.filter(received_on__year__lte=2025, closed_on__isnull=True).exists()
+    assert not PetitionCase.objects.filter(bureau=demo, received_on__year__lte=2025, closed_on__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_twenty_one_units_and_the_townships(demo):
         "北冷乡",
     ]
     assert units.get(kind=Unit.Kind.COUNTY).name == "温县（县级）"
-    held = AccountabilityAction.objects.in_year(2024).values("unit").distinct()
+    held = AccountabilityAction.objects.filter(bureau=demo).in_year(2024).values("unit").distinct()
     assert held.count() == 21
     per_unit = compute_by_unit(demo.pk, Period.year(2024, as_of=AS_OF), keys={"cases_received"})
     assert sum(f["cases_received"].numerator for f in per_unit.values()) < 202  # direct items have no unit
@@ -187,13 +187,13 @@ def test_petitioner_id_numbers_and_phones_are_well_formed(demo):
         assert len(number) == 18 and number[:17].isdigit()
         assert number[17] == "10X98765432"[sum(int(c) * w for c, w in zip(number[:17], weights, strict=True)) % 11]
         datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    for phone in PetitionCase.objects.values_list("petitioner_phone", flat=True):
+    for phone in PetitionCase.objects.filter(bureau=demo).values_list("petitioner_phone", flat=True):
         assert len(phone) == 11 and phone.isdigit() and phone[0] == "1"
 
 
 @pytest.mark.django_db
 def test_collective_visits_transfers_and_ratings_are_present(demo):
-    cases = PetitionCase.objects.in_year(2024)
+    cases = PetitionCase.objects.filter(bureau=demo).in_year(2024)
 
     assert cases.filter(channel=PetitionCase.Channel.VISIT, head_count__gte=5).count() == 7
     assert set(cases.values_list("channel", flat=True)) == {"letter", "visit", "online", "phone"}

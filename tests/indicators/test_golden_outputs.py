@@ -178,7 +178,7 @@ def test_every_drill_down_page(demo, client, henry):
 @pytest.mark.django_db
 def test_the_indicators_command(demo):
     out = io.StringIO()
-    call_command("indicators", "--year", str(YEAR), "--json", stdout=out)
+    call_command("indicators", "--bureau", "温县信访局", "--year", str(YEAR), "--json", stdout=out)
 
     check("cli", {"indicators_2024.json": out.getvalue()})
 

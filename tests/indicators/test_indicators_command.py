@@ -28,7 +28,7 @@ def demo(django_db_setup, django_db_blocker) -> Bureau:
 
 def run(*args: str) -> str:
     out = io.StringIO()
-    call_command("indicators", *args, "--as-of", AS_OF, stdout=out)
+    call_command("indicators", "--bureau", "温县信访局", *args, "--as-of", AS_OF, stdout=out)
     return out.getvalue()
 
 
@@ -138,7 +138,7 @@ def test_an_unknown_unit_exits_non_zero(demo, capsys, monkeypatch):
     monkeypatch.setattr(connections, "close_all", lambda: None)
 
     with pytest.raises(SystemExit) as exc:
-        Command().run_from_argv(["manage.py", "indicators", "--unit", "温泉镇", "--json"])
+        Command().run_from_argv(["manage.py", "indicators", "--bureau", "温县信访局", "--unit", "温泉镇", "--json"])
 
     assert exc.value.code != 0
     assert "未找到责任单位" in capsys.readouterr().err
@@ -150,7 +150,7 @@ def test_a_date_range(demo):
 
     assert data["year"] is None
     assert (data["from"], data["to"]) == ("2024-01-01", "2024-06-30")
-    first_half = DisputeScreening.objects.filter(found_on__range=("2024-01-01", "2024-06-30")).count()
+    first_half = DisputeScreening.objects.filter(bureau=demo, found_on__range=("2024-01-01", "2024-06-30")).count()
     assert data["indicators"]["disputes_screened"] == first_half
     assert 0 < first_half < 157
 
