@@ -1,4 +1,5 @@
-"""One demo account per role, for trying the product (never created in production by itself)."""
+"""Demo accounts for trying the product (never created in production by itself): one per role of
+the demo's own bureau, and a few in the bureaus around it (cases' demo_accounts command)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -15,12 +16,13 @@ DEMO_ACCOUNTS = (
 )
 
 
-def ensure_demo_accounts(*, without: tuple[str, ...] = ()) -> list[tuple]:
-    """(user, password, role) of each demo account; which bureau (and unit) they work in is the
-    caller's to say (cases' demo_accounts command). Roles in `without` get no account."""
+def ensure_demo_accounts(accounts=DEMO_ACCOUNTS, *, without: tuple[str, ...] = ()) -> list[tuple]:
+    """(user, password, role) of each demo account of `accounts` (username, password, role,
+    display name), created or reset; which bureau (and unit) they work in is the caller's to say
+    (cases' demo_accounts command). Roles in `without` get no account."""
     User = get_user_model()
     created = []
-    for username, password, role, display in DEMO_ACCOUNTS:
+    for username, password, role, display in accounts:
         if role in without:
             continue
         user, _ = User.objects.get_or_create(username=username)

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from accounts import roles
@@ -32,3 +33,43 @@ def test_a_bureau_without_units_has_no_units_demo_officer(capsys, db):
     call_command("demo_accounts")
     assert "unit" not in User.objects.values_list("username", flat=True)
     assert User.objects.count() == 4
+
+
+@pytest.fixture
+def around(bureau):
+    """The demo's shape: a city above the bureau and a neighbouring county under the same city."""
+    from cases.models import Bureau
+
+    city = Bureau.objects.create(name="焦作市信访局", county="焦作市", level=Bureau.Level.CITY, self_reference="我市")
+    bureau.parent = city
+    bureau.save()
+    neighbour = Bureau.objects.create(name="武陟县信访局", county="武陟县", parent=city)
+    return city, neighbour
+
+
+def test_the_citys_head_and_the_neighbours_clerk(capsys, bureau, around):
+    from django.contrib.auth import authenticate
+    from django.contrib.auth.models import User
+
+    city, neighbour = around
+    call_command("demo_accounts", "--bureau", bureau.name)
+    out = capsys.readouterr().out
+
+    head = authenticate(username="city-head", password="city-head-demo-2024")
+    assert head.groups.get().name == roles.HEAD and head.is_staff
+    assert (head.membership.bureau, head.membership.unit) == (city, None)
+    clerk = authenticate(username="wuzhi-clerk", password="wuzhi-clerk-demo-2024")
+    assert clerk.groups.get().name == roles.CLERK and clerk.is_staff
+    assert (clerk.membership.bureau, clerk.membership.unit) == (neighbour, None)
+    assert "city-head city-head-demo-2024 局长（焦作市信访局）" in out
+    assert "wuzhi-clerk wuzhi-clerk-demo-2024 登记员（武陟县信访局）" in out
+    assert "unit     unit-demo-2024     责任单位经办人（温泉街道）" in out
+    call_command("demo_accounts", "--bureau", bureau.name)  # idempotent
+    assert User.objects.count() == 5 + 2
+
+
+def test_with_several_bureaus_the_command_asks_which(bureau, around):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--bureau"):
+        call_command("demo_accounts")
