@@ -1,4 +1,5 @@
-"""A short run of the load test: clerks writing through gunicorn, nothing failed, nothing lost."""
+"""A short run of the load test: two bureaus' clerks writing through gunicorn and a unit's user
+reading, nothing failed, nothing lost, nothing in the wrong bureau, no other unit's case shown."""
 
 import json
 import os
@@ -38,8 +39,38 @@ def test_clerks_writing_at_once_lose_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads(result.stdout[result.stdout.index("{") : result.stdout.rindex("}") + 1])
+    assert summary["bureaus"] == 2
     assert summary["failed"] == 0
     assert summary["lost_rows"] == 0
+    assert summary["wrong_bureau_rows"] == 0
+    assert summary["unit_saw_other_units"] == 0
+    assert summary["unit_cases_seen"] > 0  # the check saw pages with cases on them
     assert summary["cases_saved"] > 0 and summary["screenings_saved"] > 0
     assert summary["dashboard_p50_ms"] is not None
     assert summary["backup_bytes_during_load"] > 0
+
+
+def test_the_tally_finds_a_lost_row_a_row_in_the_wrong_bureau_and_a_case_shown_to_the_wrong_unit():
+    """The counts the run reports are not zero by construction."""
+    from devtools.loadtest import Stats, tally
+
+    stats = Stats()
+    stats.cases = ["LTA-00-00001", "LTB-01-00001", "LTA-02-00003"]
+    stats.screenings = ["LTA-00-00002"]
+    stats.unit_seen = {"LTA-00-00001", "LTA-99-00004"}
+    stored = {
+        "cases": [
+            ["LTA-00-00001", "压测甲县信访局", 1],
+            ["LTB-01-00001", "压测甲县信访局", 5],  # the second bureau's case stored in the first
+            ["LTA-99-00004", "压测甲县信访局", 2],  # another unit's, shown to the unit's user
+        ],
+        "screenings": [["LTA-00-00002", "压测甲县信访局"]],
+        "unit": 1,
+    }
+
+    found = tally(stored, stats)
+
+    assert found["lost_cases"] == ["LTA-02-00003"] and found["lost_screenings"] == []
+    assert found["wrong_bureau"] == ["LTB-01-00001"]
+    assert found["unit_saw_other_units"] == ["LTA-99-00004"]
+    assert found["unit_cases"] == 1
