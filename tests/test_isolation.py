@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django_scopes import ScopeError, scope
 from django_scopes import state as scope_state
 
@@ -291,6 +291,34 @@ def test_the_report_and_its_files_are_the_bureaus_own(client, world):
     pdf = client.get(reverse("reports:revision_pdf", kwargs={"year": 2024, "number": 1}))
     assert pdf.status_code == 200
     assert pdf.content == bytes(world["a"]["report"].revisions.get(number=1).pdf)
+
+
+def xlsx_cells(data: bytes) -> list[str]:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+
+
+@pytest.mark.parametrize("role", ["clerk", "head"])
+def test_every_ledger_export_holds_only_the_bureaus_own_rows(client, world, role):
+    """The Excel export of each ledger: A's rows (marked 甲), none of B's (marked 乙)."""
+    client.force_login(world["users"][role])
+    exported = 0
+    for model in admin.site._registry:
+        try:
+            url = reverse(f"admin:cases_{model._meta.model_name}_export")
+        except NoReverseMatch:  # no Excel export for this admin
+            continue
+        response = client.get(url)
+        assert response.status_code == 200, f"{role} {url}: {response.status_code}"
+        cells = xlsx_cells(response.content)
+        assert not [c for c in cells if "乙" in c], f"{role} {url}"
+        assert [c for c in cells if "甲" in c], f"{role} {url}"
+        exported += 1
+    assert exported == 6  # cases, screenings, accountability, order, outreach, volunteers
 
 
 def test_a_section_of_another_bureaus_report_is_not_found(client, world):
