@@ -7,6 +7,7 @@ each bureau walk every admin page and every page that takes a record or a year.
 
 import datetime
 import inspect
+import re
 
 import pytest
 from django.apps import apps
@@ -41,9 +42,6 @@ from tests.accounts.test_url_permissions import admin_urls
 from tests.conftest import _user
 
 D = datetime.date(2024, 3, 1)
-# The unit user's role (责任单位经办人) lands with accounts.roles.UNIT; until then a unit user
-# works with the clerk's permissions, and the scope alone keeps them to their unit.
-UNIT_ROLE = getattr(roles, "UNIT", roles.CLERK)
 ROLES = {"clerk": roles.CLERK, "head": roles.HEAD, "staff": roles.STAFF, "admin": roles.ADMIN}
 B_UNITS = ["乙一镇", "乙二镇", "乙县住建局"]
 
@@ -104,6 +102,14 @@ def ledger(bureau: Bureau, tag: str, unit: Unit, other_unit: Unit) -> dict:
     return objs
 
 
+def unit_officer(username: str, bureau: Bureau, unit: Unit):
+    """A responsible unit's officer, as accounts are made: not staff, their desk is /unit/."""
+    user = _user(username, roles.UNIT, bureau, unit)
+    user.is_staff = False
+    user.save()
+    return user
+
+
 @pytest.fixture
 def world(bureau):
     """A and B with their ledgers; A's users of every role, and a unit user in each bureau."""
@@ -117,8 +123,8 @@ def world(bureau):
     a = ledger(bureau, "甲", a_unit, a_other)
     b = ledger(other, "乙", b_units[0], b_units[1])
     users = {key: _user(f"a-{key}", role, bureau) for key, role in ROLES.items()}
-    users["unit"] = _user("a-unit", UNIT_ROLE, bureau, a_unit)
-    users["b-unit"] = _user("b-unit", UNIT_ROLE, other, b_units[0])
+    users["unit"] = unit_officer("a-unit", bureau, a_unit)
+    users["b-unit"] = unit_officer("b-unit", other, b_units[0])
     return {"A": bureau, "B": other, "a": a, "b": b, "users": users}
 
 
@@ -347,31 +353,44 @@ def test_a_bureau_without_the_year_gets_not_found_not_another_bureaus_report(cli
 # A unit's user ------------------------------------------------------------------------------
 
 
+def desk_numbers(client) -> list[str]:
+    response = client.get(reverse("cases:desk"))
+    assert response.status_code == 200
+    return sorted(re.findall(r">([甲乙]-\d)</a>", response.content.decode()))
+
+
 def test_a_unit_user_sees_exactly_their_units_cases(client, world):
     client.force_login(world["users"]["unit"])
-    response = client.get(reverse("admin:cases_petitioncase_changelist"))
-    assert response.status_code == 200
-    assert response.context["cl"].result_count == 2
-    assert sorted(c.number for c in response.context["cl"].result_list) == ["甲-1", "甲-2"]
+    assert desk_numbers(client) == ["甲-1", "甲-2"]
 
 
 def test_a_unit_user_cannot_open_another_units_case(client, world):
     client.force_login(world["users"]["unit"])
-    own, other_unit = world["a"]["cases"][0], world["a"]["cases"][2]
-    assert client.get(reverse("admin:cases_petitioncase_change", args=[own.pk])).status_code == 200
-    response = client.get(reverse("admin:cases_petitioncase_change", args=[other_unit.pk]))
-    assert response.status_code == 404
-    b_case = world["b"]["cases"][0]
-    response = client.get(reverse("admin:cases_petitioncase_change", args=[b_case.pk]))
-    assert response.status_code == 404
+    own, other_unit, b_case = world["a"]["cases"][0], world["a"]["cases"][2], world["b"]["cases"][0]
+    assert client.get(reverse("cases:desk_case", args=[own.pk])).status_code == 200
+    assert client.get(reverse("cases:desk_case", args=[other_unit.pk])).status_code == 404
+    assert client.get(reverse("cases:desk_case", args=[b_case.pk])).status_code == 404
+    for name in ("cases:desk_accept", "cases:desk_reply", "cases:desk_close"):
+        assert client.post(reverse(name, args=[other_unit.pk]), {"reply": "改掉"}).status_code == 404, name
+        assert client.post(reverse(name, args=[b_case.pk]), {"reply": "改掉"}).status_code == 404, name
+    other_unit.refresh_from_db()
+    assert (other_unit.unit_accepted_on, other_unit.unit_reply) == (None, "")
+
+
+def test_a_unit_user_has_no_workbench(client, world):
+    """Not staff: the admin's pages send them to log in as staff, never show a case."""
+    client.force_login(world["users"]["unit"])
+    for url in (
+        reverse("admin:cases_petitioncase_changelist"),
+        reverse("admin:cases_petitioncase_change", args=[world["a"]["cases"][2].pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url
 
 
 def test_another_bureaus_unit_user_sees_only_their_own_units_cases(client, world):
     client.force_login(world["users"]["b-unit"])
-    response = client.get(reverse("admin:cases_petitioncase_changelist"))
-    assert sorted(c.number for c in response.context["cl"].result_list) == ["乙-1", "乙-2"]
-    html = response.content.decode()
-    assert "甲-" not in html
+    assert desk_numbers(client) == ["乙-1", "乙-2"]
 
 
 # Every model with records carries its organization ------------------------------------------
