@@ -1,5 +1,5 @@
 """Load test: the clerks of two bureaus register cases and screenings through gunicorn while the
-head reloads the dashboard and a responsible unit's user reloads their case list; then every
+head reloads the dashboard and a responsible unit's officer reloads their desk; then every
 submission the server accepted must be in the database, in its own bureau, and the unit's user
 must never have been shown another unit's case.
 
@@ -122,7 +122,8 @@ for name in {list(BUREAUS)!r}:
         Unit.objects.get_or_create(bureau=b, name=n, defaults={{"sort_order": i}})
     bureaus[name] = b
 def user(name, role, bureau, unit=None):
-    u, _ = User.objects.get_or_create(username=name, defaults={{"is_staff": True}})
+    u, _ = User.objects.get_or_create(username=name)
+    u.is_staff = unit is None  # the workbench is the bureau's; a unit's officer works at the desk
     u.set_password({PASSWORD!r}); u.save(); u.groups.set([Group.objects.get(name=role)])
     Membership.place(u, bureau, unit)
 names = {[bureau_of(i) for i in range(clerks)]!r}
@@ -130,9 +131,8 @@ for i, name in enumerate(names):
     user(f"clerk{{i:02}}", roles.CLERK, bureaus[name])
 first = bureaus[{next(iter(BUREAUS))!r}]
 user("head", roles.HEAD, first)
-# 责任单位经办人 once accounts.roles has it; until then the clerk's permissions, kept to the unit by its scope.
 unit = Unit._base_manager.get(bureau=first, name={TOWNSHIPS[0]!r})
-user({UNIT_USER!r}, getattr(roles, "UNIT", roles.CLERK), first, unit)
+user({UNIT_USER!r}, roles.UNIT, first, unit)
 # Cases on the unit user's list from the start, and as many of another unit they must never see.
 other = Unit._base_manager.get(bureau=first, name={TOWNSHIPS[1]!r})
 for k, u in enumerate([unit, unit, unit, other, other, other], start=1):
@@ -216,16 +216,16 @@ def head(base: str, deadline: float, stats: Stats) -> None:
 
 
 def unit_user(base: str, deadline: float, stats: Stats) -> None:
-    """A responsible unit's user reloading their case list (the case changelist, which the scope
-    limits to their unit's cases); every case number on the pages is remembered."""
+    """A responsible unit's officer reloading their desk (/unit/: the unit's cases, which the
+    request's scope limits to them); every case number on the pages is remembered."""
     c = Client(base)
     if not c.login(UNIT_USER):
         stats.record("login", 0, False, f"{UNIT_USER} could not log in")
         return
     while time.monotonic() < deadline:
         t0 = time.perf_counter()
-        status, page = c.request("/admin/cases/petitioncase/")
-        stats.record("unit_list", time.perf_counter() - t0, status == 200, f"unit list → {status}")
+        status, page = c.request("/unit/")
+        stats.record("unit_desk", time.perf_counter() - t0, status == 200, f"unit desk → {status}")
         with stats.lock:
             stats.unit_seen.update(NUMBER.findall(page))
         time.sleep(0.2)
