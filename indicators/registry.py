@@ -368,6 +368,31 @@ def _measure(measure: str) -> Q:
     return Q(measure=measure)
 
 
+def _assigned(source: str, prefix: str, name: str) -> tuple[Indicator, Indicator]:
+    """The cases of one source other than the bureau's own (交办 from above, 包联), as bureaus
+    report them ("中省交办26件、市交办24件、包联5件，化解率100%"): how many were received, and
+    their 化解率 in the sense of 一次性化解率 — closed in one pass (no 复查/复核, no repeat
+    petition) ÷ closed."""
+    of_source = Q(source=source)
+    return (
+        Indicator(
+            key=f"{prefix}_cases",
+            label=name,
+            definition=f"期内登记的来源为“{C.Source(source).label}”的信访事项",
+            source=CASES,
+            numerator=of_source,
+        ),
+        Indicator(
+            key=f"{prefix}_resolution_rate",
+            label=f"{name}化解率",
+            definition=f"一次性化解（无复查复核、无重复信访）的{name}办结事项 ÷ {name}办结事项",
+            source=CASES,
+            numerator=of_source & CLOSED & Q(resolved_first_time=True),
+            denominator=of_source & CLOSED,
+        ),
+    )
+
+
 M = OrderPerson.Measure
 K = OutreachEvent.Kind
 
@@ -497,6 +522,9 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator=Q(),
         lower_is_better=True,
     ),
+    *_assigned(C.Source.ABOVE, "assigned_above", "中央/省交办件"),
+    *_assigned(C.Source.CITY, "assigned_city", "市交办件"),
+    *_assigned(C.Source.BAOLIAN, "baolian", "包联件"),
     Indicator(
         key="disputes_screened",
         label="排查矛盾纠纷",
