@@ -39,6 +39,7 @@ with a per-process memory cache a bump in one worker is not seen by the others.
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -193,6 +194,7 @@ def get_or_build(
 # What a change touches ------------------------------------------------------------------------
 
 
+@functools.cache
 def _year_field(model) -> str | None:
     queryset_class = getattr(model._default_manager, "_queryset_class", None)
     if queryset_class and issubclass(queryset_class, YearQuerySet):

@@ -170,3 +170,29 @@ def test_the_roll_up_needs_the_dashboard_permission(client, city):
     client.force_login(_user("nobody", None, city))
     assert client.get("/rollup/?year=2024").status_code == 403
     assert client.get(f"/rollup/{a.pk}/?year=2024").status_code == 403
+
+
+def test_a_province_sees_each_city_with_its_counties_added(client, city):
+    city, a, _b = city
+    province = Bureau.objects.create(name="测试省信访局", county="测试省", level=Bureau.Level.PROVINCE)
+    city.parent = province
+    city.save()
+    other = Bureau.objects.create(name="另一市信访局", county="另一市", level=Bureau.Level.CITY, parent=province)
+    closed_case(other, "O-1", resolved=False)
+
+    data = rollup.rollup_data(province, 2024, today=AS_OF)
+
+    assert data.lower == [(other.pk, "另一市信访局"), (city.pk, "测试市信访局")]
+    assert data.by_lower[city.pk]["one_time_resolution_rate"] == (8, 11)  # the city and its counties
+    assert data.by_lower[other.pk]["one_time_resolution_rate"] == (0, 1)
+    assert data.below["one_time_resolution_rate"] == (8, 12)
+    assert data.own["one_time_resolution_rate"] == (0, 0)
+    assert rollup.rollup_figures(province, YEAR_2024)["one_time_resolution_rate"].numerator == 8
+
+    client.force_login(_user("provincehead", roles.HEAD, province))
+    html = client.get(f"/rollup/{city.pk}/?year=2024").content.decode()
+    assert '<th scope="col">含下级合计</th>' in html
+    row = html[html.index('id="row-one_time_resolution_rate"') :]
+    row = row[: row.index("</tr>")]
+    assert "<td>100.00%<small>1/1</small>" in row and "<td>72.73%<small>8/11</small>" in row
+    assert client.get(f"/rollup/{a.pk}/?year=2024").status_code == 200  # a county two levels below
