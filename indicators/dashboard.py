@@ -158,8 +158,8 @@ def unit_kind_label(kind: str, level: str) -> str:
 
 
 def unit_heading(kinds: set[str], level: str) -> str:
-    """ "各乡镇（街道）和县直部门", "各县（市、区）和市直部门": the kinds the table shows (or,
-    with no units yet, those the level usually has)."""
+    """The per-unit table's title, from the kinds it shows (or, with no units yet, those the
+    level usually has): "各乡镇（街道）和县直部门", "各县（市、区）和市直部门"."""
     shown = [k for k in UNIT_KINDS[:3] if k in kinds]
     if not shown:
         shown = (
@@ -433,12 +433,12 @@ def page_body(bureau: Bureau, year: int, years: list[int]) -> str:
     depends on the viewer (the page around it, with the user's menu, is rendered per request).
     Its figures — cards, units, trends: ~6,000 template nodes, most of a warm request — are cached
     as HTML per bureau, year and day, like their data; the header and the deadline lists around
-    them are rendered each time from their cached data."""
-    context = page_context(bureau, year, years)
-    today = context["today"]
+    them are rendered each time from their own cached data."""
+    data = dashboard_data(bureau, year)
+    context = _head_context(bureau, year, years, data)
     context["figures"] = cache.get_or_build(
-        f"dashboard-page:{bureau.pk}:{year}:{today}",
-        lambda: render_to_string("indicators/_dashboard_figures.html", context),
+        f"dashboard-page:{bureau.pk}:{year}:{data.today}",
+        lambda: render_to_string("indicators/_dashboard_figures.html", {**context, **_figures_context(data)}),
         bureau_id=bureau.pk,
         years=[year, year - 1],
     )
@@ -446,7 +446,12 @@ def page_body(bureau: Bureau, year: int, years: list[int]) -> str:
 
 
 def page_context(bureau: Bureau, year: int, years: list[int]) -> dict:
+    """Everything the dashboard's templates read."""
     data = dashboard_data(bureau, year)
+    return {**_head_context(bureau, year, years, data), **_figures_context(data)}
+
+
+def _head_context(bureau: Bureau, year: int, years: list[int], data: DashboardData) -> dict:
     return {
         "bureau": bureau,
         "year": year,
@@ -454,10 +459,15 @@ def page_context(bureau: Bureau, year: int, years: list[int]) -> dict:
         "has_records": year in years,
         "has_below": bool(tree.children(cache.bureau_tree(), bureau.pk)),
         "today": data.today,
+        "data": data,
+        "report_deadlines": report_deadlines(year, data.today),
+    }
+
+
+def _figures_context(data: DashboardData) -> dict:
+    return {
         "sections": cards(data),
         "unit_columns": unit_columns(),
         "unit_rows": unit_rows(data),
         "charts": monthly_charts(data),
-        "data": data,
-        "report_deadlines": report_deadlines(year, data.today),
     }
