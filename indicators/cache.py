@@ -39,6 +39,7 @@ with a per-process memory cache a bump in one worker is not seen by the others.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import time
 from collections.abc import Callable, Iterable
@@ -218,22 +219,33 @@ def touched(instance) -> tuple[int | None, set[int] | None]:
     if bureau_id is None:
         return None, None
     field = _year_field(type(record))
-    date = getattr(record, field, None) if field else None
-    if date is None:
+    year = _year_of(getattr(record, field, None)) if field else None
+    if year is None:
         return bureau_id, None
-    years = {date.year}
+    years = {year}
     loaded = getattr(record, LOADED_YEAR, None)
     if loaded is not None:
         years.add(loaded)
     return bureau_id, years
 
 
+def _year_of(value) -> int | None:
+    """The year of a date, or of a date given as text ("2024-03-01": the ORM saves it as it is
+    and leaves the text on the instance); None when there is none to tell."""
+    if isinstance(value, datetime.date):
+        return value.year
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return datetime.date.fromisoformat(value[:10]).year
+    return None
+
+
 def _remember_year(sender, instance, **kwargs) -> None:
     """The year a record had when it was loaded (only if its date was loaded: no query)."""
     field = _year_field(sender)
-    date = instance.__dict__.get(field) if field else None
-    if date is not None and hasattr(date, "year"):
-        instance.__dict__[LOADED_YEAR] = date.year
+    year = _year_of(instance.__dict__.get(field)) if field else None
+    if year is not None:
+        instance.__dict__[LOADED_YEAR] = year
 
 
 def _changed(bureau_id: int | None, years: set[int] | None) -> None:

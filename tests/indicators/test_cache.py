@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from cases.models import Bureau, OrderCase, OrderPerson, PetitionCase
+from cases.models import Bureau, DisputeScreening, OrderCase, OrderPerson, PetitionCase, Unit
 from cases.signals import records_changed
 from indicators import cache
 from tests.indicators.test_compute import make_case
@@ -167,3 +167,13 @@ def test_the_dashboard_of_last_year_stays_cached_and_its_deadline_lists_do_not(t
     dashboard.dashboard_data(b, 2026, today)
     dashboard.dashboard_data(b, 2026, today)
     assert built == [("figures", 2026), ("deadlines",)]  # once: 乙县's entries stay
+
+
+def test_a_date_given_as_text_is_read_as_its_year(tree):
+    _city, a, _b = tree
+    unit = Unit.objects.create(bureau=a, name="城关镇")
+    entries = Entries(*tree)
+
+    DisputeScreening.objects.create(bureau=a, unit=unit, found_on="2025-06-01", kind="邻里纠纷")
+
+    assert entries.rebuilt() == {"a-2025", "a-2026", "a-any", "city-rollup-2025", "city-rollup-2026"}
