@@ -115,6 +115,9 @@ CHANNELS = ((C.Channel.LETTER, 25), (C.Channel.VISIT, 35), (C.Channel.ONLINE, 30
 CATEGORIES = ((C.Category.SUGGESTION, 10), (C.Category.COMPLAINT, 25), (C.Category.CLAIM, 65))
 ROUTINGS = ((C.Routing.TRANSFER, 45), (C.Routing.ASSIGN, 25), (C.Routing.DIRECT, 27), (C.Routing.NONE, 3))
 PATHS = ((C.HandlingPath.PETITION, 92), (C.HandlingPath.LEGAL, 6), (C.HandlingPath.LITIGATION, 2))
+# Where a case came from, by its sequence number rather than the random stream (so the other
+# ledgers' figures stay what they were): of every 25, one 中央/省交办, two 市交办, one 包联.
+SOURCE_BY_SEQUENCE = {1: C.Source.ABOVE, 2: C.Source.CITY, 3: C.Source.CITY, 4: C.Source.BAOLIAN}
 OUTCOMES = (
     (C.Outcome.SUPPORT, 30),
     (C.Outcome.EXPLAIN, 45),
@@ -359,6 +362,7 @@ class _Generator:
             review_requested_on=review_requested_on,
             review_decided_on=review_decided_on,
             satisfaction=satisfaction,
+            source=SOURCE_BY_SEQUENCE.get(seq % 25, C.Source.LOCAL),
         )
         return case
 

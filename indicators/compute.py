@@ -201,3 +201,35 @@ def compute_by_unit(bureau_id: int, period: Period, *, keys=None) -> dict[int, d
         for row in rows:
             result[row[field]].update(_figures(inds, row))
     return dict(result)
+
+
+def compute_by_bureau(bureau_ids, period: Period, *, keys=None) -> dict[int, dict[str, Figure]]:
+    """Every indicator (or those in `keys`) for each of several bureaus: one query per source,
+    grouped by the records' bureau. Every bureau asked for has every figure (zero where it has no
+    records). The caller runs it within `cases.scoping.within(bureau_ids)`: numbers only."""
+    ids = list(bureau_ids)
+    wanted = [i for i in INDICATORS if keys is None or i.key in keys]
+    result: dict[int, dict[str, Figure]] = {pk: _figures(wanted, {}) for pk in ids}
+    if not ids:
+        return result
+    for source, inds in _by_source(wanted).items():
+        field = f"{source.bureau_field}_id"
+        rows = source.queryset_of(ids, period).values(field).annotate(**_aggregates(inds, period)).order_by()
+        for row in rows:
+            result[row[field]].update(_figures(inds, row))
+    return {pk: {i.key: figures[i.key] for i in wanted} for pk, figures in result.items()}
+
+
+def add(figures: list[dict[str, Figure]]) -> dict[str, Figure]:
+    """The figures of several bureaus as one: numerators and denominators added, a rate
+    recomputed from the sums (never an average of rates)."""
+    total: dict[str, Figure] = {}
+    for one in figures:
+        for key, f in one.items():
+            before = total.get(key)
+            if before is None:
+                total[key] = f
+            else:
+                denominator = None if f.denominator is None else (before.denominator or 0) + f.denominator
+                total[key] = Figure(f.indicator, before.numerator + f.numerator, denominator)
+    return total

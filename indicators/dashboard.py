@@ -12,19 +12,20 @@ indicator and its source in `indicators.registry`; nothing here lists indicators
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.models import Bureau, PetitionCase, Unit
 from cases.models.base import YearQuerySet, local_today
 from cases.models.petitions import Stage
 
-from . import cache, charts, compute, registry
+from . import cache, charts, compute, registry, tree
 from .compute import Figure
 from .registry import Period
 
@@ -65,11 +66,15 @@ class DashboardData:
     due_soon: list[CaseRow]
     due_soon_total: int
     warnings: list[str] = field(default_factory=list)
+    unit_heading: str = ""  # the per-unit table's title: "各乡镇（街道）和县直部门"
 
 
 def record_years(bureau_id: int) -> list[int]:
-    """Years in which any ledger of the bureau has a record, latest first (cached)."""
-    return cache.get_or_build(f"years:{bureau_id}", lambda: _record_years(bureau_id))
+    """Years in which any ledger of the bureau has a record, latest first (cached until any
+    record of the bureau changes)."""
+    return cache.get_or_build(
+        f"years:{bureau_id}", lambda: _record_years(bureau_id), bureau_id=bureau_id, every_year=True
+    )
 
 
 def _record_years(bureau_id: int) -> list[int]:
@@ -98,45 +103,104 @@ def default_year(years: list[int], today: datetime.date) -> int:
 
 
 def dashboard_data(bureau: Bureau, year: int, today: datetime.date | None = None) -> DashboardData:
-    """Everything the dashboard shows for `year`, as plain values (cached per bureau, year, day)."""
+    """Everything the dashboard shows for `year`, as plain values, from two cached parts: the
+    figures (per bureau, year and day; dropped by a change of the bureau's records of this year
+    or the last) and the deadline lists (per bureau and day; dropped by any change of its
+    records, whatever their year: an open case of any year may be overdue)."""
     today = today or local_today()
-    return cache.get_or_build(f"dashboard:{bureau.pk}:{year}:{today}", lambda: _build(bureau, year, today))
+    figures = cache.get_or_build(
+        f"dashboard:{bureau.pk}:{year}:{today}",
+        lambda: _build(bureau, year, today),
+        bureau_id=bureau.pk,
+        years=[year, year - 1],
+    )
+    overdue, overdue_total, due_soon, due_soon_total, warnings = deadline_lists(bureau, today)
+    return replace(
+        figures,
+        overdue=overdue,
+        overdue_total=overdue_total,
+        due_soon=due_soon,
+        due_soon_total=due_soon_total,
+        warnings=warnings,
+    )
+
+
+def deadline_lists(bureau: Bureau, today: datetime.date):
+    """(overdue, overdue_total, due_soon, due_soon_total, warnings) of the bureau's open cases
+    (cached per bureau and day until any of its records changes)."""
+    return cache.get_or_build(
+        f"deadlines:{bureau.pk}:{today}",
+        lambda: _deadlines(bureau, today, bureau.calendar()),
+        bureau_id=bureau.pk,
+        every_year=True,
+    )
 
 
 def _counts(figures: dict[str, Figure]) -> dict[str, Counts]:
     return {key: (f.numerator, f.denominator) for key, f in figures.items()}
 
 
+# The per-unit table's order of kinds: a city's counties (or a county's townships) first, as the
+# reports list them, then the departments; the bureau's own level last, and only if some record
+# names it (it is there for the 路线图 posted at county level, not for handling cases).
+UNIT_KINDS = [Unit.Kind.DISTRICT, Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT, Unit.Kind.COUNTY]
+_DEPARTMENTS = {Bureau.Level.PROVINCE: gettext_lazy("省直部门"), Bureau.Level.CITY: gettext_lazy("市直部门")}
+_OWN_LEVEL = {Bureau.Level.PROVINCE: gettext_lazy("省级"), Bureau.Level.CITY: gettext_lazy("市级")}
+
+
+def unit_kind_label(kind: str, level: str) -> str:
+    """A kind of unit as the bureau's level names it: a city's departments are 市直部门."""
+    if kind == Unit.Kind.DEPARTMENT and level in _DEPARTMENTS:
+        return str(_DEPARTMENTS[level])
+    if kind == Unit.Kind.COUNTY and level in _OWN_LEVEL:
+        return str(_OWN_LEVEL[level])
+    return str(Unit.Kind(kind).label)
+
+
+def unit_heading(kinds: set[str], level: str) -> str:
+    """The per-unit table's title, from the kinds it shows (or, with no units yet, those the
+    level usually has): "各乡镇（街道）和县直部门", "各县（市、区）和市直部门"."""
+    shown = [k for k in UNIT_KINDS[:3] if k in kinds]
+    if not shown:
+        shown = (
+            [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT]
+            if level == Bureau.Level.COUNTY
+            else [Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT]
+        )
+    labels = [unit_kind_label(k, level) for k in shown]
+    joined = labels[0] if len(labels) == 1 else "、".join(labels[:-1]) + _("和") + labels[-1]
+    return _("各%(kinds)s") % {"kinds": joined}
+
+
 def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
     period = Period.year(year, as_of=today)
-    kind_order = [Unit.Kind.TOWNSHIP, Unit.Kind.DEPARTMENT]  # townships first, as the report lists them
     units = sorted(
-        Unit.objects.filter(bureau=bureau, kind__in=kind_order).values_list(
-            "pk", "name", "kind", "active", "sort_order"
-        ),
-        key=lambda u: (kind_order.index(u[2]), u[4], u[1]),
+        Unit.objects.filter(bureau=bureau).values_list("pk", "name", "kind", "active", "sort_order"),
+        key=lambda u: (UNIT_KINDS.index(u[2]) if u[2] in UNIT_KINDS else len(UNIT_KINDS), u[4], u[1]),
     )
     unit_keys = [i.key for i in unit_columns()]
     by_unit = {
         unit_id: _counts(figures)
         for unit_id, figures in compute.compute_by_unit(bureau.pk, period, keys=unit_keys).items()
     }
-    kinds = dict(Unit.Kind.choices)
-    calendar = bureau.calendar()
-    overdue, overdue_total, due_soon, due_soon_total, warnings = _deadlines(bureau, today, calendar)
+    shown = [
+        (pk, name, kind)
+        for pk, name, kind, active, _order in units
+        if pk in by_unit or (active and kind != Unit.Kind.COUNTY)
+    ]
     return DashboardData(
         year=year,
         today=today,
         figures=_counts(compute.compute(bureau.pk, period)),
         previous=_counts(compute.compute(bureau.pk, period.previous_year())),
-        units=[(pk, name, str(kinds[kind])) for pk, name, kind, active, _order in units if active or pk in by_unit],
+        units=[(pk, name, unit_kind_label(kind, bureau.level)) for pk, name, kind in shown],
+        unit_heading=unit_heading({kind for _pk, _name, kind in shown}, bureau.level),
         by_unit=by_unit,
         monthly=monthly_counts(bureau.pk, period),
-        overdue=overdue,
-        overdue_total=overdue_total,
-        due_soon=due_soon,
-        due_soon_total=due_soon_total,
-        warnings=warnings,
+        overdue=[],
+        overdue_total=0,
+        due_soon=[],
+        due_soon_total=0,
     )
 
 
@@ -363,30 +427,47 @@ def report_deadlines(year: int, today: datetime.date) -> list[ReportDeadline]:
 
 
 def page_body(bureau: Bureau, year: int, years: list[int]) -> str:
-    """The dashboard's content as HTML (cached per bureau, year and day, like its data).
+    """The dashboard's content as HTML.
 
     It is the same for everyone allowed to see it: no petitioner, no form token, nothing that
     depends on the viewer (the page around it, with the user's menu, is rendered per request).
-    Rendering its ~6,000 template nodes took most of a warm request."""
-    today = local_today()
-    return cache.get_or_build(
-        f"dashboard-page:{bureau.pk}:{year}:{today}",
-        lambda: render_to_string("indicators/_dashboard_body.html", page_context(bureau, year, years)),
+    Its figures — cards, units, trends: ~6,000 template nodes, most of a warm request — are cached
+    as HTML per bureau, year and day, like their data; the header and the deadline lists around
+    them are rendered each time from their own cached data."""
+    data = dashboard_data(bureau, year)
+    context = _head_context(bureau, year, years, data)
+    context["figures"] = cache.get_or_build(
+        f"dashboard-page:{bureau.pk}:{year}:{data.today}",
+        lambda: render_to_string("indicators/_dashboard_figures.html", {**context, **_figures_context(data)}),
+        bureau_id=bureau.pk,
+        years=[year, year - 1],
     )
+    return render_to_string("indicators/_dashboard_body.html", context)
 
 
 def page_context(bureau: Bureau, year: int, years: list[int]) -> dict:
+    """Everything the dashboard's templates read."""
     data = dashboard_data(bureau, year)
+    return {**_head_context(bureau, year, years, data), **_figures_context(data)}
+
+
+def _head_context(bureau: Bureau, year: int, years: list[int], data: DashboardData) -> dict:
     return {
         "bureau": bureau,
         "year": year,
         "years": year_choices(years, year, data.today),
         "has_records": year in years,
+        "has_below": bool(tree.children(cache.bureau_tree(), bureau.pk)),
         "today": data.today,
+        "data": data,
+        "report_deadlines": report_deadlines(year, data.today),
+    }
+
+
+def _figures_context(data: DashboardData) -> dict:
+    return {
         "sections": cards(data),
         "unit_columns": unit_columns(),
         "unit_rows": unit_rows(data),
         "charts": monthly_charts(data),
-        "data": data,
-        "report_deadlines": report_deadlines(year, data.today),
     }

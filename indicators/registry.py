@@ -88,7 +88,7 @@ class Source:
 
     key: str
     model: type[models.Model]
-    select: Callable[[int, Period], models.QuerySet]
+    select: Callable[[list[int], Period], models.QuerySet]  # the records of these bureaus in the period
     section: str  # title of the dashboard section its indicators' cards are in
     columns: tuple[Column, ...]  # of the drill-down list of its records
     select_related: tuple[str, ...] = ()  # what the columns read through foreign keys
@@ -97,9 +97,14 @@ class Source:
     unit_field: str | None = None  # path to the responsible Unit, for the per-unit table
     month_field: str | None = None  # date whose month places a record in the monthly trends
     trend_title: str = ""  # title of the monthly chart of its indicators marked `monthly`
+    bureau_field: str = "bureau"  # path to the record's Bureau, to group a roll-up by bureau
 
     def queryset(self, bureau_id: int, period: Period) -> models.QuerySet:
-        return self.select(bureau_id, period)
+        return self.select([bureau_id], period)
+
+    def queryset_of(self, bureau_ids: list[int], period: Period) -> models.QuerySet:
+        """The records of several bureaus (a roll-up): grouped by `bureau_field`, never listed."""
+        return self.select(list(bureau_ids), period)
 
 
 Filter = Q | Callable[[Period], Q]
@@ -161,14 +166,19 @@ ORDER_SECTION = _("扰序案件处理")
 OUTREACH_SECTION = _("普法宣传")
 
 
+def _of_bureaus(bureau_path: str, bureau_ids: list[int]) -> dict:
+    """The filter on the records' bureau: an equality for one bureau (the usual case, which the
+    indexes on (bureau, date) serve best), IN for a roll-up."""
+    if len(bureau_ids) == 1:
+        return {f"{bureau_path}_id": bureau_ids[0]}
+    return {f"{bureau_path}_id__in": bureau_ids}
+
+
 def _dated(model, field, bureau_path="bureau"):
-    def select(bureau_id: int, period: Period):
+    def select(bureau_ids: list[int], period: Period):
         return model.objects.filter(
-            **{
-                f"{bureau_path}_id": bureau_id,
-                f"{field}__gte": period.start,
-                f"{field}__lte": period.end,
-            }
+            **_of_bureaus(bureau_path, bureau_ids),
+            **{f"{field}__gte": period.start, f"{field}__lte": period.end},
         )
 
     return select
@@ -230,6 +240,7 @@ ACCOUNTABLE_PERSONS = Source(
     link_path="action_id",
     admin_url_name="cases_accountabilityaction",
     unit_field="action__unit",
+    bureau_field="action__bureau",
 )
 ORDER_CASES = Source(
     key="order_cases",
@@ -258,6 +269,7 @@ ORDER_PERSONS = Source(
     select_related=("case",),
     link_path="case_id",
     admin_url_name="cases_ordercase",
+    bureau_field="case__bureau",
 )
 OUTREACH = Source(
     key="outreach",
@@ -277,10 +289,10 @@ OUTREACH = Source(
 )
 
 
-def _accountable_units(bureau_id: int, period: Period):
+def _accountable_units(bureau_ids: list[int], period: Period):
     actions = AccountabilityAction.objects.held_accountable().filter(
+        **_of_bureaus("bureau", bureau_ids),
         unit=OuterRef("pk"),
-        bureau_id=bureau_id,
         decided_on__gte=period.start,
         decided_on__lte=period.end,
     )
@@ -298,7 +310,7 @@ ACCOUNTABLE_UNITS = Source(
 VOLUNTEERS = Source(
     key="volunteers",
     model=Volunteer,
-    select=lambda bureau_id, period: Volunteer.objects.filter(bureau_id=bureau_id).active_in_range(
+    select=lambda bureau_ids, period: Volunteer.objects.filter(**_of_bureaus("bureau", bureau_ids)).active_in_range(
         period.start, period.end
     ),
     section=OUTREACH_SECTION,
@@ -312,7 +324,7 @@ VOLUNTEERS = Source(
 ROADMAP = Source(
     key="roadmap",
     model=RoadmapPosting,
-    select=lambda bureau_id, period: RoadmapPosting.objects.filter(bureau_id=bureau_id).filter(
+    select=lambda bureau_ids, period: RoadmapPosting.objects.filter(**_of_bureaus("bureau", bureau_ids)).filter(
         Q(posted_on__isnull=True) | Q(posted_on__lte=period.end)
     ),
     section=OUTREACH_SECTION,
@@ -366,6 +378,31 @@ def _closure_due(period: Period) -> Q:
 
 def _measure(measure: str) -> Q:
     return Q(measure=measure)
+
+
+def _assigned(source: str, prefix: str, name: str) -> tuple[Indicator, Indicator]:
+    """The cases of one source other than the bureau's own (交办 from above, 包联), as bureaus
+    report them ("中省交办26件、市交办24件、包联5件，化解率100%"): how many were received, and
+    their 化解率 in the sense of 一次性化解率 — closed in one pass (no 复查/复核, no repeat
+    petition) ÷ closed."""
+    of_source = Q(source=source)
+    return (
+        Indicator(
+            key=f"{prefix}_cases",
+            label=name,
+            definition=f"期内登记的来源为“{C.Source(source).label}”的信访事项",
+            source=CASES,
+            numerator=of_source,
+        ),
+        Indicator(
+            key=f"{prefix}_resolution_rate",
+            label=f"{name}化解率",
+            definition=f"一次性化解（无复查复核、无重复信访）的{name}办结事项 ÷ {name}办结事项",
+            source=CASES,
+            numerator=of_source & CLOSED & Q(resolved_first_time=True),
+            denominator=of_source & CLOSED,
+        ),
+    )
 
 
 M = OrderPerson.Measure
@@ -497,6 +534,9 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator=Q(),
         lower_is_better=True,
     ),
+    *_assigned(C.Source.ABOVE, "assigned_above", "中央/省交办件"),
+    *_assigned(C.Source.CITY, "assigned_city", "市交办件"),
+    *_assigned(C.Source.BAOLIAN, "baolian", "包联件"),
     Indicator(
         key="disputes_screened",
         label="排查矛盾纠纷",

@@ -7,6 +7,7 @@ import re
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import DASHBOARD
@@ -15,6 +16,7 @@ from cases.models.base import local_today
 
 from . import dashboard as service
 from . import drilldown, registry
+from . import rollup as rollups
 from .registry import Period
 
 
@@ -49,6 +51,47 @@ def records(request, key: str):
     )
     context = {"bureau": bureau, "year": year, "unit": unit, "listing": listing, "indicator": indicator}
     return render(request, "indicators/records.html", context)
+
+
+@permission_required(DASHBOARD, raise_exception=True)
+def rollup(request):
+    """The bureaus below the user's, side by side and ranked: figures only. Not found for a
+    bureau with none below."""
+    bureau = _bureau()
+    if not rollups.has_below(bureau):
+        raise Http404(_("本局没有下级信访局。"))
+    year = _year(request, bureau)
+    data = rollups.rollup_data(bureau, year)
+    page_url = lambda pk: f"{reverse('indicators:rollup_bureau', args=[pk])}?year={year}"  # noqa: E731
+    context = {
+        "bureau": bureau,
+        "year": year,
+        "data": data,
+        "rows": rollups.rows(data, page_url),
+        "years": service.year_choices(service.record_years(bureau.pk), year, data.today),
+    }
+    return render(request, "indicators/rollup.html", context)
+
+
+@permission_required(DASHBOARD, raise_exception=True)
+def rollup_bureau(request, bureau_id: int):
+    """One bureau below the user's: its figure cards, never its records. Not found for a bureau
+    that is not below the user's."""
+    bureau = _bureau()
+    if not rollups.is_below(bureau, bureau_id):
+        raise Http404(_("没有这个下级信访局。"))
+    lower = Bureau.objects.get(pk=bureau_id)
+    year = _year(request, bureau)
+    data = rollups.rollup_data(lower, year)
+    context = {
+        "bureau": bureau,
+        "lower": lower,
+        "year": year,
+        "data": data,
+        "rows": rollups.rows(data, lambda pk: ""),
+        "has_below": bool(data.lower),
+    }
+    return render(request, "indicators/rollup_bureau.html", context)
 
 
 def _bureau() -> Bureau:

@@ -56,6 +56,16 @@ def unit_case(objs):
     return {"pk": objs["unit_case"].pk}
 
 
+def below(objs):
+    """A bureau below the users' own: the roll-up pages are not found for a bureau with none."""
+    from cases.models import Bureau
+
+    child, _ = Bureau.objects.get_or_create(
+        name="下级县信访局", defaults={"county": "下级县", "parent": objs["bureau"]}
+    )
+    return child
+
+
 def public(builder):
     return lambda objs: {"bureau": objs["bureau"].pk, **builder(objs)}
 
@@ -64,6 +74,8 @@ PAGES = {
     "login": (lambda objs: {}, PUBLIC),
     "indicators:dashboard": (lambda objs: {}, EVERY_ROLE),
     "indicators:records": (lambda objs: {"key": "disputes_screened"}, EVERY_ROLE),
+    "indicators:rollup": (lambda objs: below(objs) and {}, EVERY_ROLE),
+    "indicators:rollup_bureau": (lambda objs: {"bureau_id": below(objs).pk}, EVERY_ROLE),
     "reports:index": (lambda objs: {}, READERS),
     "reports:create": (lambda objs: {}, EDITORS),
     "reports:detail": (year, READERS),

@@ -284,3 +284,36 @@ def test_only_adopted_accountability_recommendations_hold_units_and_persons_acco
     figures = compute(bureau.pk, Period.year(2024))
     assert figures["accountability_units"].numerator == 1
     assert figures["accountability_persons"].numerator == 1
+
+
+@pytest.mark.django_db
+def test_cases_assigned_from_above_and_baolian_are_counted_per_source(bureau, unit):
+    S = PetitionCase.Source
+    # 中央/省交办: three received, two closed, one of them resolved in one pass
+    closed_case(bureau, "A-1", unit=unit, source=S.ABOVE)
+    closed_case(bureau, "A-2", unit=unit, source=S.ABOVE, resolved=False)
+    make_case(bureau, "A-3", D(2024, 11, 1), unit=unit, source=S.ABOVE)
+    # 市交办: one received and closed, resolved
+    closed_case(bureau, "B-1", unit=unit, source=S.CITY)
+    # 包联: one received, still open: a rate over nothing closed
+    make_case(bureau, "L-1", D(2024, 6, 1), unit=unit, source=S.BAOLIAN)
+    # the bureau's own cases count in none of them
+    closed_case(bureau, "X-1", unit=unit)
+    closed_case(bureau, "X-2", unit=unit, resolved=False)
+
+    figures = compute(bureau.pk, YEAR_2024)
+
+    assert [figures[k].numerator for k in ("assigned_above_cases", "assigned_city_cases", "baolian_cases")] == [3, 1, 1]
+    above = figures["assigned_above_resolution_rate"]
+    assert (above.numerator, above.denominator, above.display) == (1, 2, "50.00%")
+    city = figures["assigned_city_resolution_rate"]
+    assert (city.numerator, city.denominator, city.display) == (1, 1, "100.00%")
+    baolian = figures["baolian_resolution_rate"]
+    assert (baolian.numerator, baolian.denominator, baolian.display) == (0, 0, "—")
+    assert figures["cases_received"].numerator == 7
+    # the drill-down lists the same records
+    from indicators.registry import BY_KEY
+
+    listed = BY_KEY["assigned_above_resolution_rate"].records(bureau.pk, YEAR_2024, "denominator")
+    assert sorted(listed.values_list("number", flat=True)) == ["A-1", "A-2"]
+    assert figures["assigned_above_cases"].url(2024) == "/indicators/assigned_above_cases/?year=2024&part=numerator"

@@ -288,9 +288,10 @@ def test_linking_records_many_to_many_bumps_the_data_version(bureau, unit):
 
     case = make_case(bureau, "2024-009", "2024-03-01", unit=unit)
     action = AccountabilityAction.objects.create(bureau=bureau, unit=unit, decided_on=day("2024-04-01"))
-    before = dashboard_cache.version()
+    year_2024 = dashboard_cache.year_key(bureau.pk, 2024)
+    before = dashboard_cache.cache.get(year_2024)
     action.cases.add(case)
-    assert dashboard_cache.version() > before
+    assert dashboard_cache.cache.get(year_2024) > before
 
 
 def test_other_models_do_not_bump_the_data_version(bureau, charlie):
@@ -380,6 +381,9 @@ def test_a_bulk_writers_signal_bumps_the_data_version(bureau):
     from cases.signals import records_changed
     from indicators import cache as dashboard_cache
 
-    before = dashboard_cache.version()
+    year_2024, year_2023 = dashboard_cache.year_key(bureau.pk, 2024), dashboard_cache.year_key(bureau.pk, 2023)
+    dashboard_cache.get_or_build("probe", lambda: 1, bureau_id=bureau.pk, years=[2024, 2023])
+    before = dashboard_cache.cache.get_many([year_2024, year_2023])
     records_changed.send(sender=None, bureau=bureau, years={2024})
-    assert dashboard_cache.version() > before
+    assert dashboard_cache.cache.get(year_2024) > before[year_2024]
+    assert dashboard_cache.cache.get(year_2023) == before[year_2023]

@@ -191,6 +191,17 @@ def every_ledger(bureau, unit, disputes):
             )
         Volunteer.objects.create(bureau=bureau, name=f"志愿者{i}", joined_on=day("2023-05-01"))
     RoadmapPosting.objects.create(bureau=bureau, unit=unit, roadmap_posted=True, guide_posted=True)
+    # One case from each source above the bureau (中央/省交办, 市交办, 包联), closed in one pass.
+    for source in (PetitionCase.Source.ABOVE, PetitionCase.Source.CITY, PetitionCase.Source.BAOLIAN):
+        make_case(
+            bureau,
+            f"2024-{source}",
+            "2024-03-01",
+            unit=unit,
+            source=source,
+            closed_on=day("2024-04-01"),
+            resolved_first_time=True,
+        )
 
 
 @pytest.mark.parametrize("indicator", registry.INDICATORS, ids=lambda i: i.key)

@@ -47,8 +47,10 @@ class Command(ToolCommand):
             )
         except (synthetic.AlreadyGenerated, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        # Bulk inserts send no model signals: say that the records changed.
-        records_changed.send(sender=type(self), bureau=bureau_obj, years={year})
+        # Bulk inserts send no model signals: say that the records changed. Every year of the
+        # bureau, not only `year`: the volunteers it adds stay active in the years after, and the
+        # roadmap postings count in every year from theirs.
+        records_changed.send(sender=type(self), bureau=bureau_obj, years=None)
         for warning in sorted(result.warnings):
             self.stderr.write(self.style.WARNING(warning))
         # ru_maxrss is in KiB on Linux, bytes on macOS.
