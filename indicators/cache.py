@@ -13,7 +13,7 @@ recomputes, while every other entry stays cached:
   it, as before).
 - ``rollup_years``: the records of a bureau *and every bureau below it* in those years (a city's
   roll-up): a change in a county bumps that year for the county and every bureau above it
-  (`indicators.tree.above`).
+  (`cases.tree.above`).
 
 `invalidate(bureau, years)` is the one way in: with the years unknown it drops everything of the
 bureau (and its share of the roll-ups above), with no bureau everything (a holiday changes every
@@ -51,10 +51,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 
+from cases import tree
+from cases.models import Bureau
 from cases.models.base import YearQuerySet
 from cases.signals import records_changed
-
-from . import tree
 
 VERSION_KEY = "indicators:data-version"  # the global version
 # Logs about the records, not records: a dry-run import or an audit entry changes no figure.
@@ -137,7 +137,7 @@ def bump_after_migrate(**kwargs) -> None:
 def bureau_tree() -> tree.Tree:
     """Every bureau's id and the id of the one above it (cached under the global version, which
     a change to any bureau bumps)."""
-    return get_or_build("bureau-tree", tree.read)
+    return get_or_build("bureau-tree", Bureau.objects.parent_map)
 
 
 def invalidate(bureau_id: int | None, years: Iterable[int] | None = None) -> None:

@@ -20,12 +20,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import tree
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.models import Bureau, PetitionCase, Unit
 from cases.models.base import YearQuerySet, local_today
 from cases.models.petitions import Stage
 
-from . import cache, charts, compute, registry, tree
+from . import cache, charts, compute, registry
 from .compute import Figure
 from .registry import Period
 

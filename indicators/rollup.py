@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from cases import tree
 from cases.models import Bureau
 from cases.models.base import local_today
 from cases.scoping import within
 
-from . import cache, compute, registry, tree
+from . import cache, compute, registry
 from .compute import Figure
 from .dashboard import year_on_year
 from .registry import Period

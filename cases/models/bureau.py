@@ -2,14 +2,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from tree_queries.models import TreeNode
-from tree_queries.query import TreeQuerySet
 
+from cases import tree
 from cases.deadlines import PACKAGE_YEARS, HolidayCalendar
 from cases.scoping import current_scope, scoped_manager
 
 
-class BureauQuerySet(TreeQuerySet):
+class BureauQuerySet(models.QuerySet):
+    def parent_map(self) -> tree.Tree:
+        """Every bureau's id and the id of the one above it (cases.tree walks it)."""
+        return dict(self.order_by().values_list("pk", "parent_id"))
+
     def resolve(self, value: str | int | None) -> "Bureau":
         """The bureau a command names by id or name; with none named, the only one — never a
         guess when there are several."""
@@ -29,7 +32,7 @@ class BureauQuerySet(TreeQuerySet):
         return found
 
 
-class Bureau(TreeNode):
+class Bureau(models.Model):
     """A petition bureau (信访局) at its level, under the bureau above it. Name, place and the
     way its report names the place are data, never code."""
 
@@ -68,7 +71,7 @@ class Bureau(TreeNode):
         help_text=_("报告正文称呼本地的用语，如“我县”“我市”“我区”。"),
     )
 
-    objects = BureauQuerySet.as_manager(with_tree_fields=False)
+    objects = BureauQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("信访局")
@@ -86,10 +89,11 @@ class Bureau(TreeNode):
             raise ValidationError({"parent": _("上级信访局的层级必须高于本局。")})
 
     def lineage_ids(self, *, include_self: bool = True, up: bool = False) -> list[int]:
-        """The ids of this bureau and every bureau below it (or, with up=True, above it)."""
-        qs = Bureau.objects.ancestors(self) if up else Bureau.objects.descendants(self)
-        ids = list(qs.values_list("pk", flat=True))
-        return [self.pk, *ids] if include_self else ids
+        """The ids of this bureau and every bureau below it (or, with up=True, above it, nearest
+        first). One query; the hot paths keep the map (indicators.cache.bureau_tree)."""
+        parents = Bureau.objects.parent_map()
+        ids = tree.above(parents, self.pk) if up else tree.lineage(parents, self.pk)
+        return ids if include_self else ids[1:]
 
     @classmethod
     def current(cls) -> "Bureau":

@@ -1,20 +1,15 @@
 """The tree of bureaus as plain ids: who is above and below whom.
 
-Read from one small query over every bureau (a province has about 150 below it; the country a few
-thousand) and walked in Python, rather than with django-tree-queries' recursive queries:
-`Bureau.Meta.ordering = ["pk"]` makes those fail ("Bureau has no field named 'pk'").
-`indicators.cache.bureau_tree()` keeps it cached until a bureau changes.
+Read from one small query over every bureau (`Bureau.objects.parent_map()`: a province has
+about 150 below it, the country a few thousand) and walked in Python. A recursive SQL query
+(django-tree-queries' CTE, tried first) is one query too, but its answer cannot be kept: this
+map can, and `indicators.cache.bureau_tree()` keeps it until a bureau changes, so that saving a
+record finds the roll-ups above its bureau without a query.
 """
 
 from __future__ import annotations
 
 Tree = dict[int, int | None]  # bureau id → the id of the bureau above it (None at the top)
-
-
-def read() -> Tree:
-    from cases.models import Bureau
-
-    return dict(Bureau.objects.order_by().values_list("pk", "parent_id"))
 
 
 def above(tree: Tree, bureau_id: int) -> list[int]:
