@@ -14,15 +14,24 @@ open cases.
 
 from __future__ import annotations
 
+import datetime
+import statistics
 import time
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connection, models, transaction
+from django.test import Client
+from django.test.utils import override_settings
 
+from accounts import roles
 from cases.models import (
     AccountabilityAction,
     Bureau,
     DisputeScreening,
+    Membership,
     NormativeDocument,
     OrderCase,
     OutreachEvent,
@@ -122,8 +131,16 @@ def build_province(
     cities: int = 15,
     cases_per_county: int = 33_334,
     year: int = 2025,
+    without_search_index: bool = False,
     progress=print,
 ) -> Province:
+    """With `without_search_index` (PostgreSQL), the case list's two GIN search indexes are
+    dropped first: maintaining them over five million copied rows would take most of an hour,
+    and nothing timed here searches."""
+    if without_search_index and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS case_search_personal")
+            cursor.execute("DROP INDEX IF EXISTS case_search_public")
     with scopes_disabled():
         started = time.perf_counter()
         province = Bureau.objects.create(
@@ -165,3 +182,92 @@ def build_province(
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         return Province(province, city_list, county_list, generated, copied)
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    label: str
+    url: str
+    cold_ms: float
+    warm_ms: float
+    queries_cold: int
+
+
+def _client(username: str, role: str, bureau: Bureau, unit=None) -> Client:
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    user.groups.set([Group.objects.get(name=role)])
+    Membership.place(user, bureau, unit)
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    return client
+
+
+def _time(client: Client, url: str, runs: int, *, clear: bool) -> Timing:
+    """The first request after emptying the cache (cold), then the median of `runs` (warm)."""
+    from django.db import reset_queries
+
+    if clear:
+        caches["default"].clear()
+    reset_queries()
+    with override_settings(DEBUG=True):
+        started = time.perf_counter()
+        response = client.get(url)
+        cold = time.perf_counter() - started
+        queries = len(connection.queries)
+    assert response.status_code == 200, (url, response.status_code)
+    warm = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        warm.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return Timing("", url, cold * 1000, statistics.median(warm) * 1000, queries)
+
+
+def measure(built: Province, *, year: int, runs: int = 5) -> list[Timing]:
+    with scopes_disabled():
+        county = built.counties[-1]
+        city = county.parent
+        head = _client("bench-province-head", roles.HEAD, built.province)
+        city_head = _client("bench-city-head", roles.HEAD, city)
+        county_head = _client("bench-county-head", roles.HEAD, county)
+        clerk = _client("bench-county-clerk", roles.CLERK, county)
+    cases = "/admin/cases/petitioncase/"
+    plan = [
+        ("province head: roll-up of every bureau below, ranked", head, f"/rollup/?year={year}", True),
+        ("city head: roll-up of its counties", city_head, f"/rollup/?year={year}", True),
+        ("county head: dashboard", county_head, f"/?year={year}", True),
+        ("county clerk: case list, first page", clerk, cases, False),
+        ("county clerk: case list, year + unit", clerk, f"{cases}?year={year}", False),
+        ("county clerk: case list, overdue", clerk, f"{cases}?status=overdue", False),
+    ]
+    timings = []
+    with override_settings(DEBUG=False):
+        for label, client, url, clear in plan:
+            timing = _time(client, url, runs, clear=clear)
+            timing.label = label
+            timings.append(timing)
+    return timings
+
+
+def section(built: Province, timings: list[Timing], *, cases: int, machine: dict[str, str], runs: int) -> str:
+    label = f"province-{connection.vendor}"
+    lines = [
+        f"<!-- bench:{label} -->",
+        f"## A province on {connection.vendor}: {len(built.counties)} county bureaus, {cases:,} cases",
+        "",
+        f"{datetime.date.today():%Y-%m-%d}; " + "; ".join(f"{k} {v}" for k, v in machine.items()),
+        "",
+        f"1 province, {len(built.cities)} cities, {len(built.counties)} counties; one county generated "
+        f"({built.seconds_generate:.0f} s), the others copied by the database ({built.seconds_copy:.0f} s). "
+        f"Cold = the first request after emptying the cache; warm = median of {runs}.",
+        "",
+        "| request | cold (ms) | queries cold | warm (ms) |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {t.label} (`{t.url}`) | {t.cold_ms:.0f} | {t.queries_cold} | {t.warm_ms:.1f} |" for t in timings]
+    lines += ["", f"<!-- /bench:{label} -->", ""]
+    return "\n".join(lines)

@@ -1,5 +1,7 @@
 """The province bench's builder: counties copied from one generated county, by the database."""
 
+import io
+
 from cases.models import Bureau, DisputeScreening, PetitionCase, Unit
 from devtools.bench.province import build_province
 from indicators.compute import compute
@@ -30,3 +32,29 @@ def test_every_county_holds_a_copy_of_the_first_in_its_own_units(db):
     # vary() took a few first-time resolutions back in the copies, never in the template.
     assert copy["one_time_resolution_rate"].numerator <= template["one_time_resolution_rate"].numerator
     assert Unit.objects.filter(bureau=second).count() == Unit.objects.filter(bureau=first).count()
+
+
+def test_the_bench_times_every_page_and_writes_its_section(db, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "benchmarks.md"
+    call_command(
+        "bench_province",
+        "--counties",
+        "2",
+        "--cities",
+        "1",
+        "--cases-per-county",
+        "60",
+        "--runs",
+        "1",
+        "--output",
+        str(out),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    text = out.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "`/" in line]
+    assert len(rows) == 6
+    assert "2 county bureaus, 120 cases" in text
+    assert text.count("<!-- bench:province-") == 1
