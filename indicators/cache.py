@@ -56,6 +56,8 @@ from cases.models import Bureau
 from cases.models.base import YearQuerySet
 from cases.signals import records_changed
 
+from .models import BureauFigures
+
 VERSION_KEY = "indicators:data-version"  # the global version
 # Logs about the records, not records: a dry-run import or an audit entry changes no figure.
 NOT_RECORDS = {"importlog", "auditentry", "importbackup"}
@@ -144,6 +146,8 @@ def invalidate(bureau_id: int | None, years: Iterable[int] | None = None) -> Non
     """Records of `bureau_id` in `years` changed: drop every entry computed from them. With
     bureau_id None, every entry; with years None, every entry of the bureau and the roll-ups of
     the bureaus above it."""
+    # The stored bureau-years first (indicators.store): in the writer's own transaction.
+    BureauFigures.objects.with_scopes_disabled().outdate(bureau_id, years)
     if bureau_id is None:
         bump()
         return

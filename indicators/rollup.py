@@ -22,7 +22,7 @@ from cases.models import Bureau
 from cases.models.base import local_today
 from cases.scoping import within
 
-from . import cache, compute, registry
+from . import cache, compute, registry, store
 from .compute import Figure
 from .dashboard import year_on_year
 from .registry import Period
@@ -45,8 +45,9 @@ def is_below(bureau: Bureau, other_id: int) -> bool:
 
 
 def _by_bureau(ids: list[int], period: Period) -> dict[int, dict[str, Figure]]:
+    """Each bureau's figures: its stored year where current, else counted (indicators.store)."""
     with within(ids):
-        return compute.compute_by_bureau(ids, period)
+        return store.figures_by_bureau(ids, period)
 
 
 def rollup_figures(bureau: Bureau, period: Period) -> dict[str, Figure]:

@@ -55,6 +55,7 @@ def test_the_bench_times_every_page_and_writes_its_section(db, tmp_path):
     )
     text = out.read_text()
     rows = [line for line in text.splitlines() if line.startswith("| ") and "`/" in line]
-    assert len(rows) == 6
+    assert len(rows) == 7
+    assert "refresh_figures (the nightly job)" in text
     assert "2 county bureaus, 120 cases" in text
     assert text.count("<!-- bench:province-") == 1
