@@ -126,7 +126,9 @@ def rollup_unknown_key(bureau_id: int) -> str:
 
 
 def bump() -> None:
-    """Mark every cached figure of every bureau out of date."""
+    """Mark every cached and stored figure of every bureau out of date (after writes without
+    signals, and after a migration, which may change what an indicator counts)."""
+    BureauFigures.objects.with_scopes_disabled().outdate(None)
     _incr(VERSION_KEY)
 
 
@@ -146,11 +148,11 @@ def invalidate(bureau_id: int | None, years: Iterable[int] | None = None) -> Non
     """Records of `bureau_id` in `years` changed: drop every entry computed from them. With
     bureau_id None, every entry; with years None, every entry of the bureau and the roll-ups of
     the bureaus above it."""
-    # The stored bureau-years first (indicators.store): in the writer's own transaction.
-    BureauFigures.objects.with_scopes_disabled().outdate(bureau_id, years)
     if bureau_id is None:
         bump()
         return
+    # The stored bureau-years (indicators.store): in the writer's own transaction.
+    BureauFigures.objects.with_scopes_disabled().outdate(bureau_id, years)
     above = tree.above(bureau_tree(), bureau_id)
     keys = [every_year_key(bureau_id)]
     if years is None:

@@ -26,7 +26,7 @@ from cases.models import Bureau, PetitionCase, Unit
 from cases.models.base import YearQuerySet, local_today
 from cases.models.petitions import Stage
 
-from . import cache, charts, compute, registry
+from . import cache, charts, compute, registry, store
 from .compute import Figure
 from .registry import Period
 
@@ -179,11 +179,10 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         Unit.objects.filter(bureau=bureau).values_list("pk", "name", "kind", "active", "sort_order"),
         key=lambda u: (UNIT_KINDS.index(u[2]) if u[2] in UNIT_KINDS else len(UNIT_KINDS), u[4], u[1]),
     )
-    unit_keys = [i.key for i in unit_columns()]
-    by_unit = {
-        unit_id: _counts(figures)
-        for unit_id, figures in compute.compute_by_unit(bureau.pk, period, keys=unit_keys).items()
-    }
+    # Read from the stored bureau-year where current, else counted and stored (indicators.store).
+    stored = store.bureau_year(bureau.pk, period)
+    previous = store.figures_by_bureau([bureau.pk], period.previous_year())[bureau.pk]
+    by_unit = {unit_id: _counts(figures) for unit_id, figures in stored.by_unit.items()}
     shown = [
         (pk, name, kind)
         for pk, name, kind, active, _order in units
@@ -192,12 +191,12 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
     return DashboardData(
         year=year,
         today=today,
-        figures=_counts(compute.compute(bureau.pk, period)),
-        previous=_counts(compute.compute(bureau.pk, period.previous_year())),
+        figures=_counts(stored.figures),
+        previous=_counts(previous),
         units=[(pk, name, unit_kind_label(kind, bureau.level)) for pk, name, kind in shown],
         unit_heading=unit_heading({kind for _pk, _name, kind in shown}, bureau.level),
         by_unit=by_unit,
-        monthly=monthly_counts(bureau.pk, period),
+        monthly=_monthly(stored.by_month, period, [i.key for i in monthly_indicators()]),
         overdue=[],
         overdue_total=0,
         due_soon=[],
@@ -216,8 +215,11 @@ def monthly_counts(bureau_id: int, period: Period, keys=None) -> dict[str, list[
     Months after `as_of` are None."""
     if keys is None:
         keys = [i.key for i in monthly_indicators()]
+    return _monthly(compute.compute_by_month(bureau_id, period, keys=keys), period, keys)
+
+
+def _monthly(by_month: dict[int, dict[str, Figure]], period: Period, keys) -> dict[str, list[int | None]]:
     reached = [datetime.date(period.start.year, m, 1) <= period.as_of for m in range(1, 13)]
-    by_month = compute.compute_by_month(bureau_id, period, keys=keys)
     return {key: [_month_value(by_month.get(m, {}).get(key), reached[m - 1]) for m in range(1, 13)] for key in keys}
 
 

@@ -29,8 +29,9 @@ class BureauFiguresQuerySet(models.QuerySet):
 
 
 class BureauFigures(models.Model):
-    """Every figure of one bureau's year, computed once and kept until its records change: what a
-    city's or province's roll-up reads instead of counting every record below it.
+    """Every figure of one bureau's year — in total, per responsible unit and per month — computed
+    once and kept until its records change: what a city's or province's roll-up and the bureau's
+    own dashboard read instead of counting every record.
 
     `version` counts the changes to the bureau's records of that year (the writers raise it);
     `counts` are valid while `computed_version` equals it and, for a year whose deadlines are
@@ -42,6 +43,10 @@ class BureauFigures(models.Model):
     computed_version = models.PositiveIntegerField(_("计算时的数据版本"), default=0)
     as_of = models.DateField(_("判断期限的日期"), null=True)
     counts = models.JSONField(_("各项数字"), default=dict, help_text=_("指标 → [分子, 分母]"))
+    by_unit = models.JSONField(
+        _("各责任单位的数字"), null=True, help_text=_("责任单位编号 → 指标 → [分子, 分母]；未计算时为空")
+    )
+    by_month = models.JSONField(_("各月的数字"), null=True, help_text=_("月份 → 指标 → [分子, 分母]；未计算时为空"))
 
     objects = scoped_manager(BureauFiguresQuerySet)
 

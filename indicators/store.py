@@ -1,8 +1,11 @@
-"""Figures of whole bureau-years, computed once and kept: what a roll-up over many bureaus reads.
+"""Figures of whole bureau-years, computed once and kept: what a roll-up over many bureaus, and a
+bureau's own dashboard, read.
 
 A province's roll-up would otherwise count every record of every county, twice (this year and
-last) — seconds over five million cases. Instead each bureau's year is computed once, stored in
-`BureauFigures`, and read back with one query while it is current:
+last) — seconds over five million cases; a county's dashboard counts its million cases by unit
+and by month. Instead each bureau's year is computed once, stored in `BureauFigures` (in total;
+per responsible unit and per month once the dashboard has asked), and read back with one query
+while it is current:
 
 - every writer of records marks the bureau-years it touched out of date (`outdate`, from
   `indicators.cache.invalidate`), inside its own transaction, by raising their `version`;
@@ -19,12 +22,13 @@ of the day finds them stored.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from .compute import Figure, compute_by_bureau
+from .compute import Figure, compute, compute_by_bureau, compute_by_month, compute_by_unit
 from .models import BureauFigures
-from .registry import BY_KEY, Period
+from .registry import BY_KEY, INDICATORS, Period
 
 Counts = dict[str, list[int | None]]
 
@@ -49,23 +53,74 @@ def _figures(counts: Counts) -> dict[str, Figure]:
     return {key: Figure(BY_KEY[key], n, d) for key, (n, d) in counts.items() if key in BY_KEY}
 
 
+def _whole_year(period: Period) -> bool:
+    year = period.start.year
+    return (period.start, period.end) == (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def _by(stored: dict) -> dict[int, dict[str, Figure]]:
+    return {int(part): _figures(counts) for part, counts in stored.items()}
+
+
+@dataclass(frozen=True)
+class BureauYear:
+    """One bureau's year: every figure, the per-unit ones per responsible unit (indicators
+    declared `per_unit`) and the monthly ones per month 1–12 (declared `monthly`)."""
+
+    figures: dict[str, Figure]
+    by_unit: dict[int, dict[str, Figure]]
+    by_month: dict[int, dict[str, Figure]]
+
+
+def bureau_year(bureau_id: int, period: Period) -> BureauYear:
+    """The bureau's year (a whole-year period), read where stored and current, else counted —
+    in total, per unit and per month — and stored unless a write raced it."""
+    if not _whole_year(period):
+        raise ValueError("only a whole year is stored")
+    year = period.start.year
+    row = BureauFigures.objects.filter(bureau_id=bureau_id, year=year).first()
+    if row is not None and _current(row, period.as_of) and row.by_unit is not None and row.by_month is not None:
+        return BureauYear(_figures(row.counts), _by(row.by_unit), _by(row.by_month))
+    version = _version(row, bureau_id, year)
+    counted = BureauYear(
+        compute(bureau_id, period),
+        compute_by_unit(bureau_id, period, keys=[i.key for i in INDICATORS if i.per_unit]),
+        compute_by_month(bureau_id, period, keys=[i.key for i in INDICATORS if i.monthly]),
+    )
+    BureauFigures.objects.filter(bureau_id=bureau_id, year=year, version=version).update(
+        computed_version=version,
+        as_of=period.as_of,
+        counts=_counts(counted.figures),
+        by_unit={str(pk): _counts(f) for pk, f in counted.by_unit.items()},
+        by_month={str(m): _counts(f) for m, f in counted.by_month.items()},
+    )
+    return counted
+
+
 def figures_by_bureau(bureau_ids, period: Period) -> dict[int, dict[str, Figure]]:
     """Every figure of each bureau for `period`, as `compute.compute_by_bureau` gives it: read
     from the stored years where they are current, computed (and stored) where not. Periods other
     than a whole year are computed. Call within `cases.scoping.within(bureau_ids)`."""
     ids = list(bureau_ids)
     year = period.start.year
-    if (period.start, period.end) != (datetime.date(year, 1, 1), datetime.date(year, 12, 31)):
+    if not _whole_year(period):
         return compute_by_bureau(ids, period)
     rows = {row.bureau_id: row for row in BureauFigures.objects.filter(bureau_id__in=ids, year=year)}
     result = {pk: _figures(rows[pk].counts) for pk in ids if pk in rows and _current(rows[pk], period.as_of)}
     missing = [pk for pk in ids if pk not in result]
     if missing:
-        versions = {pk: _version(rows.get(pk), pk, year) for pk in missing}
+        new = [pk for pk in missing if pk not in rows]
+        if new:  # one row per bureau-year, made together (another reader may make some first)
+            BureauFigures.objects.bulk_create(
+                [BureauFigures(bureau_id=pk, year=year) for pk in new], ignore_conflicts=True
+            )
+            rows.update({r.bureau_id: r for r in BureauFigures.objects.filter(bureau_id__in=new, year=year)})
+        versions = {pk: rows[pk].version for pk in missing}
         computed = compute_by_bureau(missing, period)
         for pk, figures in computed.items():
+            # The totals only: the per-unit and per-month figures are the dashboard's to count.
             BureauFigures.objects.filter(bureau_id=pk, year=year, version=versions[pk]).update(
-                computed_version=versions[pk], as_of=period.as_of, counts=_counts(figures)
+                computed_version=versions[pk], as_of=period.as_of, counts=_counts(figures), by_unit=None, by_month=None
             )
         result.update(computed)
     return result

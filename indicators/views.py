@@ -7,6 +7,7 @@ import re
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,8 +15,8 @@ from accounts.roles import DASHBOARD
 from cases.models import Bureau, Unit
 from cases.models.base import local_today
 
+from . import cache, drilldown, registry
 from . import dashboard as service
-from . import drilldown, registry
 from . import rollup as rollups
 from .registry import Period
 
@@ -63,11 +64,19 @@ def rollup(request):
     year = _year(request, bureau)
     data = rollups.rollup_data(bureau, year)
     page_url = lambda pk: f"{reverse('indicators:rollup_bureau', args=[pk])}?year={year}"  # noqa: E731
+    # The table (a cell per bureau and indicator: thousands in a province) is rendered once and
+    # kept as long as its figures (indicators.cache).
+    table = cache.get_or_build(
+        f"rollup-table:{bureau.pk}:{year}:{data.today}",
+        lambda: render_to_string("indicators/_rollup_table.html", {"data": data, "rows": rollups.rows(data, page_url)}),
+        bureau_id=bureau.pk,
+        rollup_years=[year, year - 1],
+    )
     context = {
         "bureau": bureau,
         "year": year,
         "data": data,
-        "rows": rollups.rows(data, page_url),
+        "table": table,
         "years": service.year_choices(service.record_years(bureau.pk), year, data.today),
     }
     return render(request, "indicators/rollup.html", context)

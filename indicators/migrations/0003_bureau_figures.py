@@ -21,6 +21,8 @@ class Migration(migrations.Migration):
                 ('computed_version', models.PositiveIntegerField(default=0, verbose_name='计算时的数据版本')),
                 ('as_of', models.DateField(null=True, verbose_name='判断期限的日期')),
                 ('counts', models.JSONField(default=dict, help_text='指标 → [分子, 分母]', verbose_name='各项数字')),
+                ('by_unit', models.JSONField(help_text='责任单位编号 → 指标 → [分子, 分母]；未计算时为空', null=True, verbose_name='各责任单位的数字')),
+                ('by_month', models.JSONField(help_text='月份 → 指标 → [分子, 分母]；未计算时为空', null=True, verbose_name='各月的数字')),
                 ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.bureau', verbose_name='信访局')),
             ],
             options={

@@ -101,14 +101,14 @@ def test_a_year_still_running_is_counted_again_the_next_day_a_settled_one_is_not
     assert counted == [2024]
 
 
-def test_refresh_figures_stores_this_year_and_last_for_every_bureau(city):  # noqa: F811
+def test_refresh_figures_stores_three_years_for_every_bureau(city):  # noqa: F811
     out = io.StringIO()
     call_command("refresh_figures", stdout=out)
     assert "已计算 3 个信访局" in out.getvalue()
     today = datetime.date.today()
     years = sorted(set(BureauFigures.objects.values_list("year", flat=True)))
-    assert len(years) == 2 and years[1] - years[0] == 1 and years[1] in (today.year, today.year + 1)
-    assert BureauFigures.objects.count() == 6
+    assert len(years) == 3 and years[2] - years[0] == 2 and years[2] in (today.year, today.year + 1)
+    assert BureauFigures.objects.count() == 9
     assert all(r.computed_version == r.version for r in BureauFigures.objects.all())
 
 
@@ -118,3 +118,26 @@ def test_a_part_of_a_year_is_counted_not_stored(city, period):  # noqa: F811
     figures = _stored([a.pk], period)
     assert _values(figures[a.pk]) == _values(compute(a.pk, period))
     assert not BureauFigures.objects.exists()
+
+
+def test_the_dashboards_bureau_year_per_unit_and_month_equals_counting(city):  # noqa: F811
+    from indicators.compute import compute_by_month, compute_by_unit
+    from indicators.registry import INDICATORS
+
+    _city, a, _b = city
+    period = Period.year(2024, as_of=AS_OF)
+    unit_keys = [i.key for i in INDICATORS if i.per_unit]
+    month_keys = [i.key for i in INDICATORS if i.monthly]
+    counted = store.bureau_year(a.pk, period)
+    stored = store.bureau_year(a.pk, period)  # read back this time
+    row = BureauFigures.objects.get(bureau=a, year=2024)
+    assert row.by_month is not None and row.computed_version == row.version
+    for one in (counted, stored):
+        assert _values(one.figures) == _values(compute(a.pk, period))
+        assert {m: _values(f) for m, f in one.by_month.items()} == {
+            m: _values(f) for m, f in compute_by_month(a.pk, period, keys=month_keys).items()
+        }
+        assert {u: _values(f) for u, f in one.by_unit.items()} == {
+            u: _values(f) for u, f in compute_by_unit(a.pk, period, keys=unit_keys).items()
+        }
+    assert stored.by_month[3]["cases_received"].numerator == 6  # every 甲县 case of 2024 came in March

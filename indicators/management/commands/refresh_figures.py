@@ -1,6 +1,8 @@
-"""`manage.py refresh_figures`: every bureau's figures of this year and last, computed and stored
-(indicators.store), so that the first roll-up of the day reads them instead of counting. Run it
-from cron shortly after midnight; it is safe at any time and while clerks work."""
+"""`manage.py refresh_figures`: every bureau's figures of this year, last year and the year
+before (last year's year-on-year), computed and stored (indicators.store), so that the first
+roll-up of the day reads them instead of counting. Run it from cron shortly after midnight; it is
+safe at any time and while clerks work. A year whose deadlines have all passed stays stored
+until its records change, so only this year and last are counted again each night."""
 
 import time
 
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         ids = list(Bureau.objects.values_list("pk", flat=True))
         today = local_today()
         with within(ids):
-            for year in (today.year, today.year - 1):
+            for year in (today.year, today.year - 1, today.year - 2):
                 figures_by_bureau(ids, Period.year(year, as_of=today))
         seconds = time.perf_counter() - started
-        self.stdout.write(f"已计算 {len(ids)} 个信访局 {today.year - 1}—{today.year} 年度的数字，用时 {seconds:.1f} 秒")
+        self.stdout.write(f"已计算 {len(ids)} 个信访局 {today.year - 2}—{today.year} 年度的数字，用时 {seconds:.1f} 秒")
