@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import privacy, workflow
+from cases.admin.petitions import STATE_CSS  # the workbench's colours of a stage, the same here
 from cases.deadlines import due_soon_cutoff
 from cases.models import PetitionCase
 from cases.models.base import local_today
@@ -30,14 +31,6 @@ CHANGE = "cases.change_petitioncase"
 LIST_LIMIT = 200  # a unit has tens of open cases; a list this long says how many more there are
 CLOSED_SHOWN = 20
 PENDING = (Stage.OVERDUE, Stage.DUE_SOON, Stage.PENDING)
-STATE_CSS = {
-    Stage.OVERDUE: "deadline-overdue",
-    Stage.DUE_SOON: "deadline-soon",
-    Stage.DONE_LATE: "deadline-late",
-    Stage.DONE_ON_TIME: "deadline-done",
-    Stage.PENDING: "deadline-pending",
-    Stage.NOT_RECORDED: "deadline-unrecorded",
-}
 
 
 def unit_desk(permission: str):

@@ -258,7 +258,7 @@ def measure(built: Province, *, year: int, runs: int = 5) -> list[Timing]:
         ("city head: roll-up of its counties", city_head, rollup, True),
         ("county head: dashboard", county_head, f"/?year={year}", True),
         ("county clerk: case list, first page", clerk, cases, False),
-        ("county clerk: case list, year + unit", clerk, f"{cases}?year={year}", False),
+        ("county clerk: case list, one year", clerk, f"{cases}?year={year}", False),
         ("county clerk: case list, overdue", clerk, f"{cases}?status=overdue", False),
     ]
     with override_settings(DEBUG=False):
