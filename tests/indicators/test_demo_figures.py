@@ -22,7 +22,7 @@ from cases.models import (
     Volunteer,
 )
 from indicators.compute import compute, compute_by_unit
-from indicators.registry import INDICATORS, SOURCES, Period
+from indicators.registry import BY_KEY, INDICATORS, SOURCES, Period
 
 FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
 # The 2027 holidays are not known yet: judge "passed" and "overdue" on a fixed day so the figures
@@ -208,3 +208,32 @@ def test_every_indicator_has_a_2024_figure(demo):
     figures = compute(demo.pk, Period.year(2024, as_of=AS_OF))
 
     assert set(figures) == {i.key for i in INDICATORS}
+
+
+@pytest.mark.django_db
+def test_the_city_roll_up_of_the_demo_is_the_sum_of_its_counties_and_its_own(demo):
+    """The demo's city: every figure of 焦作's roll-up adds 焦作's own, 温县's and 武陟's
+    numerators and denominators; 温县 and 武陟 are ranked on every rate they both have."""
+    from cases.scoping import within
+    from indicators import rollup
+    from indicators.compute import compute
+
+    city = Bureau.objects.get(name="焦作市信访局")
+    counties = {b.name: b for b in Bureau.objects.filter(parent=city)}
+    assert sorted(counties) == ["武陟县信访局", "温县信访局"]
+    period = Period.year(2024, as_of=AS_OF)
+    parts = [compute(b.pk, period) for b in (city, *counties.values())]
+    with within(city.lineage_ids()):
+        total = rollup.rollup_figures(city, period)
+    for key, figure in total.items():
+        assert figure.numerator == sum(p[key].numerator for p in parts), key
+        if figure.denominator is not None:
+            assert figure.denominator == sum(p[key].denominator for p in parts), key
+    assert total["cases_received"].numerator == 202 + 213 + 41  # 温县, 武陟, 焦作's own
+    data = rollup.rollup_data(city, 2024, today=AS_OF)
+    one_time = {pk: counts["one_time_resolution_rate"] for pk, counts in data.by_lower.items()}
+    wenxian, wuzhi = counties["温县信访局"].pk, counties["武陟县信访局"].pk
+    assert one_time[wenxian] == (189, 202)  # the seed report's 93.56%
+    ranks = rollup.ranks({pk: rollup.figure(BY_KEY["one_time_resolution_rate"], c) for pk, c in one_time.items()})
+    better = wenxian if one_time[wenxian][0] / one_time[wenxian][1] > one_time[wuzhi][0] / one_time[wuzhi][1] else wuzhi
+    assert ranks[better] == 1 and sorted(ranks.values()) == [1, 2]
