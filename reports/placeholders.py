@@ -1,7 +1,8 @@
 """Placeholders in the report text: parse, validate and fill `{key}`.
 
 `{dispute_resolution_rate}` prints the figure as the indicator shows it ("80.25%", "157", "—");
-`{bureau}`, `{county}`, `{short_county}` and `{year}` print the bureau's own data. `{a|b|c}` prints
+`{bureau}`, `{county}`, `{short_county}` and `{year}` print the bureau's own data;
+`{total_dispute_resolution_rate}` the figure over the bureau and every bureau below it. `{a|b|c}` prints
 the one value that a, b and c share, for sentences such as "…均为 100%": when they differ it prints
 "—", which the readiness check reports, rather than a sentence that is no longer true. `{{` and
 `}}` are literal braces.
@@ -49,8 +50,17 @@ class Run:
     key: str | None = None
 
 
+# `{total_<key>}`: the figure over the bureau and every bureau below it (a city's or province's
+# roll-up, indicators.rollup); for a bureau with none below, its own figure.
+TOTAL = "total_"
+
+
 def known_keys() -> set[str]:
-    return set(BY_KEY) | set(CONTEXT_KEYS)
+    return set(BY_KEY) | {TOTAL + key for key in BY_KEY} | set(CONTEXT_KEYS)
+
+
+def uses_totals(*texts: str) -> bool:
+    return any("{" + TOTAL in text or "|" + TOTAL in text for text in texts)
 
 
 def parse(text: str) -> list[str | Placeholder]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 
-from indicators import dashboard
+from indicators import dashboard, rollup
 from indicators.compute import compute
 from indicators.registry import Period
-from reports.placeholders import Run, fill, fill_text
+from reports.placeholders import TOTAL, Run, fill, fill_text, uses_totals
 
 NUMERALS = "零一二三四五六七八九"
 
@@ -184,10 +184,17 @@ def build_document(report, figures=None) -> ReportDocument:
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
     values = values_for(report, figures)
-    sections = [
-        build_section(i, section.title, [(p.lead, p.text) for p in section.paragraphs.all()], values)
-        for i, section in enumerate(report.sections.prefetch_related("paragraphs"), start=1)
+    texts = [
+        (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
+        for section in report.sections.prefetch_related("paragraphs")
     ]
+    if uses_totals(
+        report.title, report.intro, *(t for title, paragraphs in texts for t in (title, *(x for _l, x in paragraphs)))
+    ):
+        # A city's or province's report quoting its whole area: the roll-up (figures only).
+        totals = rollup.rollup_figures(report.bureau, Period.year(report.year))
+        values.update({TOTAL + key: printed(f) for key, f in totals.items()})
+    sections = [build_section(i, title, paragraphs, values) for i, (title, paragraphs) in enumerate(texts, start=1)]
     return ReportDocument(
         bureau=report.bureau.name,
         year=report.year,
