@@ -16,9 +16,8 @@ class ScopeMiddleware:
         request.membership = membership
         request.bureau = membership.bureau if membership else None
         request.unit = membership.unit if membership else None
-        if membership is None and user.is_authenticated and user.is_superuser:
-            context = as_site_admin()
-        else:
-            context = acting_for(request.bureau, request.unit)
+        # The site administrator: a superuser in no bureau (cases.admin.bureau reads this).
+        request.is_site_admin = membership is None and user.is_authenticated and user.is_superuser
+        context = as_site_admin() if request.is_site_admin else acting_for(request.bureau, request.unit)
         with context:
             return self.get_response(request)

@@ -24,8 +24,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-
 from .compute import Figure, compute, compute_by_bureau, compute_by_month, compute_by_unit
 from .models import BureauFigures
 from .registry import BY_KEY, INDICATORS, Period
@@ -78,10 +76,10 @@ def bureau_year(bureau_id: int, period: Period) -> BureauYear:
     if not _whole_year(period):
         raise ValueError("only a whole year is stored")
     year = period.start.year
-    row = BureauFigures.objects.filter(bureau_id=bureau_id, year=year).first()
-    if row is not None and _current(row, period.as_of) and row.by_unit is not None and row.by_month is not None:
+    row = _rows([bureau_id], year)[bureau_id]
+    if _current(row, period.as_of) and row.by_unit is not None and row.by_month is not None:
         return BureauYear(_figures(row.counts), _by(row.by_unit), _by(row.by_month))
-    version = _version(row, bureau_id, year)
+    version = row.version
     counted = BureauYear(
         compute(bureau_id, period),
         compute_by_unit(bureau_id, period, keys=[i.key for i in INDICATORS if i.per_unit]),
@@ -105,16 +103,10 @@ def figures_by_bureau(bureau_ids, period: Period) -> dict[int, dict[str, Figure]
     year = period.start.year
     if not _whole_year(period):
         return compute_by_bureau(ids, period)
-    rows = {row.bureau_id: row for row in BureauFigures.objects.filter(bureau_id__in=ids, year=year)}
-    result = {pk: _figures(rows[pk].counts) for pk in ids if pk in rows and _current(rows[pk], period.as_of)}
+    rows = _rows(ids, year)
+    result = {pk: _figures(rows[pk].counts) for pk in ids if _current(rows[pk], period.as_of)}
     missing = [pk for pk in ids if pk not in result]
     if missing:
-        new = [pk for pk in missing if pk not in rows]
-        if new:  # one row per bureau-year, made together (another reader may make some first)
-            BureauFigures.objects.bulk_create(
-                [BureauFigures(bureau_id=pk, year=year) for pk in new], ignore_conflicts=True
-            )
-            rows.update({r.bureau_id: r for r in BureauFigures.objects.filter(bureau_id__in=new, year=year)})
         versions = {pk: rows[pk].version for pk in missing}
         computed = compute_by_bureau(missing, period)
         for pk, figures in computed.items():
@@ -126,12 +118,12 @@ def figures_by_bureau(bureau_ids, period: Period) -> dict[int, dict[str, Figure]
     return result
 
 
-def _version(row: BureauFigures | None, bureau_id: int, year: int) -> int:
-    """The version the figures about to be computed belong to (the row made if there is none)."""
-    if row is not None:
-        return row.version
-    try:
-        with transaction.atomic():
-            return BureauFigures.objects.create(bureau_id=bureau_id, year=year).version
-    except IntegrityError:  # made meanwhile by another reader
-        return BureauFigures.objects.get(bureau_id=bureau_id, year=year).version
+def _rows(ids: list[int], year: int) -> dict[int, BureauFigures]:
+    """The stored row of each bureau's year, the missing ones made first (together; another
+    reader may make some of them meanwhile)."""
+    rows = {r.bureau_id: r for r in BureauFigures.objects.filter(bureau_id__in=ids, year=year)}
+    new = [pk for pk in ids if pk not in rows]
+    if new:
+        BureauFigures.objects.bulk_create([BureauFigures(bureau_id=pk, year=year) for pk in new], ignore_conflicts=True)
+        rows.update({r.bureau_id: r for r in BureauFigures.objects.filter(bureau_id__in=new, year=year)})
+    return rows

@@ -15,7 +15,8 @@ from .audited import AuditedAdmin
 
 
 def is_site_admin(request) -> bool:
-    return request.user.is_superuser and getattr(request, "bureau", None) is None
+    """As ScopeMiddleware decided for this request."""
+    return getattr(request, "is_site_admin", False)
 
 
 @admin.register(Bureau)
