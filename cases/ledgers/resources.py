@@ -132,6 +132,7 @@ class PetitionCaseResource(LedgerResource):
         columns.text("问题领域", "subject_area"),
         columns.text("主要诉求", "summary"),
         columns.unit("责任单位", "responsible_unit"),
+        columns.choice("来源", "source", C.Source, default=C.Source.LOCAL),
         columns.choice("转交方式", "routing", C.Routing),
         columns.date("转送交办日期", "routed_on"),
         columns.date("异议提出日期", "objection_on"),

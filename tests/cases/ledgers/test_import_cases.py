@@ -225,3 +225,20 @@ def test_an_update_stores_units_dates_and_due_dates_as_save_would(bureau):
     assert (case.responsible_unit.name, case.routed_on) == ("祥云镇", datetime.date(2024, 1, 20))
     assert case.unit_acceptance_due_on == datetime.date(2024, 2, 4)  # a Sunday, but a make-up working day
     assert case.updated_at > case.created_at
+
+
+def test_the_source_column_reads_its_label_and_a_ledger_without_it_is_local(bureau):
+    """来源 (issue 11): a county's ledger says which cases came from above; one without the column
+    keeps the model's 本级受理."""
+    rows = [case_row(0), case_row(1), case_row(2)]
+    headers = [*HEADERS, "来源"]
+    sources = ["市交办", "中央/省交办", "包联"]
+    data = io.BytesIO(make_xlsx([headers, *[[*r, s] for r, s in zip(rows, sources, strict=True)]], titles=TITLES))
+
+    result = run(data)
+
+    assert result.ok, [str(e) for e in result.errors]
+    by_number = dict(PetitionCase.objects.values_list("number", "source"))
+    assert by_number == {"WX2024-000": "city", "WX2024-001": "above", "WX2024-002": "baolian"}
+    run(file_with([case_row(5)]))
+    assert PetitionCase.objects.get(number="WX2024-005").source == PetitionCase.Source.LOCAL
