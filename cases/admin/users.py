@@ -8,8 +8,10 @@ administrator (a superuser in no bureau) places users in any bureau."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from cases.models import Bureau, Membership
 
 from .bureau import is_site_admin
@@ -59,6 +61,12 @@ class OrganizationUserAdmin(NotFoundMixin, UserAdmin):
             kept.append((title, {**options, "fields": fields}))
         return kept
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            return form  # a new account has no roles yet; the next page gives them
+        return type(form.__name__, (_RolesFitTheOrganization, form), {})
+
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else ()
 
@@ -67,3 +75,24 @@ class OrganizationUserAdmin(NotFoundMixin, UserAdmin):
         if not change and not is_site_admin(request) and request.bureau is not None:
             # A new account starts in its creator's bureau; the next page places it in a unit.
             Membership.place(obj, request.bureau)
+
+
+class _RolesFitTheOrganization:
+    """A unit's officer holds the unit's role only, and the unit's role needs a unit: a bureau's
+    role on a unit's account (or the reverse) would give it pages its scope cannot serve. The
+    unit is the inline's field, read from the same POST."""
+
+    def clean(self):
+        cleaned = super().clean()
+        groups = {g.name for g in cleaned.get("groups") or ()}
+        prefix = Membership._meta.get_field("user").related_query_name()
+        has_unit = bool(self.data.get(f"{prefix}-0-unit"))
+        bureau_roles = sorted(groups - {roles.UNIT})
+        if has_unit and bureau_roles:
+            raise ValidationError(
+                _("责任单位的用户只能有“%(unit)s”角色，不能兼任%(roles)s。")
+                % {"unit": roles.UNIT, "roles": "、".join(bureau_roles)}
+            )
+        if roles.UNIT in groups and not has_unit:
+            raise ValidationError(_("“%(unit)s”角色须在“所属机构”中选择其责任单位。") % {"unit": roles.UNIT})
+        return cleaned

@@ -241,3 +241,46 @@ def test_a_commands_figures_and_import_are_its_bureaus(county, other, tmp_path):
             "import_ledger", "cases", str(path), "--bureau", "武陟县信访局", stdout=io.StringIO(), stderr=io.StringIO()
         )
     assert PetitionCase.objects.filter(bureau=other).count() == 1
+
+
+def _user_form(user, groups, unit):
+    return {
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "groups": [g.pk for g in groups],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "08:00:00",
+        "membership-TOTAL_FORMS": "1",
+        "membership-INITIAL_FORMS": "1",
+        "membership-MIN_NUM_FORMS": "1",
+        "membership-MAX_NUM_FORMS": "1",
+        "membership-0-user": user.pk,
+        "membership-0-bureau": user.membership.bureau_id,
+        "membership-0-unit": unit.pk if unit else "",
+    }
+
+
+def test_a_units_account_holds_the_units_role_only(client, county, adam, alice):
+    from django.contrib.auth.models import Group
+
+    client.force_login(adam)
+    township = Unit.objects.get(bureau=county, name="温泉街道")
+    clerk, unit_role = Group.objects.get(name=roles.CLERK), Group.objects.get(name=roles.UNIT)
+    url = f"/admin/auth/user/{alice.pk}/change/"
+
+    mixed = client.post(url, _user_form(alice, [clerk, unit_role], township))
+    assert "责任单位的用户只能有“责任单位经办人”角色，不能兼任登记员。" in mixed.content.decode()
+    without_unit = client.post(url, _user_form(alice, [unit_role], None))
+    assert "“责任单位经办人”角色须在“所属机构”中选择其责任单位。" in without_unit.content.decode()
+    alice.refresh_from_db()
+    assert [g.name for g in alice.groups.all()] == [roles.CLERK] and alice.membership.unit is None
+
+    fine = client.post(url, _user_form(alice, [unit_role], township))
+    assert fine.status_code == 302
+    alice.refresh_from_db()
+    assert [g.name for g in alice.groups.all()] == [roles.UNIT] and alice.membership.unit == township
