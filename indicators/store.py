@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from .compute import Figure, compute, compute_by_bureau, compute_by_month, compute_by_unit
+from .compute import Figure, compute_by_bureau, compute_year
 from .models import BureauFigures
 from .registry import BY_KEY, INDICATORS, Period
 
@@ -81,9 +81,12 @@ def bureau_year(bureau_id: int, period: Period) -> BureauYear:
         return BureauYear(_figures(row.counts), _by(row.by_unit), _by(row.by_month))
     version = row.version
     counted = BureauYear(
-        compute(bureau_id, period),
-        compute_by_unit(bureau_id, period, keys=[i.key for i in INDICATORS if i.per_unit]),
-        compute_by_month(bureau_id, period, keys=[i.key for i in INDICATORS if i.monthly]),
+        *compute_year(
+            bureau_id,
+            period,
+            unit_keys={i.key for i in INDICATORS if i.per_unit},
+            month_keys={i.key for i in INDICATORS if i.monthly},
+        )
     )
     BureauFigures.objects.filter(bureau_id=bureau_id, year=year, version=version).update(
         computed_version=version,

@@ -237,3 +237,30 @@ def test_the_city_roll_up_of_the_demo_is_the_sum_of_its_counties_and_its_own(dem
     ranks = rollup.ranks({pk: rollup.figure(BY_KEY["one_time_resolution_rate"], c) for pk, c in one_time.items()})
     better = wenxian if one_time[wenxian][0] / one_time[wenxian][1] > one_time[wuzhi][0] / one_time[wuzhi][1] else wuzhi
     assert ranks[better] == 1 and sorted(ranks.values()) == [1, 2]
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2026])
+def test_one_scan_per_source_gives_the_whole_the_units_and_the_months(demo, year, django_assert_max_num_queries):
+    """compute_year(): the figures of the three separate countings, from one grouped query per
+    source (the dashboard's cold year)."""
+    from indicators.compute import compute, compute_by_month, compute_by_unit, compute_year
+    from indicators.registry import INDICATORS, Period
+
+    def values(figures):
+        return {k: (f.numerator, f.denominator) for k, f in figures.items()}
+
+    period = Period.year(year, as_of=datetime.date(2026, 11, 27))
+    unit_keys = [i.key for i in INDICATORS if i.per_unit]
+    month_keys = [i.key for i in INDICATORS if i.monthly]
+    sources = len({i.source.key for i in INDICATORS})
+    with django_assert_max_num_queries(sources):
+        total, by_unit, by_month = compute_year(demo.pk, period, unit_keys=unit_keys, month_keys=month_keys)
+
+    assert values(total) == values(compute(demo.pk, period))
+    assert {pk: values(f) for pk, f in by_unit.items()} == {
+        pk: values(f) for pk, f in compute_by_unit(demo.pk, period, keys=unit_keys).items()
+    }
+    assert {m: values(f) for m, f in by_month.items()} == {
+        m: values(f) for m, f in compute_by_month(demo.pk, period, keys=month_keys).items()
+    }
+    assert sum(f["cases_received"].numerator for f in by_month.values()) == total["cases_received"].numerator > 150
