@@ -49,13 +49,14 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DatabaseError, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete, pre_save
 
 from cases import tree
 from cases.models import Bureau
 from cases.models.base import YearQuerySet
 from cases.signals import records_changed
 
+from . import store
 from .models import BureauFigures
 
 VERSION_KEY = "indicators:data-version"  # the global version
@@ -144,15 +145,17 @@ def bureau_tree() -> tree.Tree:
     return get_or_build("bureau-tree", Bureau.objects.parent_map)
 
 
-def invalidate(bureau_id: int | None, years: Iterable[int] | None = None) -> None:
+def invalidate(bureau_id: int | None, years: Iterable[int] | None = None, *, stored: bool = True) -> None:
     """Records of `bureau_id` in `years` changed: drop every entry computed from them. With
     bureau_id None, every entry; with years None, every entry of the bureau and the roll-ups of
-    the bureaus above it."""
+    the bureaus above it. `stored=False` leaves the stored bureau-years to the caller (a write
+    that kept them current by its share, indicators.store)."""
     if bureau_id is None:
         bump()
         return
-    # The stored bureau-years (indicators.store): in the writer's own transaction.
-    BureauFigures.objects.with_scopes_disabled().outdate(bureau_id, years)
+    if stored:
+        # The stored bureau-years (indicators.store): in the writer's own transaction.
+        BureauFigures.objects.with_scopes_disabled().outdate(bureau_id, years)
     above = tree.above(bureau_tree(), bureau_id)
     keys = [every_year_key(bureau_id)]
     if years is None:
@@ -254,13 +257,14 @@ def _remember_year(sender, instance, **kwargs) -> None:
         instance.__dict__[LOADED_YEAR] = year
 
 
-def _changed(bureau_id: int | None, years: set[int] | None) -> None:
-    invalidate(bureau_id, years)
+def _changed(bureau_id: int | None, years: set[int] | None, *, stored: bool = True) -> None:
+    invalidate(bureau_id, years, stored=stored)
     if transaction.get_connection().in_atomic_block:
-        # A request running while this transaction is open may cache figures without the
-        # change; invalidating again on commit throws those away. (Outside a transaction the
-        # change is committed already.)
-        transaction.on_commit(lambda: invalidate(bureau_id, years), robust=True)
+        # A request running while this transaction is open may cache pages without the change;
+        # invalidating them again on commit throws those away. (Outside a transaction the change
+        # is committed already.) The stored years need no second pass: a reader stores what it
+        # counted only if the version it read is still there (indicators.store).
+        transaction.on_commit(lambda: invalidate(bureau_id, years, stored=False), robust=True)
 
 
 def _records_changed(sender, bureau=None, years=None, **kwargs) -> None:
@@ -271,8 +275,21 @@ def _records_changed(sender, bureau=None, years=None, **kwargs) -> None:
 def _saved_or_deleted(sender, instance, raw=False, **kwargs) -> None:
     # A fixture (loaddata: raw saves) is the installation's, not a bureau's year: drop everything,
     # at the cost of one increment a row rather than the bureau's and its ancestors' years.
-    _changed(*((None, None) if raw else touched(instance)))
+    if raw:
+        _changed(None, None)
+    elif store.SHARE_BEFORE in instance.__dict__:
+        store.after_write(instance, deleted="created" not in kwargs)
+        _changed(*touched(instance), stored=False)
+    else:
+        _changed(*touched(instance))
     _remember_year(sender, instance)  # saved again later, it moves from the year it has now
+
+
+def _before_write(sender, instance, raw=False, **kwargs) -> None:
+    """A petition case (screening, outreach event) about to be saved or deleted in a transaction:
+    its share of the stored figures, to keep them current afterwards (indicators.store)."""
+    if not raw and store.keeps_current(instance):
+        store.before_write(instance)
 
 
 def _m2m_changed(sender, instance, action: str, **kwargs) -> None:
@@ -290,6 +307,9 @@ def connect() -> None:
         uid = f"indicators.cache:{model._meta.label}"
         post_save.connect(_saved_or_deleted, sender=model, dispatch_uid=uid)
         post_delete.connect(_saved_or_deleted, sender=model, dispatch_uid=uid)
+        if model._meta.label_lower in store.DELTA_SOURCES:
+            pre_save.connect(_before_write, sender=model, dispatch_uid=uid)
+            pre_delete.connect(_before_write, sender=model, dispatch_uid=uid)
         if _year_field(model):
             post_init.connect(_remember_year, sender=model, dispatch_uid=uid)
         if model._meta.auto_created:

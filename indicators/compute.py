@@ -203,19 +203,25 @@ def compute_by_unit(bureau_id: int, period: Period, *, keys=None) -> dict[int, d
     return dict(result)
 
 
-def compute_year(bureau_id: int, period: Period, *, unit_keys, month_keys) -> tuple[
-    dict[str, Figure], dict[int, dict[str, Figure]], dict[int, dict[str, Figure]]
-]:
+def compute_year(
+    bureau_id: int, period: Period, *, unit_keys, month_keys, of_source: registry.Source | None = None, pk=None
+) -> tuple[dict[str, Figure], dict[int, dict[str, Figure]], dict[int, dict[str, Figure]]]:
     """Every figure of the period, those in `unit_keys` per responsible unit and those in
     `month_keys` per month — what compute(), compute_by_unit() and compute_by_month() give, from
     one grouped query per source instead of up to three scans of it. Every aggregate is a count or
-    a sum, so the groups (unit × month) add up to the units, the months and the whole."""
+    a sum, so the groups (unit × month) add up to the units, the months and the whole.
+
+    With `of_source` and `pk`, what that one record of the source adds to them (indicators.store
+    keeps a stored year current by a record's share before and after a write)."""
     total: dict[str, Figure] = {}
     by_unit: dict[int, dict[str, Figure]] = defaultdict(dict)
     by_month: dict[int, dict[str, Figure]] = defaultdict(dict)
-    for source, inds in _by_source(INDICATORS).items():
+    wanted = INDICATORS if of_source is None else [i for i in INDICATORS if i.source is of_source]
+    for source, inds in _by_source(wanted).items():
         unit_field = f"{source.unit_field}_id" if source.unit_field else None
         qs = source.queryset(bureau_id, period)
+        if pk is not None:
+            qs = qs.filter(pk=pk)
         group = []
         if unit_field:
             group.append(unit_field)
@@ -228,15 +234,15 @@ def compute_year(bureau_id: int, period: Period, *, unit_keys, month_keys) -> tu
         total.update(_figures(inds, _sum_rows(rows)))
         if unit_field:
             unit_inds = [i for i in inds if i.key in unit_keys]
-            for pk, part in _split(rows, unit_field).items():
-                if pk is not None and unit_inds:
-                    by_unit[pk].update(_figures(unit_inds, _sum_rows(part)))
+            for unit_id, part in _split(rows, unit_field).items():
+                if unit_id is not None and unit_inds:
+                    by_unit[unit_id].update(_figures(unit_inds, _sum_rows(part)))
         if source.month_field:
             month_inds = [i for i in inds if i.key in month_keys]
             for month, part in _split(rows, "month").items():
                 if month_inds:
                     by_month[int(month)].update(_figures(month_inds, _sum_rows(part)))
-    return total, dict(by_unit), dict(by_month)
+    return total, dict(sorted(by_unit.items())), dict(sorted(by_month.items()))
 
 
 def _split(rows: list[dict], field: str) -> dict:

@@ -9,6 +9,10 @@ while it is current:
 
 - every writer of records marks the bureau-years it touched out of date (`outdate`, from
   `indicators.cache.invalidate`), inside its own transaction, by raising their `version`;
+- except a clerk's or a unit's save of one petition case (or screening, or outreach event) in a
+  transaction: its share of the figures is read before and after the write (`before_write`,
+  `after_write`) and the difference added to the stored year, which stays current — so the
+  dashboard after a save reads one row instead of counting a million cases again;
 - a reader uses a stored year whose `computed_version` equals its `version` and, for a year
   whose deadlines may still be running (this year and last), whose `as_of` is the day asked
   about; it computes the others in one grouped query (`compute.compute_by_bureau`) and stores
@@ -24,9 +28,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
+from django_scopes import scopes_disabled
+
 from .compute import Figure, compute_by_bureau, compute_year
 from .models import BureauFigures
-from .registry import BY_KEY, INDICATORS, Period
+from .registry import BY_KEY, CASES, INDICATORS, OUTREACH, SCREENINGS, Period, Source
 
 Counts = dict[str, list[int | None]]
 
@@ -130,3 +137,127 @@ def _rows(ids: list[int], year: int) -> dict[int, BureauFigures]:
         BureauFigures.objects.bulk_create([BureauFigures(bureau_id=pk, year=year) for pk in new], ignore_conflicts=True)
         rows.update({r.bureau_id: r for r in BureauFigures.objects.filter(bureau_id__in=new, year=year)})
     return rows
+
+
+# A record's share -----------------------------------------------------------------------------
+
+# Models whose record alone makes its share of its one source's figures: no other source reads
+# them (an order case's persons read its date, a unit's accountability reads the actions: those
+# writes outdate the year instead).
+DELTA_SOURCES: dict[str, Source] = {s.model._meta.label_lower: s for s in (CASES, SCREENINGS, OUTREACH)}
+SHARE_BEFORE = "_indicators_share_before"  # where before_write leaves the share on the instance
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one record adds to a stored bureau-year, judged on the row's day (`as_of`)."""
+
+    as_of: datetime.date
+    counts: Counts
+    by_unit: dict[str, Counts]
+    by_month: dict[str, Counts]
+
+
+def keeps_current(instance) -> bool:
+    """Whether a write of `instance` keeps the stored years current by its share: a record of a
+    DELTA_SOURCES model written inside a transaction (the share before the write is read there,
+    the record's row locked)."""
+    return instance._meta.label_lower in DELTA_SOURCES and transaction.get_connection().in_atomic_block
+
+
+def before_write(instance) -> None:
+    """Before a save or delete: the record's share, as stored, of the stored year it is in — None
+    when that year is not current (its share then cannot be known afterwards). Read with the
+    record's row locked, so that a concurrent writer of the same record waits for this one."""
+    source = DELTA_SOURCES[instance._meta.label_lower]
+    shares: dict[tuple[int, int], Share | None] = {}
+    if instance.pk is not None:
+        stored = (
+            source.model._base_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("bureau_id", source.month_field)
+            .first()
+        )
+        if stored and stored[1]:
+            key = (stored[0], stored[1].year)
+            row = _stored_years().filter(bureau_id=key[0], year=key[1]).first()
+            current = row is not None and row.as_of is not None and row.computed_version == row.version
+            shares[key] = _share(source, *key, row.as_of, instance.pk) if current else None
+    instance.__dict__[SHARE_BEFORE] = shares
+
+
+def after_write(instance, *, deleted: bool = False) -> None:
+    """After the save or delete: add the difference of the record's share to each stored year it
+    was or is in, where that year is still current and judged on the day the share before was;
+    outdate the others (as every other writer does)."""
+    source = DELTA_SOURCES[instance._meta.label_lower]
+    before: dict[tuple[int, int], Share | None] = instance.__dict__.pop(SHARE_BEFORE, {})
+    keys = set(before)
+    date = getattr(instance, source.month_field, None)
+    if isinstance(date, datetime.date) and instance.bureau_id:
+        keys.add((instance.bureau_id, date.year))
+    for bureau_id, year in sorted(keys):
+        rows = _stored_years().select_for_update().filter(bureau_id=bureau_id, year=year)
+        row = rows.first()
+        if row is None:
+            continue
+        # Not in `before`: the record was not in that year before the write, its share was nothing.
+        was = before.get((bureau_id, year), Share(row.as_of, {}, {}, {}))
+        if was is None or row.computed_version != row.version or row.as_of is None or row.as_of != was.as_of:
+            rows.update(version=row.version + 1)  # not current, or judged on another day: outdated
+            continue
+        now = Share(row.as_of, {}, {}, {}) if deleted else _share(source, bureau_id, year, row.as_of, instance.pk)
+        rows.update(
+            version=row.version + 1,
+            computed_version=row.version + 1,
+            counts=_add(row.counts, now.counts, was.counts),
+            by_unit=_add_parts(row.by_unit, now.by_unit, was.by_unit),
+            by_month=_add_parts(row.by_month, now.by_month, was.by_month),
+        )
+
+
+def _stored_years():
+    # The writer's scope may be another bureau's (a city assigning a case down) or a unit's.
+    return BureauFigures.objects.with_scopes_disabled()
+
+
+def _share(source: Source, bureau_id: int, year: int, as_of: datetime.date, pk) -> Share:
+    with scopes_disabled():  # one record, known by its key, counted as numbers only
+        total, by_unit, by_month = compute_year(
+            bureau_id,
+            Period.year(year, as_of=as_of),
+            unit_keys={i.key for i in INDICATORS if i.per_unit},
+            month_keys={i.key for i in INDICATORS if i.monthly},
+            of_source=source,
+            pk=pk,
+        )
+    return Share(
+        as_of,
+        _counts(total),
+        {str(k): _counts(v) for k, v in by_unit.items()},
+        {str(k): _counts(v) for k, v in by_month.items()},
+    )
+
+
+def _add(stored: Counts, plus: Counts, minus: Counts) -> Counts:
+    result = {key: list(value) for key, value in stored.items()}
+    for sign, counts in ((1, plus), (-1, minus)):
+        for key, (n, d) in counts.items():
+            old_n, old_d = result.get(key, [0, None])
+            result[key] = [old_n + sign * n, None if d is None else (old_d or 0) + sign * d]
+    return result
+
+
+def _add_parts(stored: dict | None, plus: dict, minus: dict) -> dict | None:
+    """The per-unit or per-month counts with a share added and another taken away; None (not
+    counted yet) stays None, and a part that falls to nothing is dropped, as counting leaves it."""
+    if stored is None:
+        return None
+    result = dict(stored)
+    for part in {*plus, *minus}:
+        counts = _add(result.get(part, {}), plus.get(part, {}), minus.get(part, {}))
+        if all(n == 0 and not d for n, d in counts.values()):
+            result.pop(part, None)
+        else:
+            result[part] = counts
+    return result
