@@ -242,12 +242,50 @@ cases = list(PetitionCase._base_manager.filter(number__regex=r"^LT[AB]-").values
     "number", "bureau__name", "responsible_unit_id"))
 tags = list(DisputeScreening._base_manager.filter(kind="压测").values_list("description", "bureau__name"))
 unit = Membership._base_manager.get(user__username={UNIT_USER!r}).unit_id
-print(json.dumps({{"cases": cases, "screenings": tags, "unit": unit}}))
+from devtools.loadtest import stored_figures
+differ, current = stored_figures({list(BUREAUS)!r})
+print(json.dumps({{"cases": cases, "screenings": tags, "unit": unit, "figures_differ": differ,
+    "figures_current": current}}))
 """
     out = subprocess.run(
         [PY, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
     return tally(json.loads(out.strip().splitlines()[-1]), stats)
+
+
+def stored_figures(bureau_names: list[str]) -> tuple[list[str], int]:
+    """The stored years of these bureaus still current after the load (kept so by the clerks'
+    saves, indicators.store), each against counting it again: (the figures that differ, as
+    "bureau:year:key" or "bureau:year:unit id", and how many years were compared). Runs inside
+    `manage.py shell`."""
+    from django_scopes import scopes_disabled
+
+    from indicators.compute import compute_year
+    from indicators.models import BureauFigures
+    from indicators.registry import INDICATORS, Period
+
+    def counts(figures):
+        return {key: [f.numerator, f.denominator] for key, f in figures.items()}
+
+    differ, current = [], 0
+    with scopes_disabled():
+        for row in BureauFigures.objects.filter(bureau__name__in=bureau_names):
+            if row.computed_version != row.version or row.as_of is None:
+                continue
+            current += 1
+            total, by_unit, _months = compute_year(
+                row.bureau_id,
+                Period.year(row.year, as_of=row.as_of),
+                unit_keys={i.key for i in INDICATORS if i.per_unit},
+                month_keys={i.key for i in INDICATORS if i.monthly},
+            )
+            where = f"{row.bureau_id}:{row.year}"
+            differ += [f"{where}:{key}" for key, value in counts(total).items() if row.counts.get(key) != value]
+            if row.by_unit is not None:
+                units = {str(pk): counts(f) for pk, f in by_unit.items()}
+                wrong = {pk for pk in {*units, *row.by_unit} if units.get(pk) != row.by_unit.get(pk)}
+                differ += [f"{where}:unit {pk}" for pk in sorted(wrong)]
+    return differ, current
 
 
 def tally(stored: dict, stats: Stats) -> dict:
@@ -262,6 +300,8 @@ def tally(stored: dict, stats: Stats) -> dict:
         "wrong_bureau": sorted(tag for tag, bureau in rows if prefixes[tag.split("-")[0]] != bureau),
         "unit_saw_other_units": sorted(n for n in stats.unit_seen if units.get(n) != stored["unit"]),
         "unit_cases": sum(1 for unit in units.values() if unit == stored["unit"]),
+        "figures_differ": stored.get("figures_differ", []),
+        "figures_current": stored.get("figures_current", 0),
     }
 
 
@@ -374,6 +414,9 @@ def main() -> int:
         "unit_saw_other_units": len(checked["unit_saw_other_units"]),
         "unit_cases_seen": len(stats.unit_seen),
         "unit_cases_stored": checked["unit_cases"],
+        # Stored years still current after the load, and their figures unlike counting them again.
+        "stored_years_current": checked["figures_current"],
+        "stored_figures_differ": len(checked["figures_differ"]),
         "backup_bytes_during_load": backup,
     }
     for kind, values in sorted(stats.latencies.items()):
@@ -387,6 +430,8 @@ def main() -> int:
         print("WRONG BUREAU", tag)
     for number in checked["unit_saw_other_units"][:20]:
         print("UNIT SAW", number)
+    for figure in checked["figures_differ"][:20]:
+        print("STORED FIGURE DIFFERS", figure)
     if args.markdown:
         print(
             f"| {engine} | {args.clerks} + 1 | {summary['seconds']} s | {summary['cases_saved']} | "
@@ -394,7 +439,13 @@ def main() -> int:
             f"{summary.get('case_p50_ms')} / {summary.get('case_p95_ms')} ms | "
             f"{summary.get('dashboard_p50_ms')} / {summary.get('dashboard_p95_ms')} ms |"
         )
-    bad = summary["failed"] or summary["lost_rows"] or summary["wrong_bureau_rows"] or summary["unit_saw_other_units"]
+    bad = (
+        summary["failed"]
+        or summary["lost_rows"]
+        or summary["wrong_bureau_rows"]
+        or summary["unit_saw_other_units"]
+        or summary["stored_figures_differ"]
+    )
     return 1 if bad or not stats.cases else 0
 
 

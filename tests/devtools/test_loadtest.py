@@ -74,3 +74,26 @@ def test_the_tally_finds_a_lost_row_a_row_in_the_wrong_bureau_and_a_case_shown_t
     assert found["wrong_bureau"] == ["LTB-01-00001"]
     assert found["unit_saw_other_units"] == ["LTA-99-00004"]
     assert found["unit_cases"] == 1
+
+
+def test_the_stored_figures_check_finds_a_stored_year_unlike_counting(db):
+    """The load test's check of the stored years (kept current by the clerks' saves): one that
+    equals counting passes, one a wrong share left behind is named."""
+    import datetime
+
+    from cases.models import Bureau
+    from devtools.loadtest import stored_figures
+    from indicators import store
+    from indicators.models import BureauFigures
+    from indicators.registry import Period
+    from tests.indicators.test_compute import closed_case
+
+    bureau = Bureau.objects.create(name="压测甲县信访局", county="压测甲县")
+    closed_case(bureau, "LTA-1")
+    store.bureau_year(bureau.pk, Period.year(2024, as_of=datetime.date(2025, 6, 30)))
+    assert stored_figures(["压测甲县信访局"]) == ([], 1)
+
+    row = BureauFigures.objects.get(bureau=bureau, year=2024)
+    row.counts["cases_received"] = [2, None]
+    row.save()
+    assert stored_figures(["压测甲县信访局"]) == ([f"{bureau.pk}:2024:cases_received"], 1)
