@@ -33,6 +33,7 @@ class BureauAdmin(AuditedAdmin):
         "self_reference",
         "roll_forward_holidays",
         "due_soon_working_days",
+        "case_number_pattern",
     )
 
     def get_queryset(self, request):
