@@ -126,7 +126,7 @@ def next_case_number(*, bureau, year: int) -> str:
     save gives its number back."""
     from cases.models import CaseNumberCounter, PetitionCase
 
-    pattern = CaseNumberPattern.parse(bureau.case_number_pattern)
+    pattern = CaseNumberPattern.parse(bureau.case_number_pattern or DEFAULT_PATTERN)
     counter = CaseNumberCounter._base_manager.filter(bureau=bureau, year=year)
     with transaction.atomic():
         if not counter.update(last=F("last") + 1):
@@ -155,7 +155,7 @@ def preview_case_number(*, bureau, year: int | None = None) -> str:
 
     year = year or local_today().year
     try:
-        pattern = CaseNumberPattern.parse(bureau.case_number_pattern)
+        pattern = CaseNumberPattern.parse(bureau.case_number_pattern or DEFAULT_PATTERN)
     except ValidationError:
         return ""
     last = CaseNumberCounter._base_manager.filter(bureau=bureau, year=year).values_list("last", flat=True).first()

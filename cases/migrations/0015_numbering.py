@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='bureau',
             name='case_number_pattern',
-            field=models.CharField(default='{year}-{seq:04d}', help_text='新登记的信访事项按此规则自动编号，每年从1起顺序编号。可用占位符：{year} 为登记年度（如2026），{seq} 为当年序号，{seq:04d} 表示序号补零到4位（0001）。例如“温信{year}-{seq:04d}”生成“温信2026-0186”。导入的历史编号保持原样。', max_length=60, validators=[cases.numbering.validate_case_number_pattern], verbose_name='信访件编号规则'),
+            field=models.CharField(blank=True, default='{year}-{seq:04d}', help_text='新登记的信访事项按此规则自动编号，每年从1起顺序编号。可用占位符：{year} 为登记年度（如2026），{seq} 为当年序号，{seq:04d} 表示序号补零到4位（0001）。例如“温信{year}-{seq:04d}”生成“温信2026-0186”；留空则为“{year}-{seq:04d}”。导入的历史编号保持原样。', max_length=60, validators=[cases.numbering.validate_case_number_pattern], verbose_name='信访件编号规则'),
         ),
         migrations.CreateModel(
             name='HolidayYear',

@@ -77,12 +77,13 @@ class Bureau(models.Model):
     case_number_pattern = models.CharField(
         _("信访件编号规则"),
         max_length=60,
+        blank=True,
         default=DEFAULT_PATTERN,
         validators=[validate_case_number_pattern],
         help_text=_(
             "新登记的信访事项按此规则自动编号，每年从1起顺序编号。可用占位符：{year} 为登记年度（如2026），"
             "{seq} 为当年序号，{seq:04d} 表示序号补零到4位（0001）。"
-            "例如“温信{year}-{seq:04d}”生成“温信2026-0186”。导入的历史编号保持原样。"
+            "例如“温信{year}-{seq:04d}”生成“温信2026-0186”；留空则为“{year}-{seq:04d}”。导入的历史编号保持原样。"
         ),
     )
 
