@@ -220,3 +220,10 @@ def test_twenty_clerks_at_once_never_get_the_same_number(tmp_path):
     assert summary["errors"] == []
     assert summary["numbers"] == [f"{prefix}{n:04d}" for n in range(8, 28)]  # 20 distinct, in a row
     assert summary["cases"] == 21
+
+
+def test_a_bureau_without_a_pattern_numbers_year_dash_sequence(bureau):
+    bureau.case_number_pattern = ""
+    bureau.save()
+    case(bureau, "2026-0003")
+    assert next_case_number(bureau=bureau, year=2026) == "2026-0004"
