@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import tree
 from cases.deadlines import PACKAGE_YEARS, HolidayCalendar
-from cases.numbering import DEFAULT_PATTERN, validate_case_number_pattern
+from cases.number_patterns import DEFAULT_PATTERN, validate_case_number_pattern
 from cases.scoping import current_scope, scoped_manager
 
 
