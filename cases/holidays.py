@@ -19,12 +19,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.audit import log_action
 from cases.deadlines import PACKAGE_YEARS
-from cases.models import AuditEntry, Holiday, HolidayYear
+from cases.models import AuditEntry, Bureau, Holiday, HolidayYear, PetitionCase
 from cases.signals import records_changed
 
 MAX_RANGE_DAYS = 31
@@ -232,6 +233,46 @@ def digest(year: int, text: str) -> str:
     return hashlib.sha256(f"{year}\n{text}".encode()).hexdigest()[:32]
 
 
+def refresh_deadlines(year: int) -> int:
+    """Count again, in every bureau, the stored due dates that fall in `year` (or in the last days
+    before it, which may roll into it): while the year was unknown they were stored without
+    rolling past its holidays. Returns how many cases changed. Holidays are the nation's, so this
+    reaches every bureau's cases, and writes only their due dates."""
+    start, end = datetime.date(year - 1, 12, 20), datetime.date(year, 12, 31)
+    fields = ["routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on"]
+    touched = Q()
+    for name in fields:
+        touched |= Q(**{f"{name}__range": (start, end)})
+    changed_total = 0
+    for bureau in Bureau.objects.order_by("pk"):
+        calendar = bureau.calendar()
+        changed = []
+        for case in PetitionCase._base_manager.filter(touched, bureau=bureau).only("pk", *_DATE_FIELDS, *fields):
+            before = [getattr(case, name) for name in fields]
+            case.refresh_due_dates(calendar)
+            if [getattr(case, name) for name in fields] != before:
+                changed.append(case)
+        if changed:
+            PetitionCase._base_manager.bulk_update(changed, fields, batch_size=1000)
+            records_changed.send(sender=Holiday, bureau=bureau, years=None)
+            changed_total += len(changed)
+    return changed_total
+
+
+# What refresh_due_dates() reads.
+_DATE_FIELDS = (
+    "received_on",
+    "routing",
+    "routed_on",
+    "accepted_on",
+    "unit_accepted_on",
+    "extension_days",
+    "extension_approved",
+    "review",
+    "review_requested_on",
+)
+
+
 # Writing ------------------------------------------------------------------------------------------
 
 
@@ -285,6 +326,7 @@ def holidays_replace(*, plan: YearPlan, complete: bool, notice: str, user) -> Ho
         )
     # Every bureau's deadlines and figures are counted in these days.
     records_changed.send(sender=Holiday, bureau=None, years=None)
+    entry.refreshed = refresh_deadlines(year) if complete else 0
     return entry
 
 
@@ -304,6 +346,7 @@ def set_complete(*, year: int, complete: bool, user) -> HolidayYear:
             changes={"complete": ["是" if was else "否", "是" if complete else "否"]},
         )
     records_changed.send(sender=Holiday, bureau=None, years=None)
+    entry.refreshed = refresh_deadlines(year) if complete else 0
     return entry
 
 

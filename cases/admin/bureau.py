@@ -175,7 +175,7 @@ class HolidayAdmin(AuditedAdmin):
                 messages.warning(request, _("通知内容在预览后有改动，请核对新的识别结果后再确认。"))
             elif plan is not None and "confirm" in request.POST:
                 complete = form.cleaned_data["complete"]
-                holidays.holidays_replace(plan=plan, complete=complete, notice=notice, user=request.user)
+                entry = holidays.holidays_replace(plan=plan, complete=complete, notice=notice, user=request.user)
                 messages.success(
                     request,
                     _("已录入%(year)s年节假日：放假%(h)s天，调休上班%(w)s天；%(state)s")
@@ -183,7 +183,7 @@ class HolidayAdmin(AuditedAdmin):
                         "year": year,
                         "h": len(plan.holidays),
                         "w": len(plan.workdays),
-                        "state": _("该年度已标记为录入完整，期限按此计算。")
+                        "state": _("该年度已标记为录入完整，已按此重算%(n)s件信访事项的期限。") % {"n": entry.refreshed}
                         if complete
                         else _("该年度尚未标记为录入完整，暂不用于计算期限。"),
                     },
@@ -209,11 +209,15 @@ class HolidayAdmin(AuditedAdmin):
             messages.error(request, _("只能标记已录入节假日、且系统未内置的年度。"))
         else:
             complete = request.POST.get("mark") == "complete"
-            holidays.set_complete(year=year, complete=complete, user=request.user)
+            entry = holidays.set_complete(year=year, complete=complete, user=request.user)
             messages.success(
                 request,
-                (_("%(year)s年节假日已标记为录入完整。") if complete else _("%(year)s年节假日已标记为未录入完整。"))
-                % {"year": year},
+                (
+                    _("%(year)s年节假日已标记为录入完整，已按此重算%(n)s件信访事项的期限。")
+                    if complete
+                    else _("%(year)s年节假日已标记为未录入完整。")
+                )
+                % {"year": year, "n": entry.refreshed},
             )
         return HttpResponseRedirect(request.path)
 

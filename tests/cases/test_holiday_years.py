@@ -269,3 +269,29 @@ def test_the_page_lists_each_years_state(admin_client, late_november):
     html = admin_client.get(YEAR_URL).content.decode()
     assert "<td>2028年</td><td>1</td><td>0</td>" in html
     assert "<td>2027年</td><td>0</td><td>0</td>" in html and "尚未录入" in html
+
+
+def test_completing_a_year_counts_again_the_deadlines_stored_while_it_was_unknown(admin_client, bureau):
+    from cases.models import PetitionCase
+
+    case = PetitionCase(
+        bureau=bureau,
+        number="T-1",
+        received_on=D(2026, 12, 1),
+        accepted_on=D(2026, 12, 7),
+        channel="visit",
+        petitioner_name="王五",
+        category="claim",
+    )
+    warnings = case.refresh_due_dates(bureau.calendar())
+    assert "2027" in warnings[0]
+    case.save()
+    assert case.handling_due_on == D(2027, 2, 5)  # 60 days, not rolled: 2027 unknown
+
+    preview = post(admin_client, preview="1")
+    response = post(admin_client, confirm="1", digest=preview.context["digest"])
+    case.refresh_from_db()
+    assert case.handling_due_on == D(2027, 2, 12)  # rolled past the Spring Festival (02-05..02-11)
+    assert case.routing_due_on == D(2026, 12, 16)  # in a known year: untouched
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert "已按此重算1件信访事项的期限" in messages[0]
