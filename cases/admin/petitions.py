@@ -79,7 +79,7 @@ class PetitionCaseForm(LedgerForm):
             example = numbering.preview_case_number(bureau=self.instance.bureau)
             hint = _("保存时自动编号，如 %(number)s") % {"number": example} if example else _("保存时自动编号")
             field.widget.attrs["placeholder"] = hint
-            field.help_text = _("留空则%(hint)s；也可填写纸质登记簿上的编号。") % {"hint": hint}
+            field.help_text = _("留空则保存时按登记日期的年度自动编号；也可填写纸质登记簿上的编号。")
 
 
 @admin.register(PetitionCase)
