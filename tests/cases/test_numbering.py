@@ -227,3 +227,26 @@ def test_a_bureau_without_a_pattern_numbers_year_dash_sequence(bureau):
     bureau.save()
     case(bureau, "2026-0003")
     assert next_case_number(bureau=bureau, year=2026) == "2026-0004"
+
+
+def test_the_migration_gives_existing_bureaus_the_pattern_their_numbers_follow(bureau):
+    """cases/migrations/0015: a bureau numbers on as it numbered so far; one without cases gets
+    its place's short name; years of holidays entered before stay known."""
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import Holiday, HolidayYear
+
+    migration = importlib.import_module("cases.migrations.0015_numbering")
+    case(bureau, "焦信2025-0041", received_on="2025-06-01")
+    case(bureau, "纸质-7", received_on="2026-01-02")
+    empty = Bureau.objects.create(name="武陟县信访局", county="武陟县", short_county="武陟")
+    Holiday.objects.create(date=datetime.date(2031, 1, 1), name="元旦")
+
+    migration.fill_patterns(apps, None)
+    migration.keep_entered_years(apps, None)
+
+    assert Bureau.objects.get(pk=bureau.pk).case_number_pattern == "焦信{year}-{seq:04d}"
+    assert Bureau.objects.get(pk=empty.pk).case_number_pattern == "武陟信{year}-{seq:04d}"
+    assert list(HolidayYear.objects.values_list("year", "complete")) == [(2031, True)]
