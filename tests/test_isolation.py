@@ -399,6 +399,7 @@ def test_another_bureaus_unit_user_sees_only_their_own_units_cases(client, world
 UNSCOPED = {
     "cases.Bureau": "the organizations themselves: a tree every bureau's pages name (上级信访局)",
     "cases.Holiday": "national holidays and make-up days, the same for every bureau",
+    "cases.HolidayYear": "whether a year's national holidays are all entered, the same for every bureau",
     "indicators.Dashboard": "no table (unmanaged): it only carries the dashboard's permission",
 }
 

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import privacy, search, workflow
+from cases import numbering, privacy, search, workflow
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
@@ -15,7 +15,7 @@ from cases.models.base import local_today
 from cases.models.petitions import Stage
 from cases.validators import PHONE
 
-from .base import LedgerAdmin, MonthListFilter, UnitListFilter, YearListFilter
+from .base import LedgerAdmin, LedgerForm, MonthListFilter, UnitListFilter, YearListFilter
 
 STATE_CSS = {
     Stage.OVERDUE: "deadline-overdue",
@@ -67,8 +67,24 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PetitionCaseForm(LedgerForm):
+    """A new case's number may be left blank: it is given on saving (cases.numbering), in the
+    transaction that inserts the case. A number typed in is kept (a paper register's own)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("number")
+        if field is not None and self.instance.pk is None:
+            field.required = False
+            example = numbering.preview_case_number(bureau=self.instance.bureau)
+            hint = _("保存时自动编号，如 %(number)s") % {"number": example} if example else _("保存时自动编号")
+            field.widget.attrs["placeholder"] = hint
+            field.help_text = _("留空则保存时按登记日期的年度自动编号；也可填写纸质登记簿上的编号。")
+
+
 @admin.register(PetitionCase)
 class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
+    form = PetitionCaseForm
     resource_classes = [PetitionCaseResource]
     list_display = (
         "number",
@@ -341,6 +357,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         calendar, _today, _cutoff, _days = deadline_context(request)
         for warning in obj.refresh_due_dates(calendar):
             messages.warning(request, warning)
+        if not change and not obj.number:
+            # The admin's add view runs in one transaction: the number is taken and the case
+            # inserted together, and a failed save gives the number back.
+            obj.number = numbering.next_case_number(bureau=obj.bureau, year=obj.received_on.year)
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("状态"))

@@ -2,8 +2,9 @@
 
 from .accountability import AccountabilityAction, AccountablePerson
 from .audit import AuditEntry
-from .bureau import Bureau, Holiday, Membership, Unit
+from .bureau import Bureau, Holiday, HolidayYear, Membership, Unit
 from .imports import ImportLog
+from .numbering import CaseNumberCounter
 from .order import OrderCase, OrderPerson
 from .outreach import (
     NormativeDocument,
@@ -20,8 +21,10 @@ __all__ = [
     "AccountablePerson",
     "AuditEntry",
     "Bureau",
+    "CaseNumberCounter",
     "DisputeScreening",
     "Holiday",
+    "HolidayYear",
     "ImportLog",
     "Membership",
     "NormativeDocument",

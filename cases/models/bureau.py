@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from cases import tree
 from cases.deadlines import PACKAGE_YEARS, HolidayCalendar
+from cases.number_patterns import DEFAULT_PATTERN, validate_case_number_pattern
 from cases.scoping import current_scope, scoped_manager
 
 
@@ -69,6 +72,19 @@ class Bureau(models.Model):
         max_length=10,
         default="我县",
         help_text=_("报告正文称呼本地的用语，如“我县”“我市”“我区”。"),
+    )
+
+    case_number_pattern = models.CharField(
+        _("信访件编号规则"),
+        max_length=60,
+        blank=True,
+        default=DEFAULT_PATTERN,
+        validators=[validate_case_number_pattern],
+        help_text=_(
+            "新登记的信访事项按此规则自动编号，每年从1起顺序编号。可用占位符：{year} 为登记年度（如2026），"
+            "{seq} 为当年序号，{seq:04d} 表示序号补零到4位（0001）。"
+            "例如“温信{year}-{seq:04d}”生成“温信2026-0186”；留空则为“{year}-{seq:04d}”。导入的历史编号保持原样。"
+        ),
     )
 
     objects = BureauQuerySet.as_manager()
@@ -194,17 +210,23 @@ class Membership(models.Model):
 
 class HolidayQuerySet(models.QuerySet):
     def calendar(self, *, roll_forward: bool = True) -> HolidayCalendar:
-        """The package's holidays plus these rows (one query)."""
-        holidays, workdays = set(), set()
-        for day, is_working in self.values_list("date", "is_working_day"):
+        """The package's holidays plus these rows (one query). A year the package does not know
+        counts as known only once its HolidayYear is marked complete: half a year's holidays
+        would give wrong deadlines without a word."""
+        complete = HolidayYear.objects.filter(year=ExtractYear(OuterRef("date")), complete=True)
+        holidays, workdays, years = set(), set(), set(PACKAGE_YEARS)
+        rows = self.annotate(year_complete=Exists(complete)).values_list("date", "is_working_day", "year_complete")
+        for day, is_working, year_complete in rows:
             (workdays if is_working else holidays).add(day)
-        years = PACKAGE_YEARS | {d.year for d in holidays | workdays}
+            if year_complete:
+                years.add(day.year)
         return HolidayCalendar(frozenset(holidays), frozenset(workdays), roll_forward, frozenset(years))
 
 
 class Holiday(models.Model):
     """A day the bureau declares a holiday or a make-up working day (调休), for years the
-    `chinesecalendar` package does not cover yet. A year is known once any row of it exists."""
+    `chinesecalendar` package does not cover yet. A year is known once its HolidayYear is
+    marked complete (entered at once from the State Council's notice: cases.holidays)."""
 
     date = models.DateField(_("日期"), unique=True)
     is_working_day = models.BooleanField(
@@ -223,3 +245,32 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class HolidayYear(models.Model):
+    """Whether a year's holidays and make-up working days have all been entered. Until it is
+    complete the year is unknown to the deadlines (as a year never entered is) and the
+    administrators are warned; the package's own years are known without one."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    complete = models.BooleanField(_("已录入完整"), default=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
+    completed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    notice = models.TextField(_("录入依据"), blank=True, help_text=_("粘贴的国务院办公厅通知原文或日期清单。"))
+
+    class Meta:
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+        ordering = ["year"]
+        # Changed with the holidays themselves (their permissions), on the year's page.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

@@ -214,6 +214,8 @@ def admin_urls(objs):
             yield reverse(f"{base}_history", args=[obj.pk]), history
             kept = meta.label_lower in KEPT_FOREVER | SITE_ADMIN_ONLY
             yield reverse(f"{base}_delete", args=[obj.pk]), set() if kept else {perm("delete")}
+    # A year's holidays at once (cases/admin/bureau.py): who may add and delete holidays.
+    yield reverse("admin:cases_holiday_year"), {"cases.add_holiday"}
 
 
 def test_every_named_url_is_in_the_table():

@@ -92,7 +92,8 @@ CASE_FORM = [
     ("review_on_open_case", {"review": "review"}, "事项办结后才能申请复查复核"),
     ("rating_on_open_case", {"satisfaction": "satisfied"}, "事项办结后才能进行满意度评价"),
     ("nul_character", {"summary": "讨薪\x00"}, "空字符"),
-    ("missing_number", {"number": ""}, "这个字段是必填项"),
+    # A blank number is given the next one on saving (cases.numbering); an overlong one is not.
+    ("overlong_number", {"number": "温信2026-" + "0" * 40}, "确保该变量包含不超过 40 字符"),
 ]
 
 
