@@ -68,8 +68,6 @@ def next_case_number(*, bureau, year: int) -> str:
 def preview_case_number(*, bureau, year: int | None = None) -> str:
     """The number the next case of `year` would get now, without taking it (for the add form's
     hint): another clerk may take it first, and the case gets the next one then."""
-    from cases.models import CaseNumberCounter, PetitionCase
-
     year = year or local_today().year
     try:
         pattern = CaseNumberPattern.parse(bureau.case_number_pattern or DEFAULT_PATTERN)
