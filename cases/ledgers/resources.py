@@ -117,7 +117,14 @@ class PetitionCaseResource(LedgerResource):
     kind = "cases"
     model = PetitionCase
     identity = ("number",)
-    derived_fields = ("routing", "routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on")
+    derived_fields = (
+        "routing",
+        "routing_due_on",
+        "unit_acceptance_due_on",
+        "handling_due_on",
+        "review_due_on",
+        "recheck_due_on",
+    )
     C = PetitionCase
     columns = (
         columns.text("信访件编号", "number", required=True),
