@@ -490,8 +490,14 @@ def timeline(case: PetitionCase, entries: list[AuditEntry], stages: list[Stage])
     if C.accepted_on or not routed:
         rows.append(Step("accept", _("告知/受理"), C.accepted_on, detail=_("本机关直接受理") if C.accepted_on else ""))
     if routed:
-        unit = C.responsible_unit.name if C.responsible_unit_id else _("（待重新转送交办）")
-        rows.append(Step("route", C.get_routing_display(), C.routed_on, detail=unit))
+        if C.responsible_unit_id:
+            to = C.responsible_unit.name
+        elif awaiting_reroute(C):
+            to = _("异议成立，待重新转送交办")
+        else:  # assigned down to a lower bureau (cases.workflow.assign_down): the log names it
+            entry = who.get("routed_on")
+            to = entry.detail if entry is not None else ""
+        rows.append(Step("route", C.get_routing_display(), C.routed_on, detail=to))
     if C.objection_on:
         verdict = _("异议成立") if C.objection_sustained else _("异议不成立")
         rows.append(Step("objection", _("异议"), C.objection_on, detail=verdict))

@@ -209,3 +209,18 @@ def test_the_page_reads_a_fixed_number_of_queries_however_long_the_log(client, a
         html = page(client, case)
     assert len(short.captured_queries) == len(long.captured_queries)
     assert timeline(html)[1].startswith("2026-09-27 告知/受理")
+
+
+def test_the_change_form_leads_back_to_the_case_page(client, alice, case):
+    client.force_login(alice)
+    html = client.get(reverse("admin:cases_petitioncase_change", args=[case.pk])).content.decode()
+    assert f'<a href="{reverse("casework:case", args=[case.pk])}">办理进程</a>' in html
+
+
+def test_a_case_assigned_down_names_the_lower_bureau(client, alice, bureau, case):
+    from cases import workflow
+
+    lower = Bureau.objects.create(name="下级县信访局", county="下级县", parent=bureau)
+    workflow.assign_down(case, target=lower, user=alice, today=D("2026-09-26"))
+    client.force_login(alice)
+    assert timeline(page(client, case))[1] == "2026-09-26 交办 交办下级县信访局 经办：alice 期限 2026-10-10 按期完成"
