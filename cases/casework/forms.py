@@ -47,6 +47,8 @@ class RouteForm(StageForm):
         super().__init__(*args, **kwargs)
         # The request's scope holds the bureau's own units only: another bureau's is no choice.
         self.fields["unit"].queryset = Unit.objects.filter(active=True).order_by("kind", "sort_order", "name")
+        # A unit named at registration is the one proposed (not after an objection against it).
+        self.fields["unit"].initial = self.case.responsible_unit_id
 
     def values(self) -> dict:
         return {**super().values(), "unit": self.cleaned_data["unit"], "routing": self.cleaned_data["routing"]}

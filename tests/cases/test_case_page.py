@@ -224,3 +224,11 @@ def test_a_case_assigned_down_names_the_lower_bureau(client, alice, bureau, case
     workflow.assign_down(case, target=lower, user=alice, today=D("2026-09-26"))
     client.force_login(alice)
     assert timeline(page(client, case))[1] == "2026-09-26 交办 交办下级县信访局 经办：alice 期限 2026-10-10 按期完成"
+
+
+def test_the_route_form_proposes_the_unit_named_at_registration(client, alice, bureau):
+    township = Unit.objects.get(bureau=bureau, name="祥云镇")
+    case = make_case(bureau, "温信2026-0187", responsible_unit=township)
+    client.force_login(alice)
+    html = page(client, case)
+    assert f'<option value="{township.pk}" selected>祥云镇</option>' in html
