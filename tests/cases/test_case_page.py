@@ -232,3 +232,30 @@ def test_the_route_form_proposes_the_unit_named_at_registration(client, alice, b
     client.force_login(alice)
     html = page(client, case)
     assert f'<option value="{township.pk}" selected>祥云镇</option>' in html
+
+
+def test_an_extension_through_the_page_its_reason_escaped(client, alice, case):
+    client.force_login(alice)
+    client.post(reverse("casework:act", args=[case.pk, "accept"]), {"on": "2026-09-27"})
+    act = reverse("casework:act", args=[case.pk, "extend"])
+    refused = client.post(act, {"on": "2026-09-28", "days": "31", "reason": "x"}, follow=True).content.decode()
+    assert "延期（经批准）未记录：延期天数应为1至30日（《信访工作条例》第三十四条）。" in refused
+    html = client.post(act, {"on": "2026-09-28", "days": "15", "reason": "<script>x</script>"}, follow=True)
+    html = html.content.decode()
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    case.refresh_from_db()
+    assert (case.extension_days, case.extension_approved_on) == (15, D("2026-09-28"))
+    assert case.handling_due_on == D("2026-12-11")  # 60 + 15 days from 09-27
+    assert "2026-09-28 延期 延期15日：&lt;script&gt;x&lt;/script&gt; 经办：alice" in timeline(html)
+
+
+def test_an_objection_through_the_page(client, alice, bureau, case):
+    township = Unit.objects.get(bureau=bureau, name="祥云镇")
+    stages.route(case, user=alice, on=D("2026-09-26"), unit=township, routing="transfer")
+    client.force_login(alice)
+    act = reverse("casework:act", args=[case.pk, "objection"])
+    html = client.post(act, {"on": "2026-09-28", "sustained": "1"}, follow=True).content.decode()
+    case.refresh_from_db()
+    assert (case.objection_on, case.objection_sustained, case.responsible_unit) == (D("2026-09-28"), True, None)
+    assert "2026-09-28 异议 异议成立 经办：alice" in timeline(html)
+    assert stage_forms(html) == ["route"]
