@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from cases import stages
 from cases.models import PetitionCase, Unit
 
 from .conftest import login
@@ -61,3 +62,39 @@ def test_the_case_page_fits_both_widths_and_a_clerk_accepts_the_case(page, alice
     assert (case.accepted_on, case.routing) == (datetime.date(2026, 9, 27), "direct")
     scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert scroll <= inner
+
+
+def test_a_long_case_life_fits_both_widths(page, alice, bureau, tmp_path):
+    """Every kind of row at once: routed, accepted and answered for the unit (代录), extended with
+    a long reason, closed, 复查 requested; a long reply."""
+    d = datetime.date.fromisoformat
+    case = PetitionCase(
+        bureau=bureau,
+        number="温信2026-0100",
+        received_on=d("2026-08-01"),
+        channel="letter",
+        petitioner_name="张某",
+        category="complaint",
+    )
+    case.refresh_due_dates(bureau.calendar())
+    case.save()
+    township = Unit.objects.get(bureau=bureau, name="温泉街道")
+    stages.route(case, user=alice, on=d("2026-08-03"), unit=township, routing="assign")
+    stages.unit_accept(case, user=alice, on=d("2026-08-05"))
+    stages.extend(case, user=alice, on=d("2026-08-10"), days=30, reason="需会同多个部门现场核查" * 10)
+    stages.reply(case, user=alice, on=d("2026-09-01"), text="经核查，" + "相关补偿已按标准发放完毕" * 40)
+    stages.close(case, user=alice, on=d("2026-09-02"), outcome="explain")
+    stages.review(case, user=alice, on=d("2026-09-05"))
+    login(page, "alice", "pw-alice")
+
+    for name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/cases/{case.pk}/")
+        rows = page.locator(".timeline li")
+        assert rows.count() == 8  # 登记 交办 单位受理 延期 答复 办结 申请复查 复查决定
+        assert "经办：alice（代录）" in rows.nth(2).inner_text()
+        due = " ".join(page.locator(".next-due").inner_text().split())
+        assert due == "下一阶段：复查 期限 2026-10-08 还剩 3 个工作日 即将到期"  # 09-29, 09-30, 10-08
+        scroll, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"{name}: {scroll} > {inner}"
+        page.screenshot(path=str(tmp_path / f"long-case-{name}.png"), full_page=True)
