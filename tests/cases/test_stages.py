@@ -266,3 +266,13 @@ def test_a_review_makes_the_case_not_resolved_in_one_pass(closed, alice):
     stages.review(closed, user=alice, on=D("2026-09-25"))
     closed.refresh_from_db()
     assert (closed.review, closed.resolved_first_time) == ("review", False)
+
+
+def test_a_voided_case_offers_no_stage(bureau):
+    # 作废 is another part of issue 10; whichever of these its field is, the case takes no stage.
+    case = make_case(bureau)
+    assert stages.available(case, proxy_allowed=True) == ["accept", "route"]
+    case.voided_on = D("2026-09-02")
+    assert stages.available(case, proxy_allowed=True) == []
+    with pytest.raises(Refused, match="已作废"):
+        stages._not_voided(case)
