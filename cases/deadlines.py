@@ -25,7 +25,9 @@ UNIT_ACCEPTANCE_DAYS = 15  # Art. 23: the responsible body accepts within 15 day
 OBJECTION_WORKING_DAYS = 5  # Art. 23: objection within 5 working days
 HANDLING_DAYS = 60  # Art. 34
 MAX_EXTENSION_DAYS = 30  # Art. 34
-REVIEW_DAYS = 30  # Art. 35, 36
+REVIEW_DAYS = 30  # Art. 35, 36: a 复查 (or 复核) is decided within 30 days of its request
+RECHECK_DAYS = 30  # Art. 36
+REVIEW_REQUEST_DAYS = 30  # Art. 35, 36: requested within 30 days of the reply (or the 复查 decision)
 
 
 class UnknownHolidayYear(LookupError):

@@ -7,6 +7,9 @@
   lower bureau gets its own case (source 市交办 or 中央/省交办, linked to the upper case) and the
   upper case is marked as assigned on that day.
 
+The bureau's own stages of a case (受理告知, 转送交办, 代录, 办结, 延期, 异议, 复查, 复核) are in
+cases.stages, on the same pattern.
+
 Every step checks its order, saves through the model (due dates recomputed, full_clean) inside
 one transaction with the case's row locked, and writes the activity log. A step out of order
 raises `Refused` with the message in Chinese; nothing is written then.
@@ -38,7 +41,7 @@ def unit_accept(case: PetitionCase, *, user, today: datetime.date) -> PetitionCa
         _still_open(case)
         if case.unit_accepted_on:
             raise Refused(_("本单位已于%(day)s受理该事项。") % {"day": case.unit_accepted_on})
-        return _save(case, user, unit_accepted_on=today)
+        return _save(case, user, action=AuditEntry.Action.CASE_UNIT_ACCEPT, unit_accepted_on=today)
 
 
 def unit_reply(case: PetitionCase, *, user, text: str, today: datetime.date) -> PetitionCase:
@@ -53,7 +56,7 @@ def unit_reply(case: PetitionCase, *, user, text: str, today: datetime.date) -> 
             raise Refused(_("本单位已于%(day)s答复，处理意见不能再次提交。") % {"day": case.unit_replied_on})
         if not text:
             raise Refused(_("请填写处理意见。"))
-        return _save(case, user, unit_reply=text, unit_replied_on=today)
+        return _save(case, user, action=AuditEntry.Action.CASE_REPLY, unit_reply=text, unit_replied_on=today)
 
 
 def unit_close(case: PetitionCase, *, user, outcome: str, today: datetime.date) -> PetitionCase:
@@ -66,7 +69,7 @@ def unit_close(case: PetitionCase, *, user, outcome: str, today: datetime.date) 
             raise Refused(_("请先填写处理意见（答复信访人），再办结。"))
         if outcome not in outcomes:
             raise Refused(_("请选择处理结果。"))
-        return _save(case, user, closed_on=today, outcome=outcome)
+        return _save(case, user, action=AuditEntry.Action.CASE_CLOSE, closed_on=today, outcome=outcome)
 
 
 def _still_open(case: PetitionCase) -> None:
@@ -135,7 +138,14 @@ def assign_down(case: PetitionCase, *, target: Bureau, user, today: datetime.dat
             changes=diff({}, snapshot(lower)),
             detail=_("%(upper)s交办") % {"upper": upper},
         )
-        _save(case, user, detail=_("交办%(target)s") % {"target": target}, routing=case.Routing.ASSIGN, routed_on=today)
+        _save(
+            case,
+            user,
+            action=AuditEntry.Action.CASE_ROUTE,
+            detail=_("交办%(target)s") % {"target": target},
+            routing=case.Routing.ASSIGN,
+            routed_on=today,
+        )
         return lower
 
 
@@ -169,7 +179,9 @@ def _clean(case: PetitionCase) -> None:
         raise Refused("；".join(exc.messages)) from exc
 
 
-def _save(case: PetitionCase, user, *, detail: str = "", **values) -> PetitionCase:
+def _save(
+    case: PetitionCase, user, *, detail: str = "", action: str = AuditEntry.Action.UPDATE, **values
+) -> PetitionCase:
     changes = {}
     for name, new in values.items():
         field = case._meta.get_field(name)
@@ -180,5 +192,5 @@ def _save(case: PetitionCase, user, *, detail: str = "", **values) -> PetitionCa
     case.refresh_due_dates(case.bureau.calendar())
     _clean(case)
     case.save()
-    log_action(case, user=user, action=AuditEntry.Action.UPDATE, changes=changes, detail=detail)
+    log_action(case, user=user, action=action, changes=changes, detail=detail)
     return case

@@ -377,6 +377,29 @@ def test_a_unit_user_cannot_open_another_units_case(client, world):
     assert (other_unit.unit_accepted_on, other_unit.unit_reply) == (None, "")
 
 
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_another_bureaus_case_page_and_its_stages_are_not_found(client, world, role):
+    """The case page (/cases/<pk>/) and its stages: B's case is as good as missing for A's every
+    role (a role that may not act is refused before any lookup), and B's row stays as it was."""
+    user = world["users"][role]
+    client.force_login(user)
+    b_case = world["b"][PetitionCase]
+    assert client.get(reverse("casework:case", args=[b_case.pk])).status_code == 404
+    acting = user.has_perm("cases.change_petitioncase")
+    for stage in ("accept", "route", "close", "extend", "review"):
+        response = client.post(reverse("casework:act", args=[b_case.pk, stage]), {"on": "2024-03-02"})
+        assert response.status_code == (404 if acting else 403), f"{role} {stage}"
+    b_case.refresh_from_db()
+    assert (b_case.accepted_on, b_case.routing, b_case.closed_on) == (None, "", None)
+
+
+def test_a_unit_user_finds_no_case_page(client, world):
+    client.force_login(world["users"]["unit"])
+    own = world["a"]["cases"][0]
+    assert client.get(reverse("casework:case", args=[own.pk])).status_code == 404
+    assert client.post(reverse("casework:act", args=[own.pk, "accept"]), {"on": "2024-03-02"}).status_code == 404
+
+
 def test_a_unit_user_has_no_workbench(client, world):
     """Not staff: the admin's pages send them to log in as staff, never show a case."""
     client.force_login(world["users"]["unit"])

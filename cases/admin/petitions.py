@@ -87,7 +87,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     form = PetitionCaseForm
     resource_classes = [PetitionCaseResource]
     list_display = (
-        "number",
+        "case_number",
         "received_on",
         "channel",
         "petitioner_name",
@@ -97,7 +97,9 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         "source",
         "status",
     )
-    list_display_links = ("number",)
+    # The number opens the case's own page (its timeline, cases.casework); the flat change form
+    # stays for corrections, reached from that page's 修改.
+    list_display_links = None
     list_filter = (
         YearListFilter,
         MonthListFilter,
@@ -146,9 +148,11 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                 "fields": (
                     "handling_path",
                     ("extension_days", "extension_approved"),
+                    ("extension_approved_on", "extension_reason"),
                     ("closed_on", "outcome"),
                     "resolved_first_time",
                     ("review", "review_requested_on", "review_decided_on"),
+                    ("recheck_requested_on", "recheck_decided_on"),
                     "satisfaction",
                 )
             },
@@ -362,6 +366,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
             # inserted together, and a failed save gives the number back.
             obj.number = numbering.next_case_number(bureau=obj.bureau, year=obj.received_on.year)
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("信访件编号"), ordering="number")
+    def case_number(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("casework:case", args=[obj.pk]), obj.number)
 
     @admin.display(description=_("状态"))
     def status(self, obj):

@@ -117,7 +117,14 @@ class PetitionCaseResource(LedgerResource):
     kind = "cases"
     model = PetitionCase
     identity = ("number",)
-    derived_fields = ("routing", "routing_due_on", "unit_acceptance_due_on", "handling_due_on", "review_due_on")
+    derived_fields = (
+        "routing",
+        "routing_due_on",
+        "unit_acceptance_due_on",
+        "handling_due_on",
+        "review_due_on",
+        "recheck_due_on",
+    )
     C = PetitionCase
     columns = (
         columns.text("信访件编号", "number", required=True),
@@ -142,12 +149,16 @@ class PetitionCaseResource(LedgerResource):
         columns.choice("处理途径", "handling_path", C.HandlingPath, default=C.HandlingPath.PETITION),
         columns.integer("延期天数", "extension_days"),
         columns.boolean("延期已批准", "extension_approved"),
+        columns.date("延期批准日期", "extension_approved_on"),
+        columns.text("延期理由", "extension_reason"),
         columns.date("办结日期", "closed_on"),
         columns.choice("处理结果", "outcome", C.Outcome),
         columns.boolean("一次性化解", "resolved_first_time"),
         columns.choice("复查复核", "review", C.Review),
         columns.date("复查复核申请日期", "review_requested_on"),
         columns.date("复查复核决定日期", "review_decided_on"),
+        columns.date("复核申请日期", "recheck_requested_on"),
+        columns.date("复核决定日期", "recheck_decided_on"),
         columns.choice("满意度评价", "satisfaction", C.Satisfaction),
     )
     del C

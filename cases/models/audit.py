@@ -29,8 +29,33 @@ class AuditEntry(models.Model):
         REPORT_CORRECTED = "report_corrected", _("更正发布报告")
         LOGIN = "login", _("登录")
         LOCKED_OUT = "locked_out", _("登录被锁定")
+        # A case's stages under the 条例 (cases.stages, cases.workflow), one code per stage.
+        CASE_ACCEPT = "case_accept", _("受理告知")
+        CASE_ROUTE = "case_route", _("转送交办")
+        CASE_UNIT_ACCEPT = "case_unit_accept", _("责任单位受理")
+        CASE_REPLY = "case_reply", _("答复")
+        CASE_CLOSE = "case_close", _("办结")
+        CASE_EXTEND = "case_extend", _("延期")
+        CASE_OBJECTION = "case_objection", _("异议")
+        CASE_REVIEW = "case_review", _("申请复查")
+        CASE_REVIEW_DECIDED = "case_review_decided", _("复查决定")
+        CASE_RECHECK = "case_recheck", _("申请复核")
+        CASE_RECHECK_DECIDED = "case_recheck_decided", _("复核决定")
 
-    RECORD_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE)
+    STAGE_ACTIONS = (
+        Action.CASE_ACCEPT,
+        Action.CASE_ROUTE,
+        Action.CASE_UNIT_ACCEPT,
+        Action.CASE_REPLY,
+        Action.CASE_CLOSE,
+        Action.CASE_EXTEND,
+        Action.CASE_OBJECTION,
+        Action.CASE_REVIEW,
+        Action.CASE_REVIEW_DECIDED,
+        Action.CASE_RECHECK,
+        Action.CASE_RECHECK_DECIDED,
+    )
+    RECORD_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE, *STAGE_ACTIONS)
 
     class Source(models.TextChoices):
         FORM = "form", _("表单录入")

@@ -39,14 +39,16 @@ _NO_DEADLINE = datetime.date(9999, 12, 31)
 
 
 def _earliest_pending_due():
-    """The due date of the earliest stage not yet done. Review happens after closing, so it is
-    the one stage that still counts on a closed item; the others count while the item is open."""
+    """The due date of the earliest stage not yet done. Review (复查) and re-review (复核) happen
+    after closing, so they are the stages that still count on a closed item; the others count
+    while the item is open."""
     open_item = Q(closed_on__isnull=True)
     pending = [
         (open_item & Q(routed_on__isnull=True, accepted_on__isnull=True), "routing_due_on"),
         (open_item & Q(unit_accepted_on__isnull=True), "unit_acceptance_due_on"),
         (open_item, "handling_due_on"),
         (Q(review_decided_on__isnull=True), "review_due_on"),
+        (Q(recheck_decided_on__isnull=True), "recheck_due_on"),
     ]
     dates = [
         Coalesce(
@@ -175,12 +177,18 @@ class PetitionCase(Record):
         validators=[MaxValueValidator(30, _("延期不得超过30日（《信访工作条例》第三十四条）。"))],
     )
     extension_approved = models.BooleanField(_("延期已批准"), default=False)
+    extension_approved_on = models.DateField(_("延期批准日期"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True)
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
     outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True, default="")
     resolved_first_time = models.BooleanField(_("一次性化解"), default=False)
     review = models.CharField(_("复查复核"), max_length=10, choices=Review.choices, blank=True, default="")
+    # 复查 (Art. 35) and then, only after its decision, 复核 (Art. 36): each keeps its own dates.
+    # (Records imported before the two were told apart hold a 复核's dates in the first pair.)
     review_requested_on = models.DateField(_("复查复核申请日期"), null=True, blank=True)
     review_decided_on = models.DateField(_("复查复核决定日期"), null=True, blank=True)
+    recheck_requested_on = models.DateField(_("复核申请日期"), null=True, blank=True)
+    recheck_decided_on = models.DateField(_("复核决定日期"), null=True, blank=True)
     satisfaction = models.CharField(
         _("满意度评价"),
         max_length=12,
@@ -195,6 +203,7 @@ class PetitionCase(Record):
     unit_acceptance_due_on = models.DateField(_("责任单位受理期限"), null=True, blank=True, editable=False)
     handling_due_on = models.DateField(_("办理期限"), null=True, blank=True, editable=False)
     review_due_on = models.DateField(_("复查复核期限"), null=True, blank=True, editable=False)
+    recheck_due_on = models.DateField(_("复核期限"), null=True, blank=True, editable=False)
     # The earliest of those still pending, computed by the database from the columns above, so
     # the overdue and due-soon lists are one range scan on one index and can never go stale.
     next_due_on = models.GeneratedField(
@@ -321,6 +330,17 @@ class PetitionCase(Record):
             errors["review"] = _("事项办结后才能申请复查复核。")
         if self.review_decided_on and self.review_requested_on and self.review_decided_on < self.review_requested_on:
             errors["review_decided_on"] = _("复查复核决定日期不能早于申请日期。")
+        if self.recheck_requested_on:
+            if not self.review_decided_on:
+                errors["recheck_requested_on"] = _("复查决定作出后才能申请复核。")
+            elif self.recheck_requested_on < self.review_decided_on:
+                errors["recheck_requested_on"] = _("复核申请日期不能早于复查决定日期。")
+            elif self.review != self.Review.RECHECK:
+                errors["review"] = _("填写了复核申请日期，复查复核请选择“复核”。")
+        if self.recheck_decided_on and not self.recheck_requested_on:
+            errors["recheck_decided_on"] = _("请先填写复核申请日期。")
+        elif self.recheck_decided_on and self.recheck_decided_on < self.recheck_requested_on:
+            errors["recheck_decided_on"] = _("复核决定日期不能早于复核申请日期。")
         if self.satisfaction and not self.closed_on:
             errors["satisfaction"] = _("事项办结后才能进行满意度评价。")
         if errors:
@@ -349,6 +369,13 @@ class PetitionCase(Record):
     def approved_extension_days(self) -> int:
         return self.extension_days if self.extension_approved else 0
 
+    @property
+    def review_label(self) -> str:
+        """复查, once the two stages are told apart; 复查复核 for a record that holds one pair of
+        dates for a 复核 (imported before they were)."""
+        legacy = self.review == self.Review.RECHECK and self.recheck_requested_on is None
+        return str(_("复查复核") if legacy else _("复查"))
+
     def refresh_due_dates(self, calendar) -> list[str]:
         """Set the stored due dates from the case's dates. Called by every path that writes a
         case (admin form, import, synthetic data), never from save(). Returns warnings in Chinese
@@ -373,6 +400,9 @@ class PetitionCase(Record):
             deadlines.HANDLING_DAYS + self.approved_extension_days,
         )
         self.review_due_on = due(self.review_requested_on, deadlines.REVIEW_DAYS) if self.review else None
+        self.recheck_due_on = (
+            due(self.recheck_requested_on, deadlines.RECHECK_DAYS) if self.review == self.Review.RECHECK else None
+        )
         return sorted(set(warnings))
 
     def stages(self, today: datetime.date, calendar, due_soon_days: int = 3) -> list["Stage"]:
@@ -381,14 +411,24 @@ class PetitionCase(Record):
         closed = self.closed_on is not None
         # (label, due, done, applies, still running): closing the item ends its earlier stages
         # (one never recorded is shown as such, not as overdue); the review runs after closing.
+        started = self.handling_started_on is not None
+        unit_accepted = self.unit_accepted_on
         rows = [
-            (_("转送/受理告知"), self.routing_due_on, self.bureau_acted_on, True, not closed),
-            (_("责任单位受理"), self.unit_acceptance_due_on, self.unit_accepted_on, routed, not closed),
-            (_("办理"), self.handling_due_on, self.closed_on, self.handling_started_on is not None, not closed),
-            (_("复查复核"), self.review_due_on, self.review_decided_on, bool(self.review), True),
+            ("routing", _("转送/受理告知"), self.routing_due_on, self.bureau_acted_on, True, not closed),
+            ("unit_acceptance", _("责任单位受理"), self.unit_acceptance_due_on, unit_accepted, routed, not closed),
+            ("handling", _("办理"), self.handling_due_on, self.closed_on, started, not closed),
+            ("review", self.review_label, self.review_due_on, self.review_decided_on, bool(self.review), True),
+            (
+                "recheck",
+                _("复核"),
+                self.recheck_due_on,
+                self.recheck_decided_on,
+                self.recheck_requested_on is not None,
+                True,
+            ),
         ]
         result = []
-        for label, due_on, done_on, applies, running in rows:
+        for key, label, due_on, done_on, applies, running in rows:
             if not applies or due_on is None:
                 continue
             if done_on is not None:
@@ -403,7 +443,7 @@ class PetitionCase(Record):
                 except deadlines.UnknownHolidayYear:
                     left = (due_on - today).days
                 state = Stage.DUE_SOON if left <= due_soon_days else Stage.PENDING
-            result.append(Stage(str(label), due_on, done_on, state))
+            result.append(Stage(str(label), due_on, done_on, state, key))
         return result
 
 
@@ -423,7 +463,7 @@ class Stage:
         NOT_RECORDED: _("办结时未记录"),
     }
 
-    __slots__ = ("done_on", "due_on", "label", "state")
+    __slots__ = ("done_on", "due_on", "key", "label", "state")
 
     def __init__(
         self,
@@ -431,12 +471,14 @@ class Stage:
         due_on: datetime.date,
         done_on: datetime.date | None,
         state: str,
+        key: str = "",
     ):
-        self.label, self.due_on, self.done_on, self.state = (
+        self.label, self.due_on, self.done_on, self.state, self.key = (
             label,
             due_on,
             done_on,
             state,
+            key,
         )
 
     @property

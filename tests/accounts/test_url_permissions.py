@@ -56,6 +56,14 @@ def unit_case(objs):
     return {"pk": objs["unit_case"].pk}
 
 
+def case(objs):
+    return {"pk": objs[PetitionCase].pk}
+
+
+def case_stage(objs):
+    return {"pk": objs[PetitionCase].pk, "stage": "accept"}
+
+
 def below(objs):
     """A bureau below the users' own: the roll-up pages are not found for a bureau with none."""
     from cases.models import Bureau
@@ -101,9 +109,14 @@ PAGES = {
     "cases:desk_accept": (unit_case, {UNIT}),
     "cases:desk_reply": (unit_case, {UNIT}),
     "cases:desk_close": (unit_case, {UNIT}),
+    # The case page: every bureau role reads it; a stage (POST) is the clerk's (change_petitioncase).
+    "casework:case": (case, EVERY_ROLE),
+    "casework:act": (case_stage, {"clerk", "admin"}),
 }
 # The site's root is the bureau's dashboard; it sends a unit's officer to their desk.
 SENT_TO_DESK = {(UNIT, "indicators:dashboard")}
+# A unit's officer has their desk (/unit/); the bureau's case page is not found for them.
+NOT_FOUND = {(UNIT, "casework:case"), (UNIT, "casework:act")}
 # Names that only accept POST or redirect by design, checked elsewhere.
 NOT_WALKED = {"logout"}
 
@@ -270,6 +283,8 @@ def test_each_page_opens_only_for_its_roles(client, role, role_users, charlie, u
         status = response.status_code
         if (role, name) in SENT_TO_DESK:
             assert status == 302 and response["Location"] == reverse("cases:desk"), f"{role} {name}: {status}"
+        elif (role, name) in NOT_FOUND:
+            assert status == 404, f"{role} {name}: {status}"
         elif allowed == PUBLIC:
             assert status == 200, f"{role} {name}: {status}"
         elif user is None:

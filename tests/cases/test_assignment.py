@@ -144,7 +144,7 @@ def test_the_city_clerk_assigns_a_case_to_a_county_below(cathy, city, county, ne
     assert city_case.unit_acceptance_due_on == D("2024-07-01")
     assert PetitionCase.objects.filter(bureau=city).count() == 1
 
-    upper_entry, lower_entry = case_entries().filter(action__in=["create", "update"]).order_by("object_id")
+    upper_entry, lower_entry = case_entries().filter(action__in=["create", "case_route"]).order_by("object_id")
     assert (upper_entry.object_id, upper_entry.bureau, upper_entry.user) == (city_case.pk, city, cathy)
     assert upper_entry.changes == {"routing": ["", "交办"], "routed_on": ["", "2024-06-14"]}
     assert upper_entry.detail == "交办甲县信访局"

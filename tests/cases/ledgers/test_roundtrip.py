@@ -35,8 +35,10 @@ def ledgers(bureau):
         category="claim", subject_area="=HYPERLINK(\"http://x\")", summary="-拖欠工资\n两个月", responsible_unit=dept,
         routing="assign", routed_on=D(2024, 3, 2), objection_on=D(2024, 3, 4), objection_sustained=True,
         accepted_on=D(2024, 3, 3), unit_accepted_on=D(2024, 3, 5), handling_path="legal", extension_days=10,
-        extension_approved=True, closed_on=D(2024, 5, 1), outcome="mediation", review="review",
-        review_requested_on=D(2024, 5, 10), review_decided_on=D(2024, 6, 1), satisfaction="basic",
+        extension_approved=True, extension_approved_on=D(2024, 4, 1), extension_reason="需现场核查",
+        closed_on=D(2024, 5, 1), outcome="mediation", review="recheck", review_requested_on=D(2024, 5, 10),
+        review_decided_on=D(2024, 6, 1), recheck_requested_on=D(2024, 6, 10), recheck_decided_on=D(2024, 7, 1),
+        satisfaction="basic",
     )  # fmt: skip
     PetitionCase.objects.create(
         bureau=bureau, number="WX-2", received_on=D(2024, 4, 1), channel="online", petitioner_name="王五",
@@ -117,7 +119,11 @@ def test_text_that_looks_like_a_formula_is_neutralised_and_numbers_stay_numbers(
     assert row["延期天数"].value == 10
     assert row["登记日期"].is_date
     assert row["处理途径"].value == "导入法定途径"
-    assert row["复查复核"].value == "复查"
+    assert row["复查复核"].value == "复核"
+    # 复查's dates and 复核's, each in its own columns
+    dates = {h: row[h].value.date() for h in ("复查复核申请日期", "复查复核决定日期", "复核申请日期", "复核决定日期")}
+    assert list(dates.values()) == [D(2024, 5, 10), D(2024, 6, 1), D(2024, 6, 10), D(2024, 7, 1)]
+    assert row["延期理由"].value == "需现场核查"
 
 
 def test_personal_data_is_masked_for_users_without_the_permission(ledgers, sarah):
