@@ -19,7 +19,7 @@ def search_index_again(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0014_case_list_per_bureau"),
+        ("cases", "0015_numbering"),
     ]
 
     operations = [
