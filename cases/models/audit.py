@@ -29,6 +29,9 @@ class AuditEntry(models.Model):
         REPORT_CORRECTED = "report_corrected", _("更正发布报告")
         LOGIN = "login", _("登录")
         LOCKED_OUT = "locked_out", _("登录被锁定")
+        ATTACHMENT_UPLOADED = "attachment_upload", _("上传附件")
+        ATTACHMENT_DOWNLOADED = "attachment_download", _("下载附件")
+        NOTICE_PRINTED = "notice_printed", _("打印告知书")
 
     RECORD_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE)
 
