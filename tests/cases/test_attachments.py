@@ -342,7 +342,12 @@ def test_a_damaged_attachments_archive_is_refused_and_nothing_changes(client, wo
     data[700] ^= 0xFF  # inside the first file's bytes
     archive.write_bytes(bytes(data))
     PetitionCase.objects.create(
-        bureau=world["case"].bureau, number="甲-2", received_on=D, channel="visit", petitioner_name="李四", category="claim"
+        bureau=world["case"].bureau,
+        number="甲-2",
+        received_on=D,
+        channel="visit",
+        petitioner_name="李四",
+        category="claim",
     )
     with pytest.raises(CommandError, match="附件备份 文件的 SHA-256 与清单不符"):
         call_command("restore_data", str(path), "--yes")
