@@ -49,6 +49,9 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 MANIFEST_SUFFIX = ".manifest.json"
+# The apps every backup of this product has migrations of; an app added later (notices) is simply
+# not migrated yet in an older backup, which restores and then needs `migrate`.
+FOUNDING_APPS = {"accounts", "cases", "indicators", "reports"}
 ATTACHMENTS_SUFFIX = ".attachments.tar"
 ATTACHMENTS_INDEX = "index.json"  # the archive's last member: stored name → size, SHA-256
 MANIFEST_FORMAT = 2  # 1: unsigned (before issue 15); 2: with "signature"
@@ -443,7 +446,8 @@ def schema_check(tables: set[str], applied: set[tuple[str, str]] | None) -> list
     product's, and restorable by this code: BackupError if not, else the migrations it still needs.
 
     * Foreign (refused): no django_migrations table; or no applied migration of one of this
-      project's own apps (accounts, cases, indicators, reports); or an applied migration whose
+      project's founding apps (accounts, cases, indicators, reports; an app added since, such
+      as notices, may be missing from an older backup); or an applied migration whose
       predecessors are not applied; or a table missing that the applied migrations create (the
       models of the migration state they reach, so an older backup is judged by its own schema).
     * Newer (refused): an applied migration of an installed app that the code does not have, i.e.
@@ -456,7 +460,8 @@ def schema_check(tables: set[str], applied: set[tuple[str, str]] | None) -> list
         raise BackupError(f"备份文件不是本系统的数据库（没有迁移记录表 django_migrations）。{NOTHING_DONE}")
     loader = MigrationLoader(None, ignore_no_migrations=True)
     known = set(loader.disk_migrations) | set(loader.graph.nodes)
-    missing_apps = sorted(label for label in _own_apps() & loader.migrated_apps if label not in {a for a, _ in applied})
+    founding = _own_apps() & loader.migrated_apps & FOUNDING_APPS
+    missing_apps = sorted(label for label in founding if label not in {a for a, _ in applied})
     if missing_apps:
         raise BackupError(f"备份文件不是本系统的数据库（没有 {'、'.join(missing_apps)} 的迁移记录）。{NOTHING_DONE}")
     newer = sorted(f"{a}.{n}" for a, n in applied if a in loader.migrated_apps and (a, n) not in known)

@@ -245,3 +245,13 @@ def test_each_print_is_logged(client, world):
     pdf(client, world["case"], "routing")
     entry = AuditEntry.objects.get(action=AuditEntry.Action.NOTICE_PRINTED)
     assert (entry.user, entry.object_id, entry.detail) == (world["clerk"], world["case"].pk, "转送交办单")
+
+
+def test_the_case_page_links_its_notices_for_those_who_may_print_them(client, world):
+    page = reverse("admin:cases_petitioncase_change", args=[world["case"].pk])
+    client.force_login(world["clerk"])
+    html = client.get(page).content.decode()
+    for kind in ("acceptance", "refusal", "routing", "opinion"):
+        assert url(world["case"], kind) in html, kind
+    client.force_login(world["head"])
+    assert url(world["case"], "acceptance") not in client.get(page).content.decode()
