@@ -417,3 +417,15 @@ def test_a_backup_from_before_the_notices_app_is_restored(bureau, tmp_path):
     out = io.StringIO()
     call_command("restore_data", str(path), "--yes", stdout=out)
     assert "备份的数据结构早于当前代码（还差 2 个迁移" in out.getvalue()
+
+
+def test_a_file_name_is_kept_as_text_never_as_a_path(client, world, store):
+    client.force_login(world["clerk"])
+    upload(client, world["case"], "../../etc/来信\x07\x1b.pdf", PDF)
+    upload(client, world["case"], "C:\\Users\\张三\\扫描件.pdf", PDF)
+    upload(client, world["case"], "长" * 300 + ".pdf", PDF)
+    names = list(Attachment.objects.order_by("pk").values_list("original_name", "file"))
+    assert [n for n, _f in names] == ["来信.pdf", "扫描件.pdf", "长" * 196 + ".pdf"]
+    for _name, path in names:
+        assert (store / path).resolve().is_relative_to(store.resolve())
+        assert path.startswith(f"{world['case'].bureau_id}/")
