@@ -13,6 +13,13 @@ creates 0700 (an existing folder is left as it is: it may be shared or mounted).
 A SQLite restore never touches the live database until the backup has passed every check: it is
 copied beside the live file (hashing the very bytes copied), checked there (`PRAGMA
 integrity_check`, then `schema_check()`), and only then moved over the live file in one rename.
+
+Attachments (cases.Attachment's files, in their own storage) go into a tar archive beside the
+backup, FILE.attachments.tar, listed after the database is copied (a file is stored before its
+row, so every row of the copy finds its file). The archive's size and SHA-256 are in the signed
+manifest, and it holds an index of each file's SHA-256: a restore checks the archive and every
+file in it before the database is touched, then writes the files back through the storage and
+checks them against the restored rows' own SHA-256.
 """
 
 from __future__ import annotations
@@ -20,24 +27,33 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import io
 import json
 import os
+import posixpath
 import re
 import shutil
 import sqlite3
 import stat
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 MANIFEST_SUFFIX = ".manifest.json"
+# The apps every backup of this product has migrations of; an app added later (notices) is simply
+# not migrated yet in an older backup, which restores and then needs `migrate`.
+FOUNDING_APPS = {"accounts", "cases", "indicators", "reports"}
+ATTACHMENTS_SUFFIX = ".attachments.tar"
+ATTACHMENTS_INDEX = "index.json"  # the archive's last member: stored name → size, SHA-256
 MANIFEST_FORMAT = 2  # 1: unsigned (before issue 15); 2: with "signature"
 SIGNATURE_SALT = "wenxian.cases.backup.manifest"
 REQUIRED = {"engine": str, "created_at": str, "size": int, "sha256": str}
@@ -55,6 +71,7 @@ class Restored:
     manifest: dict
     warnings: list[str] = field(default_factory=list)
     pending_migrations: list[str] = field(default_factory=list)  # the backup's schema is older
+    attachments: int = 0  # files written back
 
 
 def manifest_path_of(path: Path) -> Path:
@@ -160,26 +177,199 @@ def backup_create(*, path: Path, alias: str = "default") -> dict:
             raise BackupError(f"不支持的数据库：{vendor}")
         temp.chmod(0o600)
         _fsync(temp)
-        manifest = sign_manifest(
-            {
-                "format": MANIFEST_FORMAT,
-                "engine": vendor,
-                "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "file": path.name,
-                "size": temp.stat().st_size,
-                "sha256": _sha256(temp),
-            }
-        )
-        manifest_temp = _private_temp(path.parent, manifest_path_of(path).name)
+        fields = {
+            "format": MANIFEST_FORMAT,
+            "engine": vendor,
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "file": path.name,
+            "size": temp.stat().st_size,
+            "sha256": _sha256(temp),
+        }
+        archive_path = attachments_path_of(path)
+        archive_temp = _private_temp(path.parent, archive_path.name)
         try:
-            manifest_temp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            os.replace(temp, path)
-            os.replace(manifest_temp, manifest_path_of(path))
+            count = _write_attachments(archive_temp)
+            if count:
+                fields["attachments"] = {
+                    "file": archive_path.name,
+                    "count": count,
+                    "size": archive_temp.stat().st_size,
+                    "sha256": _sha256(archive_temp),
+                }
+            manifest = sign_manifest(fields)
+            manifest_temp = _private_temp(path.parent, manifest_path_of(path).name)
+            try:
+                manifest_temp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+                os.replace(temp, path)
+                if count:
+                    os.replace(archive_temp, archive_path)
+                else:
+                    archive_path.unlink(missing_ok=True)  # an earlier backup's of the same name
+                os.replace(manifest_temp, manifest_path_of(path))
+            finally:
+                manifest_temp.unlink(missing_ok=True)
         finally:
-            manifest_temp.unlink(missing_ok=True)
+            archive_temp.unlink(missing_ok=True)
     finally:
         _remove_sqlite_files(temp)
     return manifest
+
+
+# ---------------------------------------------------------------- attachments' files
+
+
+def attachments_path_of(path: Path) -> Path:
+    return Path(f"{path}{ATTACHMENTS_SUFFIX}")
+
+
+def _attachment_storage():
+    from cases.attachments.storage import attachment_storage
+
+    return attachment_storage()
+
+
+def _stored_names(storage, folder: str = "") -> list[str]:
+    """Every file in the attachments' storage (an absent folder holds none)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [posixpath.join(folder, name) if folder else name for name in files]
+    for sub in folders:
+        names += _stored_names(storage, posixpath.join(folder, sub) if folder else sub)
+    return sorted(names)
+
+
+def _write_attachments(target: Path) -> int:
+    """Write every stored attachment into the tar archive `target`, with its index; the count."""
+    storage = _attachment_storage()
+    names = _stored_names(storage)
+    if not names:
+        return 0
+    index = {}
+    with tarfile.open(target, "w") as archive:
+        for name in names:
+            with storage.open(name, "rb") as source, tempfile.TemporaryFile() as spool:
+                digest, size = hashlib.sha256(), 0
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    digest.update(block)
+                    size += len(block)
+                    spool.write(block)
+                spool.seek(0)
+                info = tarfile.TarInfo(f"files/{name}")
+                info.size, info.mode = size, 0o600
+                archive.addfile(info, spool)
+            index[name] = {"size": size, "sha256": digest.hexdigest()}
+        data = json.dumps(index, ensure_ascii=False, sort_keys=True).encode()
+        info = tarfile.TarInfo(ATTACHMENTS_INDEX)
+        info.size, info.mode = len(data), 0o600
+        archive.addfile(info, io.BytesIO(data))
+    target.chmod(0o600)
+    _fsync(target)
+    return len(index)
+
+
+def _attachments_error(problem: str) -> BackupError:
+    return BackupError(f"附件备份 {problem}。{NOTHING_DONE}")
+
+
+def _safe_name(name: str) -> bool:
+    parts = name.split("/")
+    return bool(name) and not name.startswith("/") and all(part not in ("", ".", "..") for part in parts)
+
+
+def check_attachments(path: Path, manifest: dict) -> Path | None:
+    """The attachments' archive beside the backup at `path`, once the archive matches the signed
+    manifest and every file in it matches the archive's index; None if the backup has none."""
+    listed = manifest.get("attachments")
+    if listed is None:
+        return None
+    if not (
+        isinstance(listed, dict)
+        and isinstance(listed.get("file"), str)
+        and "/" not in listed["file"]
+        and listed["file"] not in ("", ".", "..")
+        and isinstance(listed.get("size"), int)
+        and isinstance(listed.get("sha256"), str)
+    ):
+        raise _attachments_error("在校验清单中的记录格式不对")
+    archive_path = Path(path).parent / listed["file"]
+    if not archive_path.is_file():
+        raise _attachments_error(f"文件 {archive_path} 找不到（应与备份文件放在同一目录）")
+    if archive_path.stat().st_size != listed["size"] or _sha256(archive_path) != listed["sha256"]:
+        raise _attachments_error("文件的 SHA-256 与清单不符，文件可能已损坏")
+    try:
+        with tarfile.open(archive_path, "r:") as archive:
+            index = _read_index(archive)
+            seen = set()
+            for member in archive:
+                if member.name == ATTACHMENTS_INDEX:
+                    continue
+                name = member.name.removeprefix("files/")
+                if not member.isreg() or not member.name.startswith("files/") or name not in index:
+                    raise _attachments_error(f"中有不应有的内容（{member.name[:100]}）")
+                digest = hashlib.sha256()
+                with archive.extractfile(member) as stream:
+                    for block in iter(lambda: stream.read(1 << 20), b""):
+                        digest.update(block)
+                if digest.hexdigest() != index[name]["sha256"] or member.size != index[name]["size"]:
+                    raise _attachments_error(f"中的文件 {name} 校验值不符，文件可能已损坏")
+                seen.add(name)
+            if seen != set(index):
+                raise _attachments_error("缺少索引中列出的文件")
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise _attachments_error(f"无法读取（{exc}）") from None
+    return archive_path
+
+
+def _read_index(archive: tarfile.TarFile) -> dict:
+    try:
+        member = archive.getmember(ATTACHMENTS_INDEX)
+        with archive.extractfile(member) as stream:
+            index = json.loads(stream.read(MANIFEST_MAX_BYTES * 1024))
+    except (KeyError, ValueError, AttributeError):
+        raise _attachments_error("的索引缺失或无法解析") from None
+    if not isinstance(index, dict) or not all(
+        _safe_name(k) and isinstance(v, dict) and isinstance(v.get("sha256"), str) and isinstance(v.get("size"), int)
+        for k, v in index.items()
+    ):
+        raise _attachments_error("的索引格式不对")
+    return index
+
+
+def restore_attachments(archive_path: Path) -> tuple[int, list[str]]:
+    """Write the checked archive's files back into the attachments' storage (replacing files of the
+    same name) and compare them with the restored database's rows: (files written, warnings)."""
+    from django_scopes import scopes_disabled
+
+    from cases.models import Attachment
+
+    storage = _attachment_storage()
+    written = 0
+    with tarfile.open(archive_path, "r:") as archive:
+        index = _read_index(archive)
+        for member in archive:
+            if member.name == ATTACHMENTS_INDEX:
+                continue
+            name = member.name.removeprefix("files/")
+            if storage.exists(name):
+                storage.delete(name)
+            with archive.extractfile(member) as stream:
+                saved = storage.save(name, File(stream, name=posixpath.basename(name)))
+            if saved != name:
+                raise BackupError(f"附件 {name} 写回存储时被改名为 {saved}，请检查附件存储。")
+            written += 1
+    warnings = []
+    with scopes_disabled():
+        rows = Attachment._base_manager.values_list("pk", "file", "sha256")
+        for pk, name, sha256 in rows:
+            found = index.get(name)
+            if found is None:
+                if not storage.exists(name):
+                    warnings.append(f"警告：附件{pk}（{name}）既不在备份中，也不在附件存储中。")
+            elif found["sha256"] != sha256:
+                warnings.append(f"警告：附件{pk}的文件与数据库记录的 SHA-256 不符。")
+    return written, warnings
 
 
 def read_manifest(path: Path, *, allow_unsigned: bool = False) -> tuple[dict, list[str]]:
@@ -256,7 +446,8 @@ def schema_check(tables: set[str], applied: set[tuple[str, str]] | None) -> list
     product's, and restorable by this code: BackupError if not, else the migrations it still needs.
 
     * Foreign (refused): no django_migrations table; or no applied migration of one of this
-      project's own apps (accounts, cases, indicators, reports); or an applied migration whose
+      project's founding apps (accounts, cases, indicators, reports; an app added since, such
+      as notices, may be missing from an older backup); or an applied migration whose
       predecessors are not applied; or a table missing that the applied migrations create (the
       models of the migration state they reach, so an older backup is judged by its own schema).
     * Newer (refused): an applied migration of an installed app that the code does not have, i.e.
@@ -269,7 +460,8 @@ def schema_check(tables: set[str], applied: set[tuple[str, str]] | None) -> list
         raise BackupError(f"备份文件不是本系统的数据库（没有迁移记录表 django_migrations）。{NOTHING_DONE}")
     loader = MigrationLoader(None, ignore_no_migrations=True)
     known = set(loader.disk_migrations) | set(loader.graph.nodes)
-    missing_apps = sorted(label for label in _own_apps() & loader.migrated_apps if label not in {a for a, _ in applied})
+    founding = _own_apps() & loader.migrated_apps & FOUNDING_APPS
+    missing_apps = sorted(label for label in founding if label not in {a for a, _ in applied})
     if missing_apps:
         raise BackupError(f"备份文件不是本系统的数据库（没有 {'、'.join(missing_apps)} 的迁移记录）。{NOTHING_DONE}")
     newer = sorted(f"{a}.{n}" for a, n in applied if a in loader.migrated_apps and (a, n) not in known)
@@ -411,9 +603,11 @@ def backup_restore(*, path: Path, alias: str = "default", allow_unsigned: bool =
     vendor = _vendor(alias)
     if manifest["engine"] != vendor:
         raise BackupError(f"备份来自 {manifest['engine']} 数据库，不能恢复到 {vendor} 数据库。{NOTHING_DONE}")
+    archive = check_attachments(path, manifest)
     if vendor == "sqlite":
         pending = _restore_sqlite(path, manifest, alias)
-        return Restored(manifest, warnings, pending)
+        restored = Restored(manifest, warnings, pending)
+        return _with_attachments(restored, archive)
     if path.stat().st_size != manifest["size"] or _sha256(path) != manifest["sha256"]:
         raise _checksum_error()
     connection = connections[alias]
@@ -434,4 +628,38 @@ def backup_restore(*, path: Path, alias: str = "default", allow_unsigned: bool =
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode:
         raise BackupError(f"pg_restore 失败，数据库已回滚到恢复前的状态：{result.stderr.strip()}")
-    return Restored(manifest, warnings)
+    return _with_attachments(Restored(manifest, warnings), archive)
+
+
+def _with_attachments(restored: Restored, archive: Path | None) -> Restored:
+    if archive is None:
+        return restored
+    if restored.pending_migrations and any(m.startswith("cases.") for m in restored.pending_migrations):
+        # An older schema may have no attachments' table yet: write the files, skip the comparison.
+        restored.warnings.append("警告：备份的数据结构较旧，附件已写回，但未与数据库记录逐一核对。")
+        storage_only = True
+    else:
+        storage_only = False
+    try:
+        written, problems = restore_attachments(archive) if not storage_only else (_write_only(archive), [])
+    except (OSError, tarfile.TarError) as exc:
+        raise BackupError(f"数据库已恢复，但附件写回失败：{exc}。请检查附件存储后重新恢复。") from exc
+    restored.attachments = written
+    restored.warnings.extend(problems)
+    return restored
+
+
+def _write_only(archive: Path) -> int:
+    storage = _attachment_storage()
+    written = 0
+    with tarfile.open(archive, "r:") as tar:
+        for member in tar:
+            if member.name == ATTACHMENTS_INDEX:
+                continue
+            name = member.name.removeprefix("files/")
+            if storage.exists(name):
+                storage.delete(name)
+            with tar.extractfile(member) as stream:
+                storage.save(name, File(stream, name=posixpath.basename(name)))
+            written += 1
+    return written

@@ -400,6 +400,62 @@ def test_a_unit_user_finds_no_case_page(client, world):
     assert client.post(reverse("casework:act", args=[own.pk, "accept"]), {"on": "2024-03-02"}).status_code == 404
 
 
+def _attachment(case, tag: str):
+    from django.core.files.base import ContentFile
+
+    from cases.models import Attachment
+
+    attachment = Attachment(
+        bureau=case.bureau,
+        case=case,
+        original_name=f"{tag}来信.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+    )
+    attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
+
+
+@pytest.fixture
+def attachments_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments")},
+        },
+    }
+
+
+@pytest.mark.parametrize("role", [*sorted(ROLES), "unit"])
+def test_another_bureaus_attachments_and_notices_are_not_found(client, world, role, attachments_in_tmp):
+    """B's attachment, B's case's notice and an upload to B's case: 404 to every role of A that
+    may open such a page at all (403 before any lookup for the others); the same for a unit
+    user and another unit's case of their own bureau."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Attachment
+
+    user = world["users"][role]
+    client.force_login(user)
+    b_case, other_unit_case = world["b"]["cases"][0], world["a"]["cases"][2]
+    theirs = [b_case] + ([other_unit_case] if role == "unit" else [])
+    for case in theirs:
+        attachment = _attachment(case, "乙")
+        download = client.get(reverse("attachments:download", args=[attachment.pk]))
+        assert download.status_code == (404 if user.has_perm("cases.view_personal_data") else 403), role
+        assert "乙来信" not in download.content.decode(errors="replace")
+        notice = client.get(reverse("notices:pdf", kwargs={"pk": case.pk, "kind": "refusal"}))
+        assert notice.status_code == (404 if user.has_perm("cases.view_personal_data") else 403), role
+        upload = client.post(
+            reverse("attachments:upload", args=[case.pk]),
+            {"stage": "", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n")},
+        )
+        assert upload.status_code == (404 if user.has_perm("cases.change_petitioncase") else 403), role
+        assert Attachment.objects.filter(case=case).count() == 1
+
+
 def test_a_unit_user_has_no_workbench(client, world):
     """Not staff: the admin's pages send them to log in as staff, never show a case."""
     client.force_login(world["users"]["unit"])
@@ -429,7 +485,7 @@ UNSCOPED = {
 
 def test_every_model_with_records_is_scoped_to_its_bureau():
     unscoped = []
-    for app in ("cases", "reports", "indicators"):
+    for app in ("cases", "reports", "indicators", "notices"):
         for model in apps.get_app_config(app).get_models():
             if model._meta.label in UNSCOPED:
                 continue

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     "indicators",
     "reports",
+    "notices",
 ]
 # The developers' tools (synthetic and demo data, benchmarks): there while developing and testing,
 # absent from a production server unless asked for (e.g. DEVTOOLS=true manage.py bench_case_list).
@@ -187,8 +188,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments (scanned letters, replies, 处理意见书) are personal data: kept outside any public
+# URL, in a folder only the service user reads, served only through the permission-checked view
+# (cases/attachments/views.py). ATTACHMENTS_STORAGE names another storage backend (e.g.
+# django-storages' S3 storage for an S3-compatible store, its options from the environment as
+# that package documents); docs/deploy.md, "Attachments".
+ATTACHMENTS_ROOT = Path(os.getenv("ATTACHMENTS_ROOT", BASE_DIR / "data" / "attachments"))
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": {
+        "BACKEND": os.getenv("ATTACHMENTS_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {
+            "location": str(ATTACHMENTS_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        }
+        if "ATTACHMENTS_STORAGE" not in os.environ
+        else {},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -7,6 +7,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("unit/", include("cases.urls")),
     path("", include("cases.casework.urls")),
+    path("", include("cases.attachments.urls")),
+    path("", include("notices.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

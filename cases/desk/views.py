@@ -14,6 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from cases import privacy, workflow
 from cases.admin.petitions import STATE_CSS  # the workbench's colours of a stage, the same here
+from cases.attachments import service as attachments
 from cases.deadlines import due_soon_cutoff
-from cases.models import PetitionCase
+from cases.models import Attachment, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
 
@@ -134,9 +136,27 @@ def accept(request, pk: int):
 @unit_desk(CHANGE)
 @require_POST
 def reply(request, pk: int):
-    return _act(
-        request, pk, workflow.unit_reply, _("已记录处理意见（%(day)s答复）。"), text=request.POST.get("reply", "")
-    )
+    """The reply, with its 处理意见书 attached if one is chosen: a file that may not be attached
+    refuses the whole step, so nothing is recorded without the document the officer meant."""
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return _act(
+            request, pk, workflow.unit_reply, _("已记录处理意见（%(day)s答复）。"), text=request.POST.get("reply", "")
+        )
+    obj = _case(pk)
+    today = local_today()
+    try:
+        kind = attachments.check(uploaded)
+        with transaction.atomic():
+            obj = workflow.unit_reply(obj, user=request.user, today=today, text=request.POST.get("reply", ""))
+            attachments.attach(obj, uploaded, stage=Attachment.Stage.REPLIED, user=request.user, kind=kind)
+    except attachments.FileRejected as exc:
+        messages.error(request, _("处理意见未提交：附件%(reason)s") % {"reason": exc})
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已记录处理意见（%(day)s答复），并上传处理意见书。") % {"day": today})
+    return redirect("cases:desk_case", pk=obj.pk)
 
 
 @unit_desk(CHANGE)

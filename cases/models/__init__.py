@@ -1,6 +1,7 @@
 """The bureau's records (台账). One module per ledger; everything is re-exported here."""
 
 from .accountability import AccountabilityAction, AccountablePerson
+from .attachments import Attachment
 from .audit import AuditEntry
 from .bureau import Bureau, Holiday, HolidayYear, Membership, Unit
 from .imports import ImportLog
@@ -19,6 +20,7 @@ from .screenings import DisputeScreening
 __all__ = [
     "AccountabilityAction",
     "AccountablePerson",
+    "Attachment",
     "AuditEntry",
     "Bureau",
     "CaseNumberCounter",

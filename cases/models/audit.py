@@ -41,6 +41,9 @@ class AuditEntry(models.Model):
         CASE_REVIEW_DECIDED = "case_review_decided", _("复查决定")
         CASE_RECHECK = "case_recheck", _("申请复核")
         CASE_RECHECK_DECIDED = "case_recheck_decided", _("复核决定")
+        ATTACHMENT_UPLOADED = "attachment_upload", _("上传附件")
+        ATTACHMENT_DOWNLOADED = "attachment_download", _("下载附件")
+        NOTICE_PRINTED = "notice_printed", _("打印告知书")
 
     STAGE_ACTIONS = (
         Action.CASE_ACCEPT,

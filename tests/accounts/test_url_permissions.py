@@ -74,6 +74,37 @@ def below(objs):
     return child
 
 
+def attachment(objs):
+    """A file attached to the unit's case (in the test's own attachments folder)."""
+    from django.core.files.base import ContentFile
+
+    from cases.models import Attachment
+
+    found = Attachment.objects.filter(case=objs["unit_case"]).first()
+    if found is None:
+        found = Attachment(
+            bureau=objs["bureau"],
+            case=objs["unit_case"],
+            original_name="来信.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256="0" * 64,
+        )
+        found.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "attachments")},
+        },
+    }
+
+
 def public(builder):
     return lambda objs: {"bureau": objs["bureau"].pk, **builder(objs)}
 
@@ -112,6 +143,11 @@ PAGES = {
     # The case page: every bureau role reads it; a stage (POST) is the clerk's (change_petitioncase).
     "casework:case": (case, EVERY_ROLE),
     "casework:act": (case_stage, {"clerk", "admin"}),
+    # POST only (a GET is answered 405 to those allowed): who may change the case, in scope.
+    "attachments:upload": (lambda objs: {"case_pk": objs["unit_case"].pk}, {"clerk", "admin", UNIT}),
+    # Attachments and notices name the petitioner: cases.view_personal_data.
+    "attachments:download": (lambda objs: {"pk": attachment(objs).pk}, {"clerk", "admin", UNIT}),
+    "notices:pdf": (lambda objs: {"pk": objs["unit_case"].pk, "kind": "refusal"}, {"clerk", "admin", UNIT}),
 }
 # The site's root is the bureau's dashboard; it sends a unit's officer to their desk.
 SENT_TO_DESK = {(UNIT, "indicators:dashboard")}

@@ -30,7 +30,7 @@ from tests.conftest import day
 ID = "410825199003071234"
 PHONE = "13812345678"
 NAMES = {"petition": "张三丰", "order": "欧阳修文", "accountable": "司马光明", "volunteer": "诸葛亮亮"}
-OUR_APPS = {"cases", "reports", "indicators", "accounts"}
+OUR_APPS = {"cases", "reports", "indicators", "accounts", "notices"}
 # Third-party screens reached by the administrator only (tests/accounts/test_url_permissions.py).
 THIRD_PARTY = {"auth", "axes"}
 

@@ -42,6 +42,10 @@ class Command(BaseCommand):
         except OSError as exc:  # e.g. no room or no permission for the checked copy beside the database
             raise CommandError(f"恢复失败：{exc}") from exc
         self.stdout.write(f"已从 {path} 恢复（备份时间 {restored.manifest['created_at']}）")
+        if restored.attachments:
+            self.stdout.write(f"已写回附件 {restored.attachments} 个（逐个核对了 SHA-256）")
+        for warning in restored.warnings[len(warnings) :]:
+            self.stderr.write(self.style.WARNING(warning))
         # Every figure cached from the replaced data is out of date. Robust: with an older schema
         # (migrate still to run) a listener may find its tables missing; the restore stands.
         connections.close_all()
