@@ -6,9 +6,10 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("reports/", include("reports.urls")),
     path("unit/", include("cases.urls")),
-    path("", include("cases.casework.urls")),
+    # A case's files and notices before its stages: cases/<pk>/<stage>/ would take "attachments".
     path("", include("cases.attachments.urls")),
     path("", include("notices.urls")),
+    path("", include("cases.casework.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
