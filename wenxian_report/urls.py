@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("indicators.urls")),
+    path("", include("cases.people.urls")),
     path("reports/", include("reports.urls")),
     path("unit/", include("cases.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

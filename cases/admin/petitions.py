@@ -6,16 +6,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import privacy, search, workflow
+from cases import privacy, repeats, search, workflow
+from cases.audit import log_action
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
-from cases.models import Bureau, PetitionCase
+from cases.models import AuditEntry, Bureau, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
 from cases.validators import PHONE
 
-from .base import LedgerAdmin, MonthListFilter, UnitListFilter, YearListFilter
+from .base import LedgerAdmin, LedgerForm, MonthListFilter, UnitListFilter, YearListFilter
+from .people import listed_persons
 
 STATE_CSS = {
     Stage.OVERDUE: "deadline-overdue",
@@ -67,8 +69,38 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+OVERRIDES = {"is_initial": "initial_override_reason", "resolved_first_time": "resolution_override_reason"}
+
+
+class PetitionCaseForm(LedgerForm):
+    """A case whose 初次/重复 and 一次性化解 are derived (a new case, or one derived by
+    registration or derive_repeats): a flag set against the rule needs its reason."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        case = self.instance
+        if self.errors or not (case.pk is None or case.flags_derived):
+            return
+        derived = repeats.derive(case)
+        for flag, reason_field in OVERRIDES.items():
+            if flag not in self.changed_data or getattr(case, reason_field).strip():
+                continue
+            if getattr(case, flag) != getattr(derived, flag):
+                rule = (
+                    repeats.describe(derived)
+                    if flag == "is_initial"
+                    else _("系统认定为“%(value)s”") % {"value": _("是") if derived.resolved_first_time else _("否")}
+                )
+                self.add_error(
+                    reason_field,
+                    _("%(rule)s；改定“%(flag)s”请填写理由。")
+                    % {"rule": rule, "flag": PetitionCase._meta.get_field(flag).verbose_name},
+                )
+
+
 @admin.register(PetitionCase)
 class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
+    form = PetitionCaseForm
     resource_classes = [PetitionCaseResource]
     list_display = (
         "number",
@@ -95,7 +127,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         ("responsible_unit", UnitListFilter),
     )
     list_select_related = ("responsible_unit",)
-    autocomplete_fields = ("responsible_unit",)
+    autocomplete_fields = ("responsible_unit", "petitioner")
     search_fields = search.PUBLIC_FIELDS
     ordering = ("-received_on", "-id")
     fieldsets = (
@@ -104,8 +136,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
             {
                 "fields": (
                     ("number", "received_on", "channel"),
-                    ("petitioner_name", "head_count", "is_initial"),
+                    ("petitioner", "persons"),
+                    ("petitioner_name", "head_count"),
                     ("petitioner_id_number", "petitioner_phone"),
+                    ("is_initial", "initial_override_reason"),
                     ("category", "subject_area"),
                     "summary",
                     ("responsible_unit", "source"),
@@ -131,7 +165,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                     "handling_path",
                     ("extension_days", "extension_approved"),
                     ("closed_on", "outcome"),
-                    "resolved_first_time",
+                    ("resolved_first_time", "resolution_override_reason"),
                     ("review", "review_requested_on", "review_decided_on"),
                     "satisfaction",
                 )
@@ -186,7 +220,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     change_form_template = "cases/admin/petitioncase_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        fields = (*super().get_readonly_fields(request, obj), "deadlines", "upper_case", "lower_case")
+        fields = (*super().get_readonly_fields(request, obj), "deadlines", "upper_case", "lower_case", "persons")
         if obj is not None and obj.assigned_from_id:
             fields = (*fields, "source")  # an assigned case's source is the assignment's
         return fields
@@ -341,7 +375,25 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         calendar, _today, _cutoff, _days = deadline_context(request)
         for warning in obj.refresh_due_dates(calendar):
             messages.warning(request, warning)
+        # 初次/重复 and 一次性化解 by the rule (cases.repeats), for new and derived cases; a case
+        # imported or kept from before keeps its recorded flags until derive_repeats.
+        derived = not change or obj.flags_derived
+        derived_changes = repeats.refresh(obj) if derived else {}
         super().save_model(request, obj, form, change)
+        if change and derived_changes:
+            log_action(
+                obj,
+                user=request.user,
+                action=AuditEntry.Action.UPDATE,
+                changes=derived_changes,
+                detail=str(_("系统认定")),
+            )
+        if derived:
+            repeats.propagate(obj, user=request.user)
+
+    @admin.display(description=_("集体访人员"))
+    def persons(self, obj):
+        return listed_persons(obj)
 
     @admin.display(description=_("状态"))
     def status(self, obj):

@@ -12,6 +12,7 @@ from .outreach import (
     SupervisionItem,
     Volunteer,
 )
+from .people import CasePerson, Petitioner
 from .petitions import PetitionCase
 from .screenings import DisputeScreening
 
@@ -20,6 +21,7 @@ __all__ = [
     "AccountablePerson",
     "AuditEntry",
     "Bureau",
+    "CasePerson",
     "DisputeScreening",
     "Holiday",
     "ImportLog",
@@ -29,6 +31,7 @@ __all__ = [
     "OrderPerson",
     "OutreachEvent",
     "PetitionCase",
+    "Petitioner",
     "RoadmapPosting",
     "SupervisionItem",
     "Unit",
