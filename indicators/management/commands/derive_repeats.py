@@ -4,7 +4,8 @@ of a year's cases by the rule (cases.repeats), printing how each figure would ch
 Existing and imported cases keep their recorded flags until this is run. Overridden flags (a
 reason given) are kept. Without --dry-run every change is written and logged; with it, the same
 work is done inside a transaction that is rolled back, so the figures printed are those the
-indicators would show, and nothing is written.
+indicators would show, and nothing is written. (A command of the indicators' room: it reads
+their figures; the rule itself is cases.repeats.)
 """
 
 import getpass
@@ -17,6 +18,8 @@ from cases import repeats
 from cases.audit import log_action
 from cases.management.bureau import BureauCommand
 from cases.models import AuditEntry, PetitionCase
+from indicators import compute
+from indicators.registry import INDICATORS, Period
 
 FIGURES = ("repeat_petition_rate", "one_time_resolution_rate", "initial_one_time_resolution_rate")
 
@@ -36,9 +39,6 @@ class Command(BureauCommand):
         parser.add_argument("--user", help="记入修改记录的操作人账号")
 
     def handle(self, *args, year, dry_run=False, user=None, **options):
-        from indicators import compute
-        from indicators.registry import INDICATORS, Period
-
         if not 1900 <= year <= 2100:
             raise CommandError("年度应为四位数字，如 2025。")
         account = get_user_model().objects.filter(username=user).first() if user else None
