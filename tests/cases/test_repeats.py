@@ -284,3 +284,18 @@ def test_a_group_visit_lists_its_representatives(bureau, alice, unit):
     ]
     created = entries(case).get(action="create")
     assert created.changes["信访事项人员·新增"] == ["", "张三；李四；王五；"]
+
+
+def test_a_unit_closing_a_derived_case_makes_it_resolved_first_time(bureau, alice, unit):
+    from cases import workflow
+
+    case = register(
+        bureau, alice, number="U-1", day=D(2024, 3, 1), unit=unit, routing="assign", routed_on=D(2024, 3, 2)
+    )
+    case.unit_accepted_on, case.unit_replied_on = D(2024, 3, 3), D(2024, 3, 20)
+    case.save()
+    with acting_for(bureau):
+        closed = workflow.unit_close(case, user=alice, outcome="support", today=D(2024, 3, 25))
+    closed.refresh_from_db()
+    assert (closed.closed_on, closed.resolved_first_time) == (D(2024, 3, 25), True)
+    assert entries(closed).filter(detail="系统认定").get().changes == {"resolved_first_time": ["否", "是"]}
