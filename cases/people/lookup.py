@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from cases import privacy
-from cases.models import PetitionCase, Petitioner
+from cases import privacy, repeats
+from cases.models import Petitioner
 from cases.validators import PHONE
 
 MAX_PERSONS = 20
@@ -118,7 +118,10 @@ def lookup(term: str, *, bureau, user) -> Result:
         persons = persons.filter(phone=term)
     else:
         persons = persons.filter(name__gte=term, name__lt=term + _PREFIX_END)
-    found = list(persons.order_by("name", "id")[:MAX_PERSONS])  # query 1
+    # An exact term is one person (or a few): no ORDER BY, which would draw SQLite to the name
+    # index; a name prefix reads the (bureau, name) index in its order.
+    persons = persons.order_by("name", "id") if kind == "name" else persons.order_by()
+    found = sorted(persons[:MAX_PERSONS], key=lambda p: (p.name, p.pk))  # query 1
 
     by_person = Q(petitioner_id__in=[p.pk for p in found]) if found else Q(pk__in=[])
     ids = [p.id_number for p in found if p.id_number]
@@ -130,7 +133,8 @@ def lookup(term: str, *, bureau, user) -> Result:
         by_person |= Q(petitioner_phone=term)
     limit = MAX_CASES * max(len(found), 1) + 1
     cases = list(
-        PetitionCase.objects.filter(by_person, bureau=bureau)
+        repeats.bureau_cases(bureau.pk)
+        .filter(by_person)
         .select_related("responsible_unit")
         .only(
             "number",

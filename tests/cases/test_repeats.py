@@ -299,3 +299,11 @@ def test_a_unit_closing_a_derived_case_makes_it_resolved_first_time(bureau, alic
     closed.refresh_from_db()
     assert (closed.closed_on, closed.resolved_first_time) == (D(2024, 3, 25), True)
     assert entries(closed).filter(detail="系统认定").get().changes == {"resolved_first_time": ["否", "是"]}
+
+
+def test_the_rule_reads_the_persons_cases_in_one_query(bureau, alice, unit, first, django_assert_num_queries):
+    second = register(bureau, alice, number="Q-1", day=D(2024, 9, 1), unit=unit)
+    second = PetitionCase.objects.select_related("bureau").get(pk=second.pk)
+    with django_assert_num_queries(1):
+        derived = repeats.derive(second)
+    assert (derived.is_initial, derived.earlier.number) == (False, "温信2024-0012")
