@@ -259,3 +259,16 @@ def test_a_unit_officer_has_neither_page(client, bureau, history):
     client.force_login(officer)
     assert client.get(LOOKUP, {"q": ZHANG}).status_code == 403
     assert client.get(REGISTER).status_code == 403
+
+
+def test_the_workbench_lists_persons_masked_for_the_head_and_in_full_for_a_clerk(client, alice, henry, history):
+    first, _second, _other = history
+    url = reverse("admin:cases_petitioner_changelist")
+    client.force_login(henry)
+    html = client.get(url).content.decode()
+    assert "张**" in html and "张桂兰" not in html and ZHANG not in html
+    page = client.get(reverse("admin:cases_petitioner_change", args=[first.petitioner_id])).content.decode()
+    assert "温信2025-0012" in page and "张桂兰" not in page and PHONE not in page
+    client.force_login(alice)
+    assert [p.name for p in client.get(url, {"q": "张桂"}).context["cl"].result_list] == ["张桂兰"]
+    assert ZHANG in client.get(url).content.decode()
