@@ -7,11 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy, repeats, search, workflow
-from cases.audit import log_action
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
-from cases.models import AuditEntry, Bureau, PetitionCase
+from cases.models import Bureau, PetitionCase
 from cases.models.base import local_today
 from cases.models.petitions import Stage
 from cases.validators import PHONE
@@ -379,15 +378,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         # imported or kept from before keeps its recorded flags until derive_repeats.
         derived = not change or obj.flags_derived
         derived_changes = repeats.refresh(obj) if derived else {}
+        # The flags the rule changed go into this save's one entry of the activity log, with the
+        # fields the clerk changed (AuditedAdmin.save_related → audit_form reads changed_data).
+        form.changed_data.extend(name for name in derived_changes if name not in form.changed_data)
         super().save_model(request, obj, form, change)
-        if change and derived_changes:
-            log_action(
-                obj,
-                user=request.user,
-                action=AuditEntry.Action.UPDATE,
-                changes=derived_changes,
-                detail=str(_("系统认定")),
-            )
         if derived:
             repeats.propagate(obj, user=request.user)
 
