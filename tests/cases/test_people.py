@@ -272,3 +272,13 @@ def test_the_workbench_lists_persons_masked_for_the_head_and_in_full_for_a_clerk
     client.force_login(alice)
     assert [p.name for p in client.get(url, {"q": "张桂"}).context["cl"].result_list] == ["张桂兰"]
     assert ZHANG in client.get(url).content.decode()
+
+
+def test_a_forged_person_of_another_bureau_is_refused(client, alice, bureau):
+    other = Bureau.objects.create(name="乙县信访局", county="乙县")
+    theirs = Petitioner.objects.create(bureau=other, name="乙某", id_number=LI)
+    client.force_login(alice)
+    response = client.post(REGISTER, registration(**{"person-person": str(theirs.pk), "person-name": ""}))
+    assert response.status_code == 200
+    assert "所选信访人不存在。" in response.content.decode()
+    assert PetitionCase.objects.count() == 0 and "乙某" not in response.content.decode()
