@@ -32,7 +32,8 @@ class PetitionerAdmin(LedgerAdmin):
             return queryset, False
         if not fields:  # no personal-data permission: a masked value is no key
             return queryset.none(), False
-        found = Q(name__gte=term, name__lt=term + "\U0010ffff") | Q(id_number=term.upper()) | Q(phone=term)
+        prefix = Q(name__gte=term, name__lt=term + "\U0010ffff", name__startswith=term)  # as cases.people.lookup
+        found = prefix | Q(id_number=term.upper()) | Q(phone=term)
         return queryset.filter(found), False
 
     @admin.display(description=_("信访事项"))

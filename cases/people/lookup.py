@@ -117,7 +117,10 @@ def lookup(term: str, *, bureau, user) -> Result:
     elif kind == "phone":
         persons = persons.filter(phone=term)
     else:
-        persons = persons.filter(name__gte=term, name__lt=term + _PREFIX_END)
+        # A range, which the (bureau, name) index answers (LIKE does not, on SQLite or on a
+        # PostgreSQL database not in the C collation); startswith keeps it exact whatever the
+        # collation orders after the prefix.
+        persons = persons.filter(name__gte=term, name__lt=term + _PREFIX_END, name__startswith=term)
     # An exact term is one person (or a few): no ORDER BY, which would draw SQLite to the name
     # index; a name prefix reads the (bureau, name) index in its order.
     persons = persons.order_by("name", "id") if kind == "name" else persons.order_by()
