@@ -41,6 +41,11 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_address(value: str) -> str:
+    value = value or ""
+    return value[:3] + "*" * max(len(value) - 3, 1) if value else ""
+
+
 Mask = Callable[[str], str]
 
 # model label → personal field → its mask. Petitioners; persons dealt with for disturbing order;
@@ -50,6 +55,12 @@ PERSONAL_FIELDS: dict[str, dict[str, Mask]] = {
         "petitioner_name": mask_name,
         "petitioner_id_number": mask_id_number,
         "petitioner_phone": mask_phone,
+    },
+    "cases.petitioner": {
+        "name": mask_name,
+        "id_number": mask_id_number,
+        "phone": mask_phone,
+        "address": mask_address,
     },
     "cases.orderperson": {"name": mask_name, "id_number": mask_id_number},
     "cases.accountableperson": {"name": mask_name},

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases import repeats
 from cases.audit import diff, display, log_action, snapshot
 from cases.models import AuditEntry, Bureau, PetitionCase
 
@@ -69,7 +70,10 @@ def unit_close(case: PetitionCase, *, user, outcome: str, today: datetime.date) 
             raise Refused(_("请先填写处理意见（答复信访人），再办结。"))
         if outcome not in outcomes:
             raise Refused(_("请选择处理结果。"))
-        return _save(case, user, action=AuditEntry.Action.CASE_CLOSE, closed_on=today, outcome=outcome)
+        case = _save(case, user, action=AuditEntry.Action.CASE_CLOSE, closed_on=today, outcome=outcome)
+        if case.flags_derived:  # 一次性化解 by the rule (cases.repeats); imported cases keep theirs
+            repeats.apply(case, user=user)
+        return case
 
 
 def _still_open(case: PetitionCase) -> None:

@@ -70,18 +70,18 @@ def listing(
     masks = (
         {}
         if privacy.can_see_personal_data(user)
-        else {c.path: privacy.mask_for(source.model, c.path) for c in source.columns}
+        else {c.path: privacy.mask_for(source.model, c.path) for c in indicator.columns}
     )
     admin_url = _admin_url(source.admin_url_name)
     rows = [
         Row(
             admin_url(_value(record, source.link_path)) if admin_url else None,
-            [_cell(record, column, masks.get(column.path)) for column in source.columns],
+            [_cell(record, column, masks.get(column.path)) for column in indicator.columns],
         )
         for record in page_obj.object_list
     ]
     masked = any(masks.values())
-    return Listing(indicator, figure, part, source.columns, page_obj, rows, masked)
+    return Listing(indicator, figure, part, indicator.columns, page_obj, rows, masked)
 
 
 def _admin_url(url_name: str | None) -> Callable[[int], str] | None:

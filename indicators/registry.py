@@ -123,6 +123,12 @@ class Indicator:
     lower_is_better: bool = False  # a rate where a rise is bad news (the dashboard marks it worse)
     per_unit: bool = False  # a column of the table of townships and departments (counts before rates)
     monthly: str = ""  # its series in its source's monthly trend chart ("排查"); "" for none
+    extra_columns: tuple[Column, ...] = ()  # drill-down columns of this indicator only
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The drill-down list's columns: its source's, then its own."""
+        return (*self.source.columns, *self.extra_columns)
 
     @property
     def is_rate(self) -> bool:
@@ -357,6 +363,16 @@ C = PetitionCase
 ROUTED = Q(routing__in=[C.Routing.TRANSFER, C.Routing.ASSIGN], routed_on__isnull=False)
 BUREAU_ACTED = Q(routed_on__isnull=False) | Q(accepted_on__isnull=False)
 CLOSED = Q(closed_on__isnull=False)
+
+# 初次/重复信访 and 一次性化解 as cases.repeats derives them; written into the three indicators'
+# definitions, and their drill-down lists show a clerk's overrides with the reason.
+REPEAT_RULE = (
+    "同一事项指同一信访人（信访人档案相同或身份证号相同）就同一问题领域、同一责任单位提出的信访事项；"
+    "在本局设定的认定期间内（默认365日）此前已有同一事项的为重复信访，否则为初次信访；"
+    "一次性化解指已办结、未申请复查复核、且认定期间内此后无同一事项再次信访。"
+    "登记员可填写理由改定，改定及理由见明细列表和修改记录。"
+)
+OVERRIDE_COLUMNS = (Column(_("人工改定及理由"), "override_note"),)
 RATED = CLOSED & ~Q(satisfaction=C.Satisfaction.UNRATED)
 
 
@@ -446,19 +462,21 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         key="one_time_resolution_rate",
         label="一次性化解率",
-        definition="一次性化解（无复查复核、无重复信访）的办结事项 ÷ 办结事项",
+        definition="一次性化解的办结事项 ÷ 办结事项。" + REPEAT_RULE,
         source=CASES,
         numerator=CLOSED & Q(resolved_first_time=True),
         denominator=CLOSED,
         per_unit=True,
+        extra_columns=OVERRIDE_COLUMNS,
     ),
     Indicator(
         key="initial_one_time_resolution_rate",
         label="初次信访事项一次性化解率",
-        definition="一次性化解的初次信访办结事项 ÷ 初次信访办结事项",
+        definition="一次性化解的初次信访办结事项 ÷ 初次信访办结事项。" + REPEAT_RULE,
         source=CASES,
         numerator=CLOSED & Q(is_initial=True, resolved_first_time=True),
         denominator=CLOSED & Q(is_initial=True),
+        extra_columns=OVERRIDE_COLUMNS,
     ),
     Indicator(
         key="legal_channel_cases",
@@ -528,11 +546,12 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         key="repeat_petition_rate",
         label="重复信访率",
-        definition="重复信访事项 ÷ 期内登记的全部事项",
+        definition="重复信访事项 ÷ 期内登记的全部事项。" + REPEAT_RULE,
         source=CASES,
         numerator=Q(is_initial=False),
         denominator=Q(),
         lower_is_better=True,
+        extra_columns=OVERRIDE_COLUMNS,
     ),
     *_assigned(C.Source.ABOVE, "assigned_above", "中央/省交办件"),
     *_assigned(C.Source.CITY, "assigned_city", "市交办件"),

@@ -33,6 +33,7 @@ from cases.models import (
     OrderPerson,
     OutreachEvent,
     PetitionCase,
+    Petitioner,
     RoadmapPosting,
     SupervisionItem,
     Unit,
@@ -86,6 +87,7 @@ def ledger(bureau: Bureau, tag: str, unit: Unit, other_unit: Unit) -> dict:
         RoadmapPosting: RoadmapPosting.objects.create(bureau=bureau, unit=unit, roadmap_posted=True),
         SupervisionItem: SupervisionItem.objects.create(bureau=bureau, kind="npc", title=f"{tag}建议", received_on=D),
         NormativeDocument: NormativeDocument.objects.create(bureau=bureau, title=f"{tag}文件", issued_on=D),
+        Petitioner: Petitioner.objects.create(bureau=bureau, name=f"{tag}信访人", phone=PHONES[tag]),
         ImportLog: import_log,
         Unit: unit,
         Bureau: bureau,
@@ -100,6 +102,9 @@ def ledger(bureau: Bureau, tag: str, unit: Unit, other_unit: Unit) -> dict:
     objs[AuditEntry] = log_action(cases[0], user=writer, action="update", changes={"summary": ["", "补充"]})
     objs["cases"] = cases
     return objs
+
+
+PHONES = {"甲": "13800000001", "乙": "13900000002"}
 
 
 def unit_officer(username: str, bureau: Bureau, unit: Unit):
@@ -165,7 +170,7 @@ def test_another_bureaus_record_pages_are_not_found_for_every_role(client, world
         status = expected_status(url, any(user.has_perm(p) for p in opening))
         assert response.status_code == status, f"{role} {url}: {response.status_code}, not {status}"
         walked += 1
-    assert walked == 3 * 13  # change, history and delete of thirteen kinds of record, the bureau too
+    assert walked == 3 * 14  # change, history and delete of fourteen kinds of record, the bureau too
 
 
 def test_a_missing_record_is_answered_as_another_bureaus_is(client, world):
@@ -226,7 +231,7 @@ def test_every_changelist_shows_none_of_another_bureaus_rows(client, world, role
         assert len(shown & theirs) == 0, f"{role} {model.__name__}: {sorted(shown & theirs)}"
         assert shown == ours, f"{role} {model.__name__}"
         seen += 1
-    assert seen == {"admin": 12, "clerk": 11, "head": 12, "staff": 11}[role]
+    assert seen == {"admin": 13, "clerk": 12, "head": 13, "staff": 12}[role]
 
 
 def _request(user):
@@ -272,6 +277,18 @@ def test_pages_by_year_show_only_the_bureaus_own_data(client, world, role):
         assert "乙-1" not in html and "乙纠纷" not in html, f"{role} {url}"
         opened += 1
     assert opened >= 4
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_person_lookup_finds_none_of_another_bureaus_persons(client, world, role):
+    client.force_login(world["users"][role])
+    for term in (PHONES["乙"], "乙", PHONES["甲"]):
+        response = client.get(reverse("people:lookup"), {"q": term, "format": "json"})
+        assert response.status_code == 200
+        persons = response.json()["persons"]
+        assert all("乙" not in p["name"] for p in persons), f"{role} {term}"
+    mine = client.get(reverse("people:lookup"), {"q": PHONES["甲"], "format": "json"}).json()["persons"]
+    assert len(mine) == 1
 
 
 def test_the_drilldown_counts_only_the_bureaus_cases(client, world):

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("indicators.urls")),
+    path("", include("cases.people.urls")),
     path("reports/", include("reports.urls")),
     path("unit/", include("cases.urls")),
     # A case's files and notices before its stages: cases/<pk>/<stage>/ would take "attachments".

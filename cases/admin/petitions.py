@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import numbering, privacy, search, workflow
+from cases import numbering, privacy, repeats, search, workflow
 from cases.deadlines import HolidayCalendar, due_soon_cutoff
 from cases.ledgers.admin import LedgerImportExportMixin
 from cases.ledgers.resources import PetitionCaseResource
@@ -16,6 +16,7 @@ from cases.models.petitions import Stage
 from cases.validators import PHONE
 
 from .base import LedgerAdmin, LedgerForm, MonthListFilter, UnitListFilter, YearListFilter
+from .people import listed_persons
 
 STATE_CSS = {
     Stage.OVERDUE: "deadline-overdue",
@@ -67,9 +68,14 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+OVERRIDES = {"is_initial": "initial_override_reason", "resolved_first_time": "resolution_override_reason"}
+
+
 class PetitionCaseForm(LedgerForm):
     """A new case's number may be left blank: it is given on saving (cases.numbering), in the
-    transaction that inserts the case. A number typed in is kept (a paper register's own)."""
+    transaction that inserts the case; a number typed in is kept (a paper register's own). A case
+    whose 初次/重复 and 一次性化解 are derived (a new case, or one derived by registration or
+    derive_repeats): a flag set against the rule needs its reason."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +86,27 @@ class PetitionCaseForm(LedgerForm):
             hint = _("保存时自动编号，如 %(number)s") % {"number": example} if example else _("保存时自动编号")
             field.widget.attrs["placeholder"] = hint
             field.help_text = _("留空则保存时按登记日期的年度自动编号；也可填写纸质登记簿上的编号。")
+
+    def _post_clean(self):
+        super()._post_clean()
+        case = self.instance
+        if self.errors or not (case.pk is None or case.flags_derived):
+            return
+        derived = repeats.derive(case)
+        for flag, reason_field in OVERRIDES.items():
+            if flag not in self.changed_data or getattr(case, reason_field).strip():
+                continue
+            if getattr(case, flag) != getattr(derived, flag):
+                rule = (
+                    repeats.describe(derived)
+                    if flag == "is_initial"
+                    else _("系统认定为“%(value)s”") % {"value": _("是") if derived.resolved_first_time else _("否")}
+                )
+                self.add_error(
+                    reason_field,
+                    _("%(rule)s；改定“%(flag)s”请填写理由。")
+                    % {"rule": rule, "flag": PetitionCase._meta.get_field(flag).verbose_name},
+                )
 
 
 @admin.register(PetitionCase)
@@ -113,7 +140,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
         ("responsible_unit", UnitListFilter),
     )
     list_select_related = ("responsible_unit",)
-    autocomplete_fields = ("responsible_unit",)
+    autocomplete_fields = ("responsible_unit", "petitioner")
     search_fields = search.PUBLIC_FIELDS
     ordering = ("-received_on", "-id")
     fieldsets = (
@@ -122,8 +149,10 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
             {
                 "fields": (
                     ("number", "received_on", "channel"),
-                    ("petitioner_name", "head_count", "is_initial"),
+                    ("petitioner", "persons"),
+                    ("petitioner_name", "head_count"),
                     ("petitioner_id_number", "petitioner_phone"),
+                    ("is_initial", "initial_override_reason"),
                     ("category", "subject_area"),
                     "summary",
                     ("responsible_unit", "source"),
@@ -150,7 +179,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
                     ("extension_days", "extension_approved"),
                     ("extension_approved_on", "extension_reason"),
                     ("closed_on", "outcome"),
-                    "resolved_first_time",
+                    ("resolved_first_time", "resolution_override_reason"),
                     ("review", "review_requested_on", "review_decided_on"),
                     ("recheck_requested_on", "recheck_decided_on"),
                     "satisfaction",
@@ -206,7 +235,7 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
     change_form_template = "cases/admin/petitioncase_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        fields = (*super().get_readonly_fields(request, obj), "deadlines", "upper_case", "lower_case")
+        fields = (*super().get_readonly_fields(request, obj), "deadlines", "upper_case", "lower_case", "persons")
         if obj is not None and obj.assigned_from_id:
             fields = (*fields, "source")  # an assigned case's source is the assignment's
         return fields
@@ -365,7 +394,20 @@ class PetitionCaseAdmin(LedgerImportExportMixin, LedgerAdmin):
             # The admin's add view runs in one transaction: the number is taken and the case
             # inserted together, and a failed save gives the number back.
             obj.number = numbering.next_case_number(bureau=obj.bureau, year=obj.received_on.year)
+        # 初次/重复 and 一次性化解 by the rule (cases.repeats), for new and derived cases; a case
+        # imported or kept from before keeps its recorded flags until derive_repeats.
+        derived = not change or obj.flags_derived
+        derived_changes = repeats.refresh(obj) if derived else {}
+        # The flags the rule changed go into this save's one entry of the activity log, with the
+        # fields the clerk changed (AuditedAdmin.save_related → audit_form reads changed_data).
+        form.changed_data.extend(name for name in derived_changes if name not in form.changed_data)
         super().save_model(request, obj, form, change)
+        if derived:
+            repeats.propagate(obj, user=request.user)
+
+    @admin.display(description=_("集体访人员"))
+    def persons(self, obj):
+        return listed_persons(obj)
 
     @admin.display(description=_("信访件编号"), ordering="number")
     def case_number(self, obj):

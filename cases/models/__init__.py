@@ -14,6 +14,7 @@ from .outreach import (
     SupervisionItem,
     Volunteer,
 )
+from .people import CasePerson, Petitioner
 from .petitions import PetitionCase
 from .screenings import DisputeScreening
 
@@ -24,6 +25,7 @@ __all__ = [
     "AuditEntry",
     "Bureau",
     "CaseNumberCounter",
+    "CasePerson",
     "DisputeScreening",
     "Holiday",
     "HolidayYear",
@@ -34,6 +36,7 @@ __all__ = [
     "OrderPerson",
     "OutreachEvent",
     "PetitionCase",
+    "Petitioner",
     "RoadmapPosting",
     "SupervisionItem",
     "Unit",

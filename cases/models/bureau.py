@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import ExtractYear
@@ -67,6 +68,12 @@ class Bureau(models.Model):
         help_text=_("期限最后一日为法定节假日或休息日（非调休上班日）时，顺延至下一个工作日。"),
     )
     due_soon_working_days = models.PositiveSmallIntegerField(_("“即将到期”提前工作日数"), default=3)
+    repeat_window_days = models.PositiveSmallIntegerField(
+        _("重复信访认定期间（日）"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("同一信访人就同一问题领域、同一责任单位在此期间内再次信访，认定为重复信访。"),
+    )
     self_reference = models.CharField(
         _("报告中的自称"),
         max_length=10,

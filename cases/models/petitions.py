@@ -115,6 +115,16 @@ class PetitionCase(Record):
     number = models.CharField(_("信访件编号"), max_length=40)
     received_on = models.DateField(_("登记日期"))
     channel = models.CharField(_("信访形式"), max_length=10, choices=Channel.choices)
+    petitioner = models.ForeignKey(
+        "cases.Petitioner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        db_index=False,  # case_petitioner_received leads with it
+        verbose_name=_("信访人档案"),
+        help_text=_("登记时选定的信访人；历史和导入的事项可为空"),
+    )
     petitioner_name = models.CharField(_("信访人"), max_length=200, help_text=_("多人以“、”分隔"))
     petitioner_id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     petitioner_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
@@ -124,6 +134,12 @@ class PetitionCase(Record):
         validators=[MinValueValidator(1), MaxValueValidator(10000)],
     )
     is_initial = models.BooleanField(_("初次信访"), default=True)
+    initial_override_reason = models.CharField(
+        _("初次/重复认定改定理由"),
+        max_length=200,
+        blank=True,
+        help_text=_("填写后“初次信访”以登记员所选为准，不再由系统按信访史认定"),
+    )
     category = models.CharField(_("诉求类型"), max_length=12, choices=Category.choices)
     subject_area = models.CharField(_("问题领域"), max_length=30, blank=True)
     summary = models.TextField(_("主要诉求"), blank=True, max_length=4000)
@@ -182,6 +198,18 @@ class PetitionCase(Record):
     closed_on = models.DateField(_("办结日期"), null=True, blank=True)
     outcome = models.CharField(_("处理结果"), max_length=12, choices=Outcome.choices, blank=True, default="")
     resolved_first_time = models.BooleanField(_("一次性化解"), default=False)
+    resolution_override_reason = models.CharField(
+        _("一次性化解改定理由"),
+        max_length=200,
+        blank=True,
+        help_text=_("填写后“一次性化解”以登记员所选为准，不再由系统认定"),
+    )
+    flags_derived = models.BooleanField(
+        _("初次与化解由系统认定"),
+        default=False,
+        editable=False,
+        help_text=_("历史和导入的事项保留原登记的认定，直至运行 derive_repeats 重新认定"),
+    )
     review = models.CharField(_("复查复核"), max_length=10, choices=Review.choices, blank=True, default="")
     # 复查 (Art. 35) and then, only after its decision, 复核 (Art. 36): each keeps its own dates.
     # (Records imported before the two were told apart hold a 复核's dates in the first pair.)
@@ -283,6 +311,8 @@ class PetitionCase(Record):
             # A full ID number or phone number pasted into the search finds its cases at once.
             models.Index(fields=["petitioner_id_number"], name="case_id_number"),
             models.Index(fields=["petitioner_phone"], name="case_phone"),
+            # The same matter (cases.repeats): a person's cases by date.
+            models.Index(fields=["petitioner", "received_on"], name="case_petitioner_received"),
         ]
 
     def __str__(self) -> str:
@@ -343,8 +373,31 @@ class PetitionCase(Record):
             errors["recheck_decided_on"] = _("复核决定日期不能早于复核申请日期。")
         if self.satisfaction and not self.closed_on:
             errors["satisfaction"] = _("事项办结后才能进行满意度评价。")
+        names = self.petitioner_names()
+        if self.head_count and len(names) > self.head_count:
+            errors["head_count"] = _("列出了%(names)d名信访人，人数却为%(count)d：人数不能少于列出的人数。") % {
+                "names": len(names),
+                "count": self.head_count,
+            }
         if errors:
             raise ValidationError(errors)
+
+    def petitioner_names(self) -> list[str]:
+        """The names in petitioner_name ("多人以“、”分隔")."""
+        text = (self.petitioner_name or "").replace(",", "、").replace("，", "、")
+        return [n.strip() for n in text.split("、") if n.strip()]
+
+    @property
+    def override_note(self) -> str:
+        """A clerk's overrides of the derived flags, with their reasons (cases.repeats)."""
+        notes = []
+        if self.initial_override_reason:
+            kind = _("初次信访") if self.is_initial else _("重复信访")
+            notes.append(_("改定为%(kind)s：%(reason)s") % {"kind": kind, "reason": self.initial_override_reason})
+        if self.resolution_override_reason:
+            kind = _("一次性化解") if self.resolved_first_time else _("非一次性化解")
+            notes.append(_("改定为%(kind)s：%(reason)s") % {"kind": kind, "reason": self.resolution_override_reason})
+        return "；".join(str(n) for n in notes)
 
     @property
     def is_collective(self) -> bool:

@@ -22,6 +22,7 @@ from cases.models import (
     OrderPerson,
     OutreachEvent,
     PetitionCase,
+    Petitioner,
     RoadmapPosting,
     SupervisionItem,
     Unit,
@@ -135,6 +136,8 @@ PAGES = {
     "reports:public_pdf": (public(year), PUBLIC),
     "reports:public_revision": (public(revision), PUBLIC),
     "reports:public_revision_pdf": (public(revision), PUBLIC),
+    "people:lookup": (lambda objs: {}, EVERY_ROLE),  # personal data masked without the permission
+    "people:register": (lambda objs: {}, {"clerk", "admin"}),  # cases.add_petitioncase
     "cases:desk": (lambda objs: {}, {UNIT}),
     "cases:desk_case": (unit_case, {UNIT}),
     "cases:desk_accept": (unit_case, {UNIT}),
@@ -199,6 +202,7 @@ def records(bureau):
         RoadmapPosting: RoadmapPosting.objects.create(bureau=bureau, unit=unit, roadmap_posted=True),
         SupervisionItem: SupervisionItem.objects.create(bureau=bureau, kind="npc", title="建议", received_on=d),
         NormativeDocument: NormativeDocument.objects.create(bureau=bureau, title="文件", issued_on=d),
+        Petitioner: Petitioner.objects.create(bureau=bureau, name="孙八"),
         Holiday: Holiday.objects.create(date=datetime.date(2030, 1, 1), name="元旦"),
         Unit: unit,
         type(bureau): bureau,

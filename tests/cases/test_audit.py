@@ -28,7 +28,11 @@ def test_a_new_record_and_each_change_are_recorded_with_old_and_new_values(regis
     assert create.changes["responsible_unit"] == ["", "温泉街道"]
     assert create.changes["channel"] == ["", "来访"]
     assert update.action == "update" and update.user == alice
-    assert update.changes == {"closed_on": ["", "2024-04-20"], "outcome": ["", "支持"]}
+    assert update.changes == {
+        "closed_on": ["", "2024-04-20"],
+        "outcome": ["", "支持"],
+        "resolved_first_time": ["否", "是"],  # derived by the rule (cases.repeats) in the same save
+    }
 
 
 def test_saving_without_a_change_records_nothing(client, registered, alice, unit):
