@@ -70,10 +70,7 @@ def unit_close(case: PetitionCase, *, user, outcome: str, today: datetime.date) 
             raise Refused(_("请先填写处理意见（答复信访人），再办结。"))
         if outcome not in outcomes:
             raise Refused(_("请选择处理结果。"))
-        case = _save(case, user, action=AuditEntry.Action.CASE_CLOSE, closed_on=today, outcome=outcome)
-        if case.flags_derived:  # 一次性化解 by the rule (cases.repeats); imported cases keep theirs
-            repeats.apply(case, user=user)
-        return case
+        return _save(case, user, action=AuditEntry.Action.CASE_CLOSE, closed_on=today, outcome=outcome)
 
 
 def _still_open(case: PetitionCase) -> None:
@@ -194,7 +191,13 @@ def _save(
             changes[name] = [old_text, new_text]
         setattr(case, name, new)
     case.refresh_due_dates(case.bureau.calendar())
+    if case.flags_derived:
+        # 初次/重复 and 一次性化解 by the rule (cases.repeats) after every stage, in the stage's own
+        # log entry; an imported case keeps its recorded flags until derive_repeats.
+        changes.update(repeats.refresh(case))
     _clean(case)
     case.save()
     log_action(case, user=user, action=action, changes=changes, detail=detail)
+    if case.flags_derived:
+        repeats.propagate(case, user=user)
     return case

@@ -298,7 +298,9 @@ def test_a_unit_closing_a_derived_case_makes_it_resolved_first_time(bureau, alic
         closed = workflow.unit_close(case, user=alice, outcome="support", today=D(2024, 3, 25))
     closed.refresh_from_db()
     assert (closed.closed_on, closed.resolved_first_time) == (D(2024, 3, 25), True)
-    assert entries(closed).filter(detail="系统认定").get().changes == {"resolved_first_time": ["否", "是"]}
+    # The rule's change is in the closing's own entry of the activity log.
+    close = entries(closed).get(action=AuditEntry.Action.CASE_CLOSE)
+    assert close.changes["resolved_first_time"] == ["否", "是"]
 
 
 def test_the_rule_reads_the_persons_cases_in_one_query(bureau, alice, unit, first, django_assert_num_queries):
@@ -307,3 +309,23 @@ def test_the_rule_reads_the_persons_cases_in_one_query(bureau, alice, unit, firs
     with django_assert_num_queries(1):
         derived = repeats.derive(second)
     assert (derived.is_initial, derived.earlier.number) == (False, "温信2024-0012")
+
+
+def test_the_bureaus_stages_derive_the_flags_and_a_later_repeat_undoes_one_time(bureau, alice, unit):
+    """Closing on the case page makes a derived case 一次性化解 in the closing's own log entry; the
+    same person on the same matter a month later makes the first one not 一次性化解 after all."""
+    from cases import stages
+
+    case = register(bureau, alice, number="S-1", day=D(2024, 3, 1), unit=unit)
+    with acting_for(bureau):
+        stages.accept(case, user=alice, on=D(2024, 3, 2))
+        closed = stages.close(case, user=alice, on=D(2024, 3, 20), outcome="support")
+    closed.refresh_from_db()
+    assert (closed.is_initial, closed.resolved_first_time) == (True, True)
+    assert entries(closed).get(action=AuditEntry.Action.CASE_CLOSE).changes["resolved_first_time"] == ["否", "是"]
+
+    again = register(bureau, alice, number="S-2", day=D(2024, 4, 20), unit=unit)
+    closed.refresh_from_db()
+    assert again.is_initial is False
+    assert closed.resolved_first_time is False
+    assert figure(bureau, "one_time_resolution_rate").numerator == 0
