@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases import repeats
+from cases import numbering, repeats
 from cases.audit import diff, log_action, snapshot
 from cases.models import AuditEntry, CasePerson, PetitionCase, Petitioner
 
@@ -89,6 +89,9 @@ def case_register(
     matter as no longer 一次性化解. Raises ValidationError (Chinese, per field) and writes nothing."""
     others = list(others)
     check_head_count(fields.get("head_count") or 1, 1 + len(others))
+    if not fields.get("number") and fields.get("received_on"):
+        # The next number of the year, taken in this transaction: a refused registration gives it back.
+        fields["number"] = numbering.next_case_number(bureau=bureau, year=fields["received_on"].year)
     main = petitioner_get_or_create(bureau=bureau, user=user, data=person)
     rest = [(petitioner_get_or_create(bureau=bureau, user=user, data=o), o.representative) for o in others]
     listed = [main, *[p for p, _rep in rest]]

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import repeats
+from cases import numbering, repeats
 from cases.models import PetitionCase, Unit
 from cases.models.base import local_today
 
@@ -149,10 +149,20 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.bureau = bureau
         self.fields["responsible_unit"].queryset = Unit.objects.filter(bureau=bureau, active=True)
+        # Blank: the next number of the registration date's year, given on saving (cases.numbering).
+        number = self.fields["number"]
+        number.required = False
+        example = numbering.preview_case_number(bureau=bureau)
+        number.widget.attrs["placeholder"] = (
+            _("保存时自动编号，如 %(number)s") % {"number": example} if example else _("保存时自动编号")
+        )
+        number.help_text = _("留空则自动编号；也可填写纸质登记簿上的编号。")
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()
         exclusions.discard("bureau")
+        if not self.cleaned_data.get("number"):
+            exclusions.add("number")  # given on saving
         return exclusions
 
 
@@ -187,7 +197,7 @@ def register(request):
                         "kind": _("初次信访") if case.is_initial else repeats.describe(repeats.derive(case)),
                     },
                 )
-                return redirect(reverse("admin:cases_petitioncase_change", args=[case.pk]))
+                return redirect(reverse("casework:case", args=[case.pk]))
     else:
         person_form = PersonForm(prefix="person")
         case_form = CaseForm(prefix="case", bureau=bureau, initial={"received_on": local_today(), "head_count": 1})

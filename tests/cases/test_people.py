@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts import roles
 from cases.models import AuditEntry, Bureau, PetitionCase, Petitioner, Unit
+from cases.models.base import local_today
 from cases.people import lookup
 from cases.scoping import acting_for
 from tests.cases.test_repeats import LI, ZHANG, register
@@ -182,7 +183,7 @@ def test_a_clerk_registers_a_case_from_a_new_person(client, alice, bureau, unit)
 
     case = PetitionCase.objects.get(number="温信2026-0186")
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:cases_petitioncase_change", args=[case.pk])
+    assert response["Location"] == reverse("casework:case", args=[case.pk])  # the case's own page
     person = Petitioner.objects.get(bureau=bureau)
     assert (person.name, person.id_number, person.phone, person.address) == ("刘翠英", ZHANG, PHONE, "温县赵堡镇")
     assert (case.petitioner, case.petitioner_name, case.petitioner_id_number, case.petitioner_phone) == (
@@ -196,6 +197,22 @@ def test_a_clerk_registers_a_case_from_a_new_person(client, alice, bureau, unit)
     created = AuditEntry.objects.get(content_type__model="petitioncase", object_id=case.pk)
     assert created.action == "create" and created.changes["number"] == ["", "温信2026-0186"]
     assert AuditEntry.objects.filter(content_type__model="petitioner", object_id=person.pk, action="create").exists()
+
+
+def test_a_blank_number_is_the_bureaus_next_of_the_year(client, alice, bureau):
+    """Numbering (cases.numbering) from the registration page: the pattern's next number of the
+    registration date's year, shown as the field's hint before saving."""
+    bureau.case_number_pattern = "测信{year}-{seq:04d}"
+    bureau.save()
+    client.force_login(alice)
+    this_year = local_today().year
+    assert f'placeholder="保存时自动编号，如 测信{this_year}-0001"' in client.get(REGISTER).content.decode()
+
+    client.post(REGISTER, registration(**{"case-number": ""}))
+    client.post(REGISTER, registration(**{"case-number": "", "person-id_number": "", "person-name": "王五"}))
+
+    numbers = list(PetitionCase.objects.filter(bureau=bureau).order_by("pk").values_list("number", flat=True))
+    assert numbers == ["测信2026-0001", "测信2026-0002"]
 
 
 def test_registering_a_picked_person_again_is_a_repeat(client, alice, bureau, unit, history):
