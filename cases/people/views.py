@@ -143,7 +143,10 @@ class CaseForm(forms.ModelForm):
             "responsible_unit",
             "summary",
         ]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}), "summary": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, bureau, **kwargs):
         super().__init__(*args, **kwargs)
