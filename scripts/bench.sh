@@ -22,8 +22,9 @@ for backend in $BACKENDS; do
       export DATABASE_URL="sqlite:///$work/bench.sqlite3"
       "$PY" manage.py migrate --noinput -v0
       "$PY" manage.py bench --plans --output "$OUTPUT" "$@"
-      # Registration's person look-up, on the largest size the bench left in the database.
+      # Registration's person look-up and the case page, on the largest size the bench left.
       "$PY" manage.py bench_people --output "$OUTPUT"
+      "$PY" manage.py bench_case_page --output "$OUTPUT"
       rm -f "$work"/bench.sqlite3*
       # The annual report on the demo data (温县 2024), in a database of its own.
       export DATABASE_URL="sqlite:///$work/report.sqlite3"
@@ -44,7 +45,7 @@ for backend in $BACKENDS; do
       # A port of its own, so a `make test-postgres` running at the same time does not collide.
       PGPORT_TEST="${PGPORT_TEST:-54339}" scripts/with-postgres.sh bash -c \
         '"$0" manage.py migrate --noinput -v0 && "$0" manage.py bench --plans --output "$@" \
-          && "$0" manage.py bench_people --output "$1"' \
+          && "$0" manage.py bench_people --output "$1" && "$0" manage.py bench_case_page --output "$1"' \
         "$PY" "$OUTPUT" "$@"
       ;;
     *) echo "unknown backend: $backend" >&2; exit 2 ;;

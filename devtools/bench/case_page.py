@@ -107,11 +107,21 @@ def bench_case_page(*, runs: int = 5, log_entries: int = 200) -> list[Row]:
     return rows
 
 
-def markdown(rows: list[Row], total: int, runs: int) -> str:
+def markdown(rows: list[Row], total: int, runs: int, machine: dict[str, str] | None = None) -> str:
+    """The section `case-page-<database>` of docs/benchmarks.md."""
+    label = f"case-page-{connection.vendor}"
+    run_on = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
-        f"\n{total} cases; the case page as a clerk, median of {runs} requests (ms); target ≤ {TARGET_MS:.0f} ms\n",
+        f"<!-- bench:{label} -->",
+        f"## The case page ({connection.vendor}, {total} cases)",
+        "",
+        f"Run {run_on}; the case page (`/cases/<pk>/`) as a clerk, median of {runs} requests after one "
+        f"warm-up (ms); target ≤ {TARGET_MS:.0f} ms. " + ", ".join(f"{k}: {v}" for k, v in (machine or {}).items()),
+        "",
         "| case | number | queries | ms |",
         "|---|---|---:|---:|",
+        *(f"| {r.label} | {r.case.number} | {r.queries} | {r.ms:.1f} |" for r in rows),
+        f"<!-- /bench:{label} -->",
+        "",
     ]
-    lines += [f"| {r.label} | {r.case.number} | {r.queries} | {r.ms:.1f} |" for r in rows]
     return "\n".join(lines)

@@ -23,12 +23,16 @@ def test_the_case_page_bench_opens_each_kind_of_case(bureau):
     assert all(r.ms > 0 for r in rows)
 
 
-def test_the_command_prints_its_table(bureau):
+def test_the_command_prints_its_table_and_writes_its_section(bureau, tmp_path):
     call_command("generate_synthetic", "--cases", "50", "--year", "2024", "--seed", "7", stdout=StringIO())
     out = StringIO()
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\nkept\n", encoding="utf-8")
 
-    call_command("bench_case_page", "--runs", "1", "--log-entries", "5", stdout=out)
+    call_command("bench_case_page", "--runs", "1", "--log-entries", "5", "--output", str(doc), stdout=out)
 
     text = out.getvalue()
-    assert "50 cases; the case page as a clerk" in text
-    assert "| newest, 5 log entries |" in text
+    assert "## The case page (sqlite, 50 cases)" in text or "## The case page (postgresql, 50 cases)" in text
+    assert "| newest, 5 log entries |" in text and "Load average at start" in text
+    written = doc.read_text(encoding="utf-8")
+    assert written.startswith("# Benchmarks\n\nkept\n") and "| newest, 5 log entries |" in written
