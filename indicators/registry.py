@@ -94,6 +94,7 @@ class Source:
     select_related: tuple[str, ...] = ()  # what the columns read through foreign keys
     link_path: str = "pk"  # the pk of the record whose admin page a row opens
     admin_url_name: str | None = None  # admin change page the drill-down rows link to
+    page_url_name: str | None = None  # the record's own page, linked instead where there is one
     unit_field: str | None = None  # path to the responsible Unit, for the per-unit table
     month_field: str | None = None  # date whose month places a record in the monthly trends
     trend_title: str = ""  # title of the monthly chart of its indicators marked `monthly`
@@ -208,6 +209,7 @@ CASES = Source(
     ),
     select_related=("responsible_unit",),
     admin_url_name="cases_petitioncase",
+    page_url_name="casework:case",
     unit_field="responsible_unit",
     month_field="received_on",
     trend_title=_("各月受理信访事项"),

@@ -187,7 +187,7 @@ def test_months_not_yet_reached_have_no_bar(client, henry, bureau, unit):
     assert charts[0].count('class="bar"') == today.month
 
 
-def test_overdue_and_due_soon_cases_link_to_their_admin_pages(client, henry, bureau, unit):
+def test_overdue_and_due_soon_cases_link_to_their_case_pages(client, henry, bureau, unit):
     today = local_today()
     late = make_case(bureau, "OVERDUE-1", "2024-01-02", unit=unit)
     soon = make_case(bureau, "SOON-1", "2024-01-03", unit=unit)
@@ -198,9 +198,9 @@ def test_overdue_and_due_soon_cases_link_to_their_admin_pages(client, henry, bur
     html = client.get("/?year=2024").content.decode()
     overdue = re.search(r'<div class="case-list" id="overdue">.*?</div>\s*</div>', html, re.S).group(0)
     due_soon = re.search(r'<div class="case-list" id="due-soon">.*?</div>\s*</div>', html, re.S).group(0)
-    assert f'<a href="/admin/cases/petitioncase/{late.pk}/change/">OVERDUE-1</a>' in overdue
+    assert f'<a href="/cases/{late.pk}/">OVERDUE-1</a>' in overdue
     assert "SOON-1" not in overdue and "5 天" in overdue and "转送/受理告知" in overdue
-    assert f'<a href="/admin/cases/petitioncase/{soon.pk}/change/">SOON-1</a>' in due_soon
+    assert f'<a href="/cases/{soon.pk}/">SOON-1</a>' in due_soon
     assert "1 天" in due_soon
     assert done.number not in html
     assert "<strong>1</strong> 件已超期" in html and "<strong>1</strong> 件即将到期" in html
