@@ -38,7 +38,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localh
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.adminsite.WorkbenchAdminConfig",  # django.contrib.admin with the workbench's menu
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
