@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from cases.ledgers import cells
 from cases.models import Bureau, Unit
 
 from .audited import AuditedAdmin
@@ -88,6 +90,28 @@ def related_count(model, fk_name: str):
     return Coalesce(Subquery(per_row), 0)
 
 
+class LooseDateField(forms.DateField):
+    """A date typed as clerks write it, read by the importer's own parser (cases.ledgers.cells):
+    2026-11-01, 2026/11/1, 2026.11.1, 2026年11月1日 (full-width digits too). A date the parser
+    cannot read, or one that does not exist, is refused with the forms it may take."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return cells.date(str(value))
+        except cells.CellError:
+            raise ValidationError(
+                _("“%(value)s”不是有效的日期（可写作 2026-11-01、2026/11/1、2026.11.1 或 2026年11月1日）"),
+                code="invalid",
+                params={"value": str(value).strip()},
+            ) from None
+
+
 class LedgerForm(forms.ModelForm):
     """The bureau is the installation's own, never typed; it is set before validation so that
     per-bureau rules (a case number unique per bureau) are checked by full_clean()."""
@@ -137,6 +161,8 @@ class LedgerAdmin(CappedCountAdmin, AuditedAdmin):
     exclude = ("bureau",)
     list_per_page = 50
     save_on_top = True
+    # Every date of every ledger is read as the importer reads it (the admin's date widget kept).
+    formfield_overrides = {models.DateField: {"form_class": LooseDateField}}
 
     # A bureau's ledgers are for the users of a bureau: the site administrator (a superuser in no
     # bureau) manages bureaus and users, never their records.
