@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "cases.middleware.ScopeMiddleware",
     # A responsible unit's officer opening the site's root is sent to their desk (/unit/).
     "cases.desk.middleware.UnitDeskMiddleware",
+    # A clerk opening the site's root (where login sends everyone) is sent to the case list.
+    "cases.landing.ClerkLandingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
