@@ -5,7 +5,7 @@ officer is sent on to their desk (cases.desk.middleware); a clerk — a user who
 clerk's only, not also the head's or the administrator's — to the case list, whose top counts the
 overdue and due-soon cases with links to them (templates/admin/cases/petitioncase/change_list.html).
 The head and the staff land on the dashboard as before. The clerk still reads the dashboard from
-the header's 工作指标 link, which names a year (`/?year=2026`): only the bare root redirects.
+the header's 工作指标 link (`/?view=dashboard`): only the bare root redirects.
 """
 
 from django.shortcuts import redirect

@@ -8,22 +8,17 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def dashboard_url(context) -> str:
-    """The dashboard's address in the header. The site's root sends a clerk to their case list
-    (cases.landing), so their link names the year the dashboard would show by default."""
+    """The dashboard's address in a header. The bare site root sends a clerk on to their case
+    list (cases.landing), so the clerk's link asks for the dashboard by name (`/?view=dashboard`,
+    which the dashboard reads as its default year)."""
     request = context.get("request")
-    bureau = getattr(request, "bureau", None)
     url = reverse("indicators:dashboard")
-    if request is None or bureau is None or getattr(request, "unit", None) is not None:
+    user = getattr(request, "user", None)
+    if user is None or getattr(request, "unit", None) is not None:
         return url
     from cases.landing import lands_on_case_list
 
-    if not lands_on_case_list(request.user):
-        return url
-    from cases.models.base import local_today
-    from indicators import dashboard
-
-    year = dashboard.default_year(dashboard.record_years(bureau.pk), local_today())
-    return f"{url}?year={year}"
+    return f"{url}?view=dashboard" if lands_on_case_list(user) else url
 
 
 @register.simple_tag(takes_context=True)
