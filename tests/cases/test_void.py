@@ -14,6 +14,7 @@ from accounts import roles
 from cases.audit import log_action
 from cases.models import AuditEntry, OrderCase, OrderPerson, PetitionCase
 from indicators.compute import compute
+from indicators.dashboard import dashboard_data
 from indicators.registry import Period
 from tests.conftest import _user
 
@@ -68,6 +69,7 @@ def test_voiding_drops_the_figures_and_the_lists_but_keeps_the_row_and_the_log(c
     kept = add_order_case(client, "县政府门口")
     case = add_order_case(client)
     assert (figure(bureau, "order_cases"), figure(bureau, "order_persons")) == (2, 4)
+    assert dashboard_data(bureau, 2024).figures["order_cases"][0] == 2  # cached from now on
 
     page = client.get(reverse("admin:cases_ordercase_change", args=[case.pk])).content.decode()
     assert f'<a href="{void_url(case)}" class="void-link">作废</a>' in page
@@ -76,6 +78,7 @@ def test_voiding_drops_the_figures_and_the_lists_but_keeps_the_row_and_the_log(c
 
     # Every figure: the case and its two persons are no longer counted.
     assert (figure(bureau, "order_cases"), figure(bureau, "order_persons")) == (1, 2)
+    assert dashboard_data(bureau, 2024).figures["order_cases"][0] == 1  # the cache knew
     # Every list: the workbench's, the dashboard's drill-down, and the page of the record itself.
     listed = client.get(reverse("admin:cases_ordercase_changelist")).context["cl"].result_list
     assert [c.pk for c in listed] == [kept.pk]
