@@ -288,3 +288,12 @@ def test_the_workbench_wears_the_dashboards_header(client, alice, bureau):
     assert "/static/site.css" in html and "dark_mode.css" not in html and "theme-toggle" not in html
     for label in ("工作指标", "台账", "年度报告"):
         assert f">{label}</a>" in html
+
+
+def test_the_login_pages_read_chinese(client, bureau):
+    for url in (reverse("admin:login"), reverse("login")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert words_not_chinese(response.content.decode()) == [], url
+    response = client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
+    assert words_not_chinese(response.content.decode()) == []
