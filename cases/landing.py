@@ -1,9 +1,9 @@
 """Where a user lands: a clerk on their work, not on the head's dashboard.
 
 Login sends everyone to the site's root (settings.LOGIN_REDIRECT_URL). A responsible unit's
-officer is sent on to their desk (cases.desk.middleware); a clerk — a user whose roles are the
-clerk's only, not also the head's or the administrator's — to the case list, whose top counts the
-overdue and due-soon cases with links to them (templates/admin/cases/petitioncase/change_list.html).
+officer is sent on to their desk (cases.desk.middleware); a clerk — a user who enters cases but
+does not publish the report, as the head and the administrator do — to the case list, whose top
+counts the overdue and due-soon cases with links to them (templates/admin/change_list.html).
 The head and the staff land on the dashboard as before. The clerk still reads the dashboard from
 the header's 工作指标 link (`/?view=dashboard`): only the bare root redirects.
 """
@@ -14,10 +14,12 @@ from accounts import roles
 
 
 def lands_on_case_list(user) -> bool:
+    """A clerk's work: entering cases, without the head's or the administrator's say over the
+    report. Read from the permissions (accounts.roles), which the request's user object caches,
+    so that asking on every page costs no query."""
     if not user.is_authenticated:
         return False
-    names = set(user.groups.values_list("name", flat=True))
-    return roles.CLERK in names and not names & {roles.HEAD, roles.ADMIN}
+    return user.has_perm("cases.add_petitioncase") and not user.has_perm(roles.PUBLISH_REPORT)
 
 
 class ClerkLandingMiddleware:
