@@ -113,7 +113,10 @@ class LooseDateField(forms.DateField):
             return cells.date(str(value))
         except cells.CellError:
             raise ValidationError(
-                _("“%(value)s”不是有效的日期（可写作 2026-11-01、2026/11/1、2026.11.1 或 2026年11月1日）"),
+                _(
+                    "请输入一个有效的日期，如 2026-11-01、2026/11/1、2026.11.1 或 2026年11月1日"
+                    "（“%(value)s”不是有效的日期）"
+                ),
                 code="invalid",
                 params={"value": str(value).strip()},
             ) from None

@@ -65,7 +65,7 @@ def test_a_clerk_registers_a_case_and_its_due_dates_are_stored(clerk_client, uni
         ({"extension_days": "45"}, "extension_days", "延期不得超过30日"),
         ({"routed_on": ""}, "routed_on", "请填写转送交办日期"),
         ({"received_on": "2099-01-01"}, "received_on", "登记日期不能晚于今天"),
-        ({"received_on": "2024-02-30"}, "received_on", "“2024-02-30”不是有效的日期"),
+        ({"received_on": "2024-02-30"}, "received_on", "输入一个有效的日期"),
         ({"head_count": "0"}, "head_count", "1"),
         ({"resolved_first_time": "on"}, "resolved_first_time", "未办结的事项不能记为一次性化解"),
         ({"outcome": "support"}, "closed_on", "填写了处理结果，请同时填写办结日期"),

@@ -193,7 +193,8 @@ def test_a_forms_errors_are_summarised_at_its_top_with_links(client, alice, unit
     html = response.content.decode()
     summary = html[html.index('<nav class="error-summary"') : html.index("</nav>", html.index("error-summary"))]
     assert "请改正以下2处" in summary
-    assert '<a href="#id_found_on">排查日期</a>：“2026.2.30”不是有效的日期' in summary
+    assert '<a href="#id_found_on">排查日期</a>：请输入一个有效的日期，如 2026-11-01' in summary
+    assert "（“2026.2.30”不是有效的日期）" in summary
     assert '<a href="#id_unit">乡镇（街道）</a>：这个字段是必填项。' in summary
     # The summary comes before the fields it names.
     assert html.index('class="error-summary"') < html.index('id="id_found_on"')
