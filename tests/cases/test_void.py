@@ -3,6 +3,7 @@ every figure, list and search but stays in the database and in the activity log,
 case's number stays taken."""
 
 import datetime
+import io
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from django.urls import reverse
 from accounts import roles
 from cases.audit import log_action
 from cases.models import AuditEntry, OrderCase, OrderPerson, PetitionCase
+from cases.scoping import acting_for
 from indicators.compute import compute
 from indicators.dashboard import dashboard_data
 from indicators.registry import Period
@@ -164,3 +166,27 @@ def test_backup_and_restore_keep_the_voided_rows(client, alice, bureau, case_by_
     row = PetitionCase._base_manager.get(pk=case_by_alice.pk)
     assert (row.void_reason, row.voided_by_id) == ("重复录入", alice.pk)
     assert figure(bureau, "cases_received") == 1
+
+
+def test_an_import_naming_a_voided_case_is_refused_in_chinese(client, alice, bureau, case_by_alice):
+    from cases.ledgers.service import import_ledger
+    from tests.cases.ledgers.conftest import make_xlsx
+
+    client.force_login(alice)
+    assert client.post(void_url(case_by_alice), {"reason": "录错了信访局"}).status_code == 302
+    data = make_xlsx(
+        [
+            ["信访件编号", "登记日期", "信访形式", "信访人", "诉求类型"],
+            ["温信2024-0007", "2024-03-01", "来访", "张三", "申诉求决类"],
+            ["温信2024-0099", "2024-03-05", "来信", "李四", "申诉求决类"],
+        ]
+    )
+    with acting_for(bureau):
+        result = import_ledger(kind="cases", file=io.BytesIO(data), file_name="台账.xlsx", dry_run=False)
+    assert not result.ok, result.file_error
+    assert not result.file_error, result.file_error
+    assert [(e.row, e.message) for e in result.errors] == [
+        (2, "与一条已作废的记录相同（信访件编号；作废原因：录错了信访局），不再导入")
+    ]
+    assert PetitionCase._base_manager.filter(number="温信2024-0099").count() == 0  # nothing written
+    assert PetitionCase._base_manager.get(number="温信2024-0007").voided_at is not None
