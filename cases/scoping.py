@@ -23,20 +23,69 @@ Dimensions:
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 
-__all__ = ["acting_for", "as_site_admin", "current_scope", "scoped_manager", "scopes_disabled", "within"]
+__all__ = [
+    "acting_for",
+    "as_site_admin",
+    "current_scope",
+    "including_voided",
+    "scoped_manager",
+    "scopes_disabled",
+    "within",
+]
+
+# Voided (作废) ledger rows (cases.models.base.Record.voided_at) are left out by every scoped
+# manager, and the rows hanging from them (a case's persons) with them, unless a block asks for
+# them with `including_voided()` (uniqueness checks: a voided case's number stays taken).
+_WITH_VOIDED: ContextVar[bool] = ContextVar("with_voided", default=False)
+
+
+@contextmanager
+def including_voided():
+    token = _WITH_VOIDED.set(True)
+    try:
+        yield
+    finally:
+        _WITH_VOIDED.reset(token)
+
+
+def _voided_path(model, bureau: str) -> str | None:
+    """The path from `model` to the `voided_at` that voids its rows: its own, or that of the
+    row its bureau is reached through (an OrderPerson's case); None for data never voided."""
+    parts = bureau.split("__")[:-1]
+    target = model
+    try:
+        for part in parts:
+            target = target._meta.get_field(part).related_model
+        target._meta.get_field("voided_at")
+    except FieldDoesNotExist:
+        return None
+    return "__".join([*parts, "voided_at"])
 
 
 def scoped_manager(queryset_class=models.QuerySet, *, bureau: str = "bureau", unit: str | None = None, org=False):
     """The manager of a model holding a bureau's data; `bureau` is the path to its bureau.
-    `org=True` for organization data (units, memberships): the site administrator sees it all."""
+    `org=True` for organization data (units, memberships): the site administrator sees it all.
+    Voided rows are left out (see `including_voided`)."""
     dimensions = {"org": bureau} if org else {"bureau": bureau}
     if unit:
         dimensions["unit"] = unit
-    return ScopedManager(_manager_class=models.Manager.from_queryset(queryset_class), **dimensions)
+    base = models.Manager.from_queryset(queryset_class)
+
+    class LiveManager(base):
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            if _WITH_VOIDED.get():
+                return queryset
+            path = _voided_path(self.model, bureau)
+            return queryset.filter(**{f"{path}__isnull": True}) if path else queryset
+
+    return ScopedManager(_manager_class=LiveManager, **dimensions)
 
 
 @contextmanager

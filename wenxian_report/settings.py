@@ -38,7 +38,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localh
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.adminsite.WorkbenchAdminConfig",  # django.contrib.admin with the workbench's menu
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "cases.middleware.ScopeMiddleware",
     # A responsible unit's officer opening the site's root is sent to their desk (/unit/).
     "cases.desk.middleware.UnitDeskMiddleware",
+    # A clerk opening the site's root (where login sends everyone) is sent to the case list.
+    "cases.landing.ClerkLandingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

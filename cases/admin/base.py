@@ -2,13 +2,22 @@ import datetime
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Bureau, Unit
+from cases.audit import log_action
+from cases.ledgers import cells
+from cases.models import AuditEntry, Bureau, Unit
 
 from .audited import AuditedAdmin
 from .paging import CappedCountAdmin
@@ -88,6 +97,31 @@ def related_count(model, fk_name: str):
     return Coalesce(Subquery(per_row), 0)
 
 
+class LooseDateField(forms.DateField):
+    """A date typed as clerks write it, read by the importer's own parser (cases.ledgers.cells):
+    2026-11-01, 2026/11/1, 2026.11.1, 2026年11月1日 (full-width digits too). A date the parser
+    cannot read, or one that does not exist, is refused with the forms it may take."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return cells.date(str(value))
+        except cells.CellError:
+            raise ValidationError(
+                _(
+                    "请输入一个有效的日期，如 2026-11-01、2026/11/1、2026.11.1 或 2026年11月1日"
+                    "（“%(value)s”不是有效的日期）"
+                ),
+                code="invalid",
+                params={"value": str(value).strip()},
+            ) from None
+
+
 class LedgerForm(forms.ModelForm):
     """The bureau is the installation's own, never typed; it is set before validation so that
     per-bureau rules (a case number unique per bureau) are checked by full_clean()."""
@@ -132,11 +166,43 @@ def _in_a_bureau(request) -> bool:
     return getattr(request, "bureau", None) is not None
 
 
+def entered_by(obj) -> int | None:
+    """The user who entered `obj` (typed it into the form or imported it): the activity log's
+    first entry about it."""
+    content_type = ContentType.objects.get_for_model(type(obj), for_concrete_model=False)
+    entry = (
+        AuditEntry.objects.filter(content_type=content_type, object_id=obj.pk)
+        .filter(action__in=(AuditEntry.Action.CREATE, AuditEntry.Action.IMPORT))
+        .order_by("at", "id")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return entry
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("作废原因"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请写明作废原因。")},
+        help_text=_("例如：重复录入、录错了台账。作废后该条记录不再计入任何统计和列表，但保留在操作记录中。"),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("请写明作废原因。"), code="required")
+        return reason
+
+
 class LedgerAdmin(CappedCountAdmin, AuditedAdmin):
     form = LedgerForm
     exclude = ("bureau",)
     list_per_page = 50
     save_on_top = True
+    # Every date of every ledger is read as the importer reads it (the admin's date widget kept).
+    formfield_overrides = {models.DateField: {"form_class": LooseDateField}}
 
     # A bureau's ledgers are for the users of a bureau: the site administrator (a superuser in no
     # bureau) manages bureaus and users, never their records.
@@ -154,6 +220,64 @@ class LedgerAdmin(CappedCountAdmin, AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return _in_a_bureau(request) and super().has_delete_permission(request, obj)
+
+    # 作废: the one who entered a record may void it, with a reason (cases.models.base.Record).
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        void = path(
+            "<path:object_id>/void/", self.admin_site.admin_view(self.void_view), name="{}_{}_void".format(*info)
+        )
+        return [void, *super().get_urls()]
+
+    def may_void(self, request, obj) -> bool:
+        return self.has_change_permission(request, obj) and entered_by(obj) == request.user.pk
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change and self.has_change_permission(request, obj):
+            info = self.opts.app_label, self.opts.model_name
+            context["void_url"] = reverse("admin:{}_{}_void".format(*info), args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def void_view(self, request, object_id):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("没有这条记录。"))
+        allowed = self.may_void(request, obj)
+        form = VoidForm(request.POST or None)
+        if request.method == "POST":
+            if not allowed:
+                raise PermissionDenied
+            if form.is_valid():
+                reason = form.cleaned_data["reason"]
+                with transaction.atomic():
+                    obj.voided_at = timezone.now()
+                    obj.voided_by = request.user
+                    obj.void_reason = reason
+                    obj.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+                    log_action(
+                        obj,
+                        user=request.user,
+                        action=AuditEntry.Action.VOID,
+                        changes={"void_reason": ["", reason]},
+                        detail=reason[:300],
+                    )
+                self.message_user(request, _("已作废：%(obj)s（%(reason)s）") % {"obj": obj, "reason": reason})
+                info = self.opts.app_label, self.opts.model_name
+                return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("作废%(name)s：%(obj)s") % {"name": self.opts.verbose_name, "obj": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "form": form,
+            "allowed": allowed,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/cases/void.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

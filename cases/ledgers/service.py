@@ -41,6 +41,7 @@ from cases.audit import audit_forget_import, audit_rows, display, log_action
 from cases.deadlines import RememberingCalendar
 from cases.models import AuditEntry, Bureau, ImportLog, PetitionCase, Unit
 from cases.models.imports import ImportBackup
+from cases.scoping import including_voided
 from cases.signals import records_changed
 
 from . import cells
@@ -250,6 +251,9 @@ class _Plan:
                 parsed.append(row)
         keys = [key for _n, _v, _r, key, _e in parsed if key is not None]
         existing = self.resource.existing(self.ctx.bureau, keys) if keys else {}
+        voided = self._voided(keys, existing)
+        if voided:
+            parsed = [row for row in parsed if not self._refuse_voided(row, voided)]
         old_related = {}
         if self.related_names and existing:
             old_related = self.resource.related_of(list(existing.values()))
@@ -258,6 +262,30 @@ class _Plan:
         if self.writing and self.result.ok:
             self.write()
         self.to_create, self.to_update, self.related, self.changes, self.previous = [], [], {}, {}, {}
+
+    def _voided(self, keys: list, existing: dict) -> dict:
+        """The file's identities that name a voided (作废) record: a voided record stays voided,
+        and a voided case's number stays taken (cases.models.base.Record)."""
+        missing = [key for key in keys if key not in existing]
+        if not missing or not hasattr(self.resource.model, "voided_at"):
+            return {}
+        with including_voided():
+            found = self.resource.existing(self.ctx.bureau, missing)
+        return {key: obj for key, obj in found.items() if obj.voided_at is not None}
+
+    def _refuse_voided(self, row, voided: dict) -> bool:
+        number, _values, _related, key, _bad = row
+        obj = voided.get(key)
+        if obj is None:
+            return False
+        label = "、".join(self.labels.get(n, n) for n in self.resource.identity)
+        self._error(
+            number,
+            label,
+            _("与一条已作废的记录相同（%(label)s；作废原因：%(reason)s），不再导入")
+            % {"label": label, "reason": obj.void_reason},
+        )
+        return True
 
     def _read(self, number: int, values: list, mapping: dict):
         # A row with nothing under our headers (a notes column, a spacer) is not a record.

@@ -20,6 +20,7 @@ class AuditEntry(models.Model):
         CREATE = "create", _("新增")
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
+        VOID = "void", _("作废")
         IMPORT = "import", _("导入台账")
         UNDO_IMPORT = "undo_import", _("撤销导入")
         EXPORT = "export", _("导出台账")

@@ -39,11 +39,39 @@ class YearQuerySet(models.QuerySet):
 
 
 class Record(models.Model):
-    """Common columns of every ledger row."""
+    """Common columns of every ledger row.
+
+    A row entered by mistake is voided (作废), never deleted: `voided_at` set, with who and why.
+    The managers (cases.scoping.scoped_manager) leave voided rows out of every list, figure and
+    export; the row stays in the database and its entries in the activity log, and its unique
+    values (a case's number) stay taken, as `validate_constraints` checks against every row."""
 
     bureau = models.ForeignKey("cases.Bureau", on_delete=models.PROTECT, verbose_name=_("信访局"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("作废人"),
+    )
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    def validate_unique(self, exclude=None):
+        from cases.scoping import including_voided
+
+        with including_voided():
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude=None):
+        from cases.scoping import including_voided
+
+        with including_voided():
+            super().validate_constraints(exclude)

@@ -265,6 +265,9 @@ def admin_urls(objs):
             yield reverse(f"{base}_change", args=[obj.pk]), {perm("view"), perm("change")}
             history = {"cases.view_auditentry"} if meta.app_label == AUDITED else {perm("view"), perm("change")}
             yield reverse(f"{base}_history", args=[obj.pk]), history
+            # 作废 (a ledger's record): opens for those who may change it; only its enterer may send it.
+            with contextlib.suppress(NoReverseMatch):
+                yield reverse(f"{base}_void", args=[obj.pk]), {perm("change")}
             kept = meta.label_lower in KEPT_FOREVER | SITE_ADMIN_ONLY
             yield reverse(f"{base}_delete", args=[obj.pk]), set() if kept else {perm("delete")}
     # A year's holidays at once (cases/admin/bureau.py): who may add and delete holidays.

@@ -75,7 +75,7 @@ def ledgers(bureau):
 
 def snapshot(kind):
     model = RESOURCES[kind].model
-    skip = {"id", "created_at", "updated_at", "bureau"}
+    skip = {"id", "created_at", "updated_at", "bureau", "voided_at", "voided_by", "void_reason"}
     fields = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
     rows = []
     for obj in model.objects.order_by(*fields[:3]):
