@@ -137,7 +137,8 @@ def section(rows: list[dict], *, cases: int, persons: int, runs: int, machine: d
         f"<!-- bench:{label} -->",
         f"## Person look-up ({connection.vendor}, {cases} cases, {persons} persons)",
         "",
-        f"Registration's look-up (`/people/lookup/`), median of {runs}; target ≤ {TARGET_MS} ms. "
+        f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"registration's look-up (`/people/lookup/`), median of {runs}; target ≤ {TARGET_MS} ms. "
         + ", ".join(f"{k}: {v}" for k, v in machine.items()),
         "",
         "| look-up | persons | cases | queries | service ms | fragment ms | JSON ms |",
