@@ -5,18 +5,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import LooseDateField
 from cases.models import PetitionCase, Unit
 from cases.models.base import local_today
 
-# The forms the importer accepts too: 2026-11-01, 2026.11.1, 2026/11/1, 2026年11月1日.
-DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y年%m月%d日"]
-
 
 class StageForm(forms.Form):
-    on = forms.DateField(
+    # Read as the importer reads dates (2026-11-01, 2026.11.1, 2026/11/1, 2026年11月1日), shown
+    # in the browser's date picker.
+    on = LooseDateField(
         label=_("日期"),
-        input_formats=DATE_FORMATS,
-        error_messages={"required": _("请填写日期。"), "invalid": _("日期格式不对，请按2026-11-01填写。")},
+        error_messages={"required": _("请填写日期。")},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

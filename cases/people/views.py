@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import numbering, repeats
+from cases.forms import LooseDateField
 from cases.models import PetitionCase, Unit
 from cases.models.base import local_today
 
@@ -143,6 +144,7 @@ class CaseForm(forms.ModelForm):
             "responsible_unit",
             "summary",
         ]
+        field_classes = {"received_on": LooseDateField}  # the forms the importer reads too
         widgets = {
             "received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 4}),

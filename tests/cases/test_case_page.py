@@ -136,7 +136,7 @@ def test_a_refused_stage_says_why_at_the_top_and_changes_nothing(client, alice, 
 def test_bad_input_is_refused_with_a_chinese_message(client, alice, case):
     client.force_login(alice)
     for data, message in (
-        ({"on": "明天"}, "日期格式不对"),
+        ({"on": "明天"}, "请输入一个有效的日期"),
         ({"on": "2026-09-29"}, "受理告知日期不能晚于今天"),
         ({"on": ""}, "请填写日期"),
     ):
@@ -259,3 +259,11 @@ def test_an_objection_through_the_page(client, alice, bureau, case):
     assert (case.objection_on, case.objection_sustained, case.responsible_unit) == (D("2026-09-28"), True, None)
     assert "2026-09-28 异议 异议成立 经办：alice" in timeline(html)
     assert stage_forms(html) == ["route"]
+
+
+@pytest.mark.parametrize("typed", ["2026年9月27日", "2026.9.27", "2026/9/27"])
+def test_a_stage_date_is_read_as_the_importer_reads_it(client, alice, case, typed):
+    client.force_login(alice)
+    client.post(reverse("casework:act", args=[case.pk, "accept"]), {"on": typed})
+    case.refresh_from_db()
+    assert case.accepted_on == D("2026-09-27")
