@@ -337,9 +337,10 @@ def _read_index(archive: tarfile.TarFile) -> dict:
     return index
 
 
-def restore_attachments(archive_path: Path) -> tuple[int, list[str]]:
+def restore_attachments(archive_path: Path, *, compare: bool = True) -> tuple[int, list[str]]:
     """Write the checked archive's files back into the attachments' storage (replacing files of the
-    same name) and compare them with the restored database's rows: (files written, warnings)."""
+    same name) and, with `compare`, compare them with the restored database's rows: (files
+    written, warnings)."""
     from django_scopes import scopes_disabled
 
     from cases.models import Attachment
@@ -360,6 +361,8 @@ def restore_attachments(archive_path: Path) -> tuple[int, list[str]]:
                 raise BackupError(f"附件 {name} 写回存储时被改名为 {saved}，请检查附件存储。")
             written += 1
     warnings = []
+    if not compare:
+        return written, warnings
     with scopes_disabled():
         rows = Attachment._base_manager.values_list("pk", "file", "sha256")
         for pk, name, sha256 in rows:
@@ -641,25 +644,9 @@ def _with_attachments(restored: Restored, archive: Path | None) -> Restored:
     else:
         storage_only = False
     try:
-        written, problems = restore_attachments(archive) if not storage_only else (_write_only(archive), [])
+        written, problems = restore_attachments(archive, compare=not storage_only)
     except (OSError, tarfile.TarError) as exc:
         raise BackupError(f"数据库已恢复，但附件写回失败：{exc}。请检查附件存储后重新恢复。") from exc
     restored.attachments = written
     restored.warnings.extend(problems)
     return restored
-
-
-def _write_only(archive: Path) -> int:
-    storage = _attachment_storage()
-    written = 0
-    with tarfile.open(archive, "r:") as tar:
-        for member in tar:
-            if member.name == ATTACHMENTS_INDEX:
-                continue
-            name = member.name.removeprefix("files/")
-            if storage.exists(name):
-                storage.delete(name)
-            with tar.extractfile(member) as stream:
-                storage.save(name, File(stream, name=posixpath.basename(name)))
-            written += 1
-    return written

@@ -4,6 +4,7 @@ wording of its kind (?kind=…), placeholders are checked on save (NoticeTemplat
 from django.contrib import admin
 
 from cases.admin.audited import AuditedAdmin
+from cases.admin.base import own_bureau_form
 
 from .defaults import DEFAULTS
 from .models import NoticeTemplate
@@ -24,21 +25,7 @@ class NoticeTemplateAdmin(AuditedAdmin):
         return {"kind": kind, "title": title, "body": body, **initial}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        bureau = request.bureau
-
-        class OwnBureauForm(form):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, **kw)
-                if not self.instance.bureau_id and bureau is not None:
-                    self.instance.bureau = bureau
-
-            def _get_validation_exclusions(self):
-                exclusions = super()._get_validation_exclusions()
-                exclusions.discard("bureau")
-                return exclusions
-
-        return OwnBureauForm
+        return own_bureau_form(super().get_form(request, obj, change=change, **kwargs), request.bureau)
 
     def has_add_permission(self, request):
         return request.bureau is not None and super().has_add_permission(request)

@@ -97,6 +97,24 @@ def related_count(model, fk_name: str):
     return Coalesce(Subquery(per_row), 0)
 
 
+def own_bureau_form(form: type[forms.ModelForm], bureau) -> type[forms.ModelForm]:
+    """`form` with a new record's bureau set before validation (the user's own, never typed), so
+    that per-bureau rules (a name unique within the bureau) are checked by full_clean()."""
+
+    class OwnBureauForm(form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not self.instance.bureau_id and bureau is not None:
+                self.instance.bureau = bureau
+
+        def _get_validation_exclusions(self):
+            exclusions = super()._get_validation_exclusions()
+            exclusions.discard("bureau")
+            return exclusions
+
+    return OwnBureauForm
+
+
 class LedgerForm(forms.ModelForm):
     """The bureau is the installation's own, never typed; it is set before validation so that
     per-bureau rules (a case number unique per bureau) are checked by full_clean()."""

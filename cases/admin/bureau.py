@@ -21,6 +21,7 @@ from cases.models import Bureau, Holiday, HolidayYear, Unit
 from cases.models.base import local_today
 
 from .audited import AuditedAdmin
+from .base import own_bureau_form
 
 
 def is_site_admin(request) -> bool:
@@ -82,19 +83,7 @@ class UnitAdmin(AuditedAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if not is_site_admin(request) and obj is None:
             # Set before validation, so that the name is checked unique within this bureau.
-            bureau = request.bureau
-
-            class OwnBureauForm(form):
-                def __init__(self, *args, **kw):
-                    super().__init__(*args, **kw)
-                    self.instance.bureau = bureau
-
-                def _get_validation_exclusions(self):
-                    exclusions = super()._get_validation_exclusions()
-                    exclusions.discard("bureau")
-                    return exclusions
-
-            return OwnBureauForm
+            return own_bureau_form(form, request.bureau)
         return form
 
 

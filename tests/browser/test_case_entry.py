@@ -24,7 +24,7 @@ def choose(page, selector: str, presses: int) -> None:
 def test_a_clerk_registers_a_case_with_the_keyboard_and_sees_its_due_dates(page, alice, bureau):
     login(page, "alice", "pw-alice")
     page.goto("/admin/cases/petitioncase/add/")
-    assert page.locator("h1").inner_text() == "增加 信访事项"
+    assert page.locator("h1").inner_text() == "增加信访事项"
 
     type_into(page, "#id_number", "WX-2024-0777")
     type_into(page, "#id_received_on", "2024-09-20")

@@ -35,7 +35,7 @@ def two_clerks(bureau):
 
 def case_numbers(page) -> set[str]:
     page.goto("/admin/cases/petitioncase/")
-    return set(page.locator("#result_list tbody th a").all_inner_texts())
+    return set(page.locator("#result_list tbody .field-case_number a").all_inner_texts())
 
 
 def add_case(page, number: str) -> None:

@@ -58,7 +58,11 @@ ENGLISH = [
     "Next",
 ]
 ENGLISH_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
-STOCK_CHINESE = [re.compile(r"选择 ?.{1,20}? ?来修改"), re.compile(r"选择.{1,20}?查看"), re.compile(r"以 \S")]
+STOCK_CHINESE = [
+    re.compile(r"选择 ?.{1,20}? ?来修改"),
+    re.compile(r"选择 ?[^，。；\s]{1,20}? ?来查看"),
+    re.compile(r"以 \S"),
+]
 
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.S)
 _HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
@@ -81,6 +85,8 @@ def words_not_chinese(html: str) -> list[str]:
 
 def test_the_word_check_catches_the_stock_wording():
     assert words_not_chinese("<h1>选择 信访事项 来修改</h1>") == ["选择 信访事项 来修改"]
+    assert words_not_chinese("<h1>选择 信访事项 来查看</h1>") == ["选择 信访事项 来查看"]
+    assert words_not_chinese('<a title="查看已选择的信访人"></a><p>张三 1 查看</p>') == []
     assert words_not_chinese("<h3> 以 年度</h3>") == ["以 年"]
     assert words_not_chinese('<p>After you’ve created a user</p><a title="View site">x</a>') == [
         "After you",
@@ -129,7 +135,7 @@ def test_the_menu_follows_the_clerks_work(client, alice, adam):
     names = [str(g["name"]) for g in groups]
     assert names == ["信访事项与台账", "导入与操作记录", "设置"]
     ledgers = [m["object_name"] for m in groups[0]["models"]]
-    assert ledgers[:2] == ["PetitionCase", "DisputeScreening"]
+    assert ledgers[:3] == ["PetitionCase", "Petitioner", "DisputeScreening"]
     assert {"Bureau", "Unit", "Holiday", "User", "Group"} <= {m["object_name"] for m in groups[-1]["models"]}
     assert [m["object_name"] for m in groups[-1]["models"]][:3] == ["Bureau", "Unit", "Holiday"]
     # The clerk's menu: their ledgers first, the settings they may read last, the same order.
