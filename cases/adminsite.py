@@ -168,5 +168,22 @@ def _speak_chinese() -> None:
         return f"{self.content_type} | {self.name}"
 
     Permission.__str__ = permission_str
+
+    # The hidden tables of many-to-many fields, listed on a delete confirmation as
+    # "Accountabilityaction-petitioncase关系: AccountabilityAction_cases object (1)": named after
+    # their two ends, each row after the record it links to.
+    for through in django_apps.get_models(include_auto_created=True):
+        if not through._meta.auto_created:
+            continue
+        ends = [f for f in through._meta.fields if f.is_relation]
+        if len(ends) != 2:
+            continue
+        owner, linked = ends
+        name = _("%(a)s与%(b)s的关联") % {
+            "a": owner.related_model._meta.verbose_name,
+            "b": linked.related_model._meta.verbose_name,
+        }
+        through._meta.verbose_name = through._meta.verbose_name_plural = name
+        through.__str__ = lambda self, field=linked.name: str(getattr(self, field))
     # django-axes names its app "Axes", untranslated (content types and permissions show it).
     django_apps.get_app_config("axes").verbose_name = _("登录记录")

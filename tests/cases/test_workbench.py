@@ -304,3 +304,28 @@ def test_the_login_pages_read_chinese(client, bureau):
         assert words_not_chinese(response.content.decode()) == [], url
     response = client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
     assert words_not_chinese(response.content.decode()) == []
+
+
+def test_a_delete_confirmation_names_the_hidden_link_rows_in_chinese(client, adam, bureau):
+    """Deleting an accountability action lists its links to cases (a many-to-many's hidden
+    table): named after both ends and the linked case, not "AccountabilityAction_cases object"."""
+    import datetime
+
+    from cases.models import AccountabilityAction
+
+    case = PetitionCase.objects.create(
+        bureau=bureau,
+        number="温信2024-0077",
+        received_on=datetime.date(2024, 3, 1),
+        channel="visit",
+        petitioner_name="张三",
+        category="claim",
+    )
+    action = AccountabilityAction.objects.create(
+        bureau=bureau, decided_on=datetime.date(2024, 3, 2), kind="accountability", unit=bureau.units.first()
+    )
+    action.cases.add(case)
+    client.force_login(adam)
+    html = client.get(reverse("admin:cases_accountabilityaction_delete", args=[action.pk])).content.decode()
+    assert "责任追究（三项建议）与信访事项的关联: 温信2024-0077" in html
+    assert words_not_chinese(html) == []
