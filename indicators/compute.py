@@ -204,24 +204,23 @@ def compute_by_unit(bureau_id: int, period: Period, *, keys=None) -> dict[int, d
 
 
 def compute_year(
-    bureau_id: int, period: Period, *, unit_keys, month_keys, of_source: registry.Source | None = None, pk=None
+    bureau_id: int, period: Period, *, unit_keys, month_keys, of_source: registry.Source | None = None, records=None
 ) -> tuple[dict[str, Figure], dict[int, dict[str, Figure]], dict[int, dict[str, Figure]]]:
     """Every figure of the period, those in `unit_keys` per responsible unit and those in
     `month_keys` per month — what compute(), compute_by_unit() and compute_by_month() give, from
     one grouped query per source instead of up to three scans of it. Every aggregate is a count or
     a sum, so the groups (unit × month) add up to the units, the months and the whole.
 
-    With `of_source` and `pk`, what that one record of the source adds to them (indicators.store
-    keeps a stored year current by a record's share before and after a write)."""
+    With `of_source` and `records` (a queryset of some of that source's records of the bureau and
+    period), what those records add to them: indicators.store keeps a stored year current by the
+    records' share before and after a write, or from one day to the next."""
     total: dict[str, Figure] = {}
     by_unit: dict[int, dict[str, Figure]] = defaultdict(dict)
     by_month: dict[int, dict[str, Figure]] = defaultdict(dict)
     wanted = INDICATORS if of_source is None else [i for i in INDICATORS if i.source is of_source]
     for source, inds in _by_source(wanted).items():
         unit_field = f"{source.unit_field}_id" if source.unit_field else None
-        qs = source.queryset(bureau_id, period)
-        if pk is not None:
-            qs = qs.filter(pk=pk)
+        qs = source.queryset(bureau_id, period) if records is None else records
         group = []
         if unit_field:
             group.append(unit_field)

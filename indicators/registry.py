@@ -48,6 +48,7 @@ from cases.models import (
     Volunteer,
 )
 from cases.models.base import local_today, year_bounds
+from cases.models.petitions import WAITS_FOR
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,11 @@ class Source:
     month_field: str | None = None  # date whose month places a record in the monthly trends
     trend_title: str = ""  # title of the monthly chart of its indicators marked `monthly`
     bureau_field: str = "bureau"  # path to the record's Bureau, to group a roll-up by bureau
+    # Dates the figures compare with the day they are judged on (`Period.as_of`: a deadline passed
+    # or not), each with the condition under which a record still waits for it: only such a record,
+    # with its date between two days, counts differently on the one than on the other
+    # (indicators.store rolls a stored year from day to day by those records alone).
+    waits_for: tuple[tuple[str, Q], ...] = ()
 
     def queryset(self, bureau_id: int, period: Period) -> models.QuerySet:
         return self.select([bureau_id], period)
@@ -213,6 +219,8 @@ CASES = Source(
     unit_field="responsible_unit",
     month_field="received_on",
     trend_title=_("各月受理信访事项"),
+    # The deadlines of _bureau_due, _unit_due and _closure_due below, while their stage is undone.
+    waits_for=tuple((field, waits) for field, waits, _index in WAITS_FOR),
 )
 SCREENINGS = Source(
     key="screenings",

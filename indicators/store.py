@@ -33,7 +33,7 @@ from django_scopes import scopes_disabled
 
 from .compute import Figure, compute_by_bureau, compute_year
 from .models import BureauFigures
-from .registry import BY_KEY, CASES, INDICATORS, OUTREACH, SCREENINGS, Period, Source
+from .registry import BY_KEY, CASES, INDICATORS, OUTREACH, SCREENINGS, SOURCES, Period, Source
 
 Counts = dict[str, list[int | None]]
 
@@ -84,6 +84,8 @@ def bureau_year(bureau_id: int, period: Period) -> BureauYear:
         raise ValueError("only a whole year is stored")
     year = period.start.year
     row = _rows([bureau_id], year)[bureau_id]
+    if not _current(row, period.as_of):
+        row = _rolled(row, period.as_of) or row
     if _current(row, period.as_of) and row.by_unit is not None and row.by_month is not None:
         return BureauYear(_figures(row.counts), _by(row.by_unit), _by(row.by_month))
     version = row.version
@@ -114,6 +116,9 @@ def figures_by_bureau(bureau_ids, period: Period) -> dict[int, dict[str, Figure]
     if not _whole_year(period):
         return compute_by_bureau(ids, period)
     rows = _rows(ids, year)
+    for pk in ids:
+        if not _current(rows[pk], period.as_of):
+            rows[pk] = _rolled(rows[pk], period.as_of) or rows[pk]
     result = {pk: _figures(rows[pk].counts) for pk in ids if _current(rows[pk], period.as_of)}
     missing = [pk for pk in ids if pk not in result]
     if missing:
@@ -137,6 +142,69 @@ def _rows(ids: list[int], year: int) -> dict[int, BureauFigures]:
         BureauFigures.objects.bulk_create([BureauFigures(bureau_id=pk, year=year) for pk in new], ignore_conflicts=True)
         rows.update({r.bureau_id: r for r in BureauFigures.objects.filter(bureau_id__in=new, year=year)})
     return rows
+
+
+# From one day to the next --------------------------------------------------------------------
+
+# More records than this waiting on deadlines between the stored day and the day asked about
+# (a year left unread for months): count the year again instead.
+ROLL_LIMIT = 20_000
+ROLL_CHUNK = 500  # records per share query (SQLite's bound parameters)
+DAY_SOURCES = tuple(s for s in SOURCES if s.waits_for)
+
+
+def _rolled(row: BureauFigures, as_of: datetime.date) -> BureauFigures | None:
+    """A stored year, current but judged on another day, brought to `as_of`: only records still
+    waiting for a deadline between the two days count differently on them (`Source.waits_for`),
+    so their share on the stored day is taken away and their share on `as_of` added — a few
+    index seeks instead of counting the year. None where that cannot be done: the year not
+    computed, too many such records, or a writer raced it (the conditional UPDATE found the row
+    changed)."""
+    if row.as_of is None or row.computed_version != row.version or row.as_of == as_of:
+        return None
+    counts, by_unit, by_month = row.counts, row.by_unit, row.by_month
+    for source in DAY_SOURCES:
+        pks = _waiting(source, row.bureau_id, row.year, *sorted((row.as_of, as_of)))
+        if pks is None:
+            return None
+        for start in range(0, len(pks), ROLL_CHUNK):
+            chunk = pks[start : start + ROLL_CHUNK]
+            was = _share(source, row.bureau_id, row.year, row.as_of, chunk, known=True)
+            now = _share(source, row.bureau_id, row.year, as_of, chunk, known=True)
+            counts = _add(counts, now.counts, was.counts)
+            by_unit = _add_parts(by_unit, now.by_unit, was.by_unit)
+            by_month = _add_parts(by_month, now.by_month, was.by_month)
+    same = {"version": row.version, "computed_version": row.version, "as_of": row.as_of}
+    if (
+        not _stored_years()
+        .filter(pk=row.pk, **same)
+        .update(as_of=as_of, counts=counts, by_unit=by_unit, by_month=by_month)
+    ):
+        return None
+    row.as_of, row.counts, row.by_unit, row.by_month = as_of, counts, by_unit, by_month
+    return row
+
+
+def _waiting(source: Source, bureau_id: int, year: int, first: datetime.date, last: datetime.date) -> list[int] | None:
+    """Keys of the bureau's records of `source` in `year` waiting for a deadline on a day from
+    `first` up to (not including) `last`; None beyond ROLL_LIMIT. One seek per deadline on the
+    index of the records waiting for it (cases.models.petitions.WAITS_FOR); the year is checked on
+    the few found, so that the planner is never tempted to scan the year instead."""
+    pks: set[int] = set()
+    with scopes_disabled():
+        for field, waits in source.waits_for:
+            found = (
+                source.model.objects.filter(
+                    waits, **{f"{source.bureau_field}_id": bureau_id, f"{field}__gte": first, f"{field}__lt": last}
+                )
+                .order_by()
+                .values_list("pk", source.month_field)
+            )
+            found = list(found[: ROLL_LIMIT + 1])
+            pks.update(pk for pk, date in found if date.year == year)
+            if len(found) > ROLL_LIMIT or len(pks) > ROLL_LIMIT:
+                return None
+    return sorted(pks)
 
 
 # A record's share -----------------------------------------------------------------------------
@@ -182,7 +250,7 @@ def before_write(instance) -> None:
             key = (stored[0], stored[1].year)
             row = _stored_years().filter(bureau_id=key[0], year=key[1]).first()
             current = row is not None and row.as_of is not None and row.computed_version == row.version
-            shares[key] = _share(source, *key, row.as_of, instance.pk) if current else None
+            shares[key] = _share(source, *key, row.as_of, [instance.pk]) if current else None
     instance.__dict__[SHARE_BEFORE] = shares
 
 
@@ -206,7 +274,7 @@ def after_write(instance, *, deleted: bool = False) -> None:
         if was is None or row.computed_version != row.version or row.as_of is None or row.as_of != was.as_of:
             rows.update(version=row.version + 1)  # not current, or judged on another day: outdated
             continue
-        now = Share(row.as_of, {}, {}, {}) if deleted else _share(source, bureau_id, year, row.as_of, instance.pk)
+        now = Share(row.as_of, {}, {}, {}) if deleted else _share(source, bureau_id, year, row.as_of, [instance.pk])
         rows.update(
             version=row.version + 1,
             computed_version=row.version + 1,
@@ -221,15 +289,22 @@ def _stored_years():
     return BureauFigures.objects.with_scopes_disabled()
 
 
-def _share(source: Source, bureau_id: int, year: int, as_of: datetime.date, pk) -> Share:
-    with scopes_disabled():  # one record, known by its key, counted as numbers only
+def _share(source: Source, bureau_id: int, year: int, as_of: datetime.date, pks, *, known: bool = False) -> Share:
+    """What the records `pks` of `source` add to the bureau's year judged on `as_of`. `known`: they
+    are the bureau's records of that year already, and are read by their keys alone (SQLite would
+    otherwise scan the year by its index rather than seek a few hundred keys)."""
+    period = Period.year(year, as_of=as_of)
+    with scopes_disabled():  # records known by their keys, counted as numbers only
+        records = source.model.objects.filter(pk__in=pks)
+        if not known:
+            records = source.queryset(bureau_id, period) & records
         total, by_unit, by_month = compute_year(
             bureau_id,
-            Period.year(year, as_of=as_of),
+            period,
             unit_keys={i.key for i in INDICATORS if i.per_unit},
             month_keys={i.key for i in INDICATORS if i.monthly},
             of_source=source,
-            pk=pk,
+            records=records,
         )
     return Share(
         as_of,

@@ -60,6 +60,17 @@ def _earliest_pending_due():
     return NullIf(Least(*dates), Value(_NO_DEADLINE))
 
 
+# The deadlines the figures judge against a day (indicators.registry: a stage overdue or not), each
+# with the condition under which a case still waits for it (its stage undone) and the name of the
+# index of the cases waiting for it: only those cases, their deadline between two days, count
+# differently on the one than on the other (indicators.store rolls a stored year by them alone).
+WAITS_FOR = (
+    ("routing_due_on", Q(routed_on__isnull=True, accepted_on__isnull=True), "case_waits_routing"),
+    ("unit_acceptance_due_on", Q(routed_on__isnull=False, unit_accepted_on__isnull=True), "case_waits_unit"),
+    ("handling_due_on", Q(closed_on__isnull=True), "case_waits_handling"),
+)
+
+
 class PetitionCase(Record):
     """One petition item (信访事项) through its whole life under the 信访工作条例 (2022)."""
 
@@ -313,6 +324,7 @@ class PetitionCase(Record):
             models.Index(fields=["petitioner_phone"], name="case_phone"),
             # The same matter (cases.repeats): a person's cases by date.
             models.Index(fields=["petitioner", "received_on"], name="case_petitioner_received"),
+            *(models.Index(fields=["bureau", field], condition=waits, name=name) for field, waits, name in WAITS_FOR),
         ]
 
     def __str__(self) -> str:

@@ -152,16 +152,22 @@ def test_figures_that_raced_a_write_are_used_once_and_not_kept(city, monkeypatch
     assert fresh[a.pk]["cases_received"].numerator == raced[a.pk]["cases_received"].numerator + 1
 
 
-def test_a_year_still_running_is_counted_again_the_next_day_a_settled_one_is_not(city, monkeypatch):  # noqa: F811
+def test_a_year_still_running_is_rolled_to_the_next_day_a_settled_one_is_kept(city, monkeypatch):  # noqa: F811
+    """Neither is counted again: the running year is brought to the new day by the cases waiting
+    for a deadline between the two days (tests/indicators/test_roll.py), the settled one is read."""
     _city, a, _b = city
     _stored([a.pk], Period.year(2024, as_of=AS_OF))
     _stored([a.pk], Period.year(2023, as_of=D(2025, 1, 2)))
     counted = []
     real = store.compute_by_bureau
     monkeypatch.setattr(store, "compute_by_bureau", lambda ids, p: counted.append(p.start.year) or real(ids, p))
-    _stored([a.pk], Period.year(2024, as_of=AS_OF + datetime.timedelta(days=1)))  # deadlines may have passed
+    next_day = Period.year(2024, as_of=AS_OF + datetime.timedelta(days=1))
+    figures = _stored([a.pk], next_day)  # deadlines may have passed
     _stored([a.pk], Period.year(2023, as_of=D(2025, 1, 3)))  # every 2023 deadline passed by 2025
-    assert counted == [2024]
+    assert counted == []
+    assert _values(figures[a.pk]) == _values(compute(a.pk, next_day))
+    assert BureauFigures.objects.get(bureau=a, year=2024).as_of == next_day.as_of
+    assert BureauFigures.objects.get(bureau=a, year=2023).as_of == D(2025, 1, 2)
 
 
 def test_refresh_figures_stores_three_years_for_every_bureau(city):  # noqa: F811
