@@ -51,8 +51,9 @@ from cases.models import (
     Volunteer,
 )
 from devtools import synthetic
-from indicators import registry
-from indicators.compute import compute
+from indicators import registry, store
+from indicators.compute import compute, compute_year
+from indicators.models import BureauFigures
 from indicators.registry import INDICATORS, Indicator, Period
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
@@ -236,6 +237,7 @@ class Dashboard:
     warm_queries: int | None = None
     cold_slowest: list[tuple[float, str]] = field(default_factory=list)
     stored_cold_ms: float | None = None  # the cache emptied, the bureau-year stored (indicators.store)
+    next_day_ms: float | None = None  # the cache emptied, the years stored the day before (rolled)
 
 
 def bench_dashboard(year: int, runs: int) -> Dashboard:
@@ -274,7 +276,58 @@ def bench_dashboard(year: int, runs: int) -> Dashboard:
     started = time.perf_counter()
     get()
     stored_cold = (time.perf_counter() - started) * 1000
-    return Dashboard(True, "", cold, warm, len(cold_q), len(warm_q), cold_q.slowest(6), stored_cold)
+    # The next morning: the cache empty, the years stored as of yesterday (rolled to today).
+    for row in BureauFigures.objects.filter(bureau=Bureau.current(), as_of__isnull=False):
+        BureauFigures.objects.filter(pk=row.pk).update(as_of=row.as_of - datetime.timedelta(days=1))
+    clear_caches()
+    client.force_login(user)
+    started = time.perf_counter()
+    get()
+    next_day = (time.perf_counter() - started) * 1000
+    return Dashboard(True, "", cold, warm, len(cold_q), len(warm_q), cold_q.slowest(6), stored_cold, next_day)
+
+
+@dataclass
+class Roll:
+    to: datetime.date
+    waiting: int  # cases waiting for a deadline between the stored day and `to`
+    roll_ms: float
+    count_ms: float
+    equal: bool
+
+
+def bench_roll(bureau_id: int, year: int) -> list[Roll]:
+    """The year counted and stored as of 30 June, then brought to 1 July, 8 July and 31 July
+    (the first dashboard of a new day, of a week later, of a month later: indicators.store rolls
+    it by the cases waiting for a deadline in between), each beside counting the year on that
+    day, with the two compared figure by figure."""
+    unit_keys = {i.key for i in INDICATORS if i.per_unit}
+    month_keys = {i.key for i in INDICATORS if i.monthly}
+
+    def values(y: store.BureauYear):
+        def v(figures):
+            return {k: (f.numerator, f.denominator) for k, f in figures.items()}
+
+        return v(y.figures), {p: v(f) for p, f in y.by_unit.items()}, {m: v(f) for m, f in y.by_month.items()}
+
+    BureauFigures.objects.filter(bureau_id=bureau_id, year=year).delete()
+    store.bureau_year(bureau_id, Period.year(year, as_of=datetime.date(year, 6, 30)))
+    result = []
+    for to in (datetime.date(year, 7, 1), datetime.date(year, 7, 8), datetime.date(year, 7, 31)):
+        row = BureauFigures.objects.get(bureau_id=bureau_id, year=year)
+        waiting = store._waiting(registry.CASES, bureau_id, year, row.as_of, to)
+        started = time.perf_counter()
+        rolled = store.bureau_year(bureau_id, Period.year(year, as_of=to))
+        roll_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        counted = store.BureauYear(
+            *compute_year(bureau_id, Period.year(year, as_of=to), unit_keys=unit_keys, month_keys=month_keys)
+        )
+        count_ms = (time.perf_counter() - started) * 1000
+        found = -1 if waiting is None else len(waiting)
+        result.append(Roll(to, found, roll_ms, count_ms, values(rolled) == values(counted)))
+    BureauFigures.objects.filter(bureau_id=bureau_id, year=year).delete()
+    return result
 
 
 @dataclass
@@ -291,6 +344,7 @@ class SizeResult:
     raw_ok: list[str]
     dashboard: Dashboard
     by_source_ms: dict[str, float] = field(default_factory=dict)
+    rolls: list[Roll] = field(default_factory=list)
     plans: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -360,6 +414,8 @@ def bench_size(
     compute_times, raw_times = paired_ms(lambda: compute(bureau.pk, period), lambda: run_raw_scan(*scan), runs)
     log("各数据源 ……")
     by_source = source_times(bureau.pk, period, runs)
+    log("按日滚动 ……")
+    rolls = bench_roll(bureau.pk, year)
     log("首页 ……")
     dash = bench_dashboard(year, runs)
     return SizeResult(
@@ -375,6 +431,7 @@ def bench_size(
         raw_ok=problems,
         dashboard=dash,
         by_source_ms=by_source,
+        rolls=rolls,
         plans=query_plans(bureau.pk, period) if plans else {},
     )
 
@@ -472,7 +529,8 @@ def markdown(label: str, results: list[SizeResult], info: dict[str, str], *, yea
         if d.ok:
             lines.append(
                 f"  Dashboard: {d.cold_queries} queries cold, {d.warm_queries} warm; cold with the year's "
-                f"figures stored (the cache emptied, indicators.store): {d.stored_cold_ms:,.1f} ms."
+                f"figures stored (the cache emptied, indicators.store): {d.stored_cold_ms:,.1f} ms; "
+                f"the next morning (stored the day before, rolled): {d.next_day_ms:,.1f} ms."
             )
         else:
             lines.append(f"  Dashboard not measured: {d.note}")
@@ -486,6 +544,19 @@ def markdown(label: str, results: list[SizeResult], info: dict[str, str], *, yea
     for key in results[0].by_source_ms if results else ():
         lines.append(f"| {key} | " + " | ".join(_ms(r.by_source_ms.get(key)) for r in results) + " |")
     last = results[-1] if results else None
+    if last and last.rolls:
+        lines += [
+            "",
+            f"The year stored as of 30 June, rolled to a later day, beside counting it on that day "
+            f"({size_label(last.cases)} cases):",
+            "",
+            "| to | cases waiting in between | rolled (ms) | counted (ms) | figures equal |",
+            "|---|---:|---:|---:|:---:|",
+        ]
+        for roll in last.rolls:
+            waiting = "over the limit: counted" if roll.waiting < 0 else f"{roll.waiting:,}"
+            equal = "yes" if roll.equal else "**no**"
+            lines.append(f"| {roll.to} | {waiting} | {roll.roll_ms:,.1f} | {roll.count_ms:,.0f} | {equal} |")
     if last:
         counts = ", ".join(f"{k} {v:,}" for k, v in last.counts.items())
         lines += ["", f"Records at {size_label(last.cases)} cases: {counts}."]

@@ -38,6 +38,12 @@ def test_it_writes_a_table_with_a_row_per_size(tmp_path):
     assert {"sqlite": "| SQLite |", "postgresql": "| PostgreSQL |"}[connection.vendor] in text
     assert f"200: the raw scan's {len(bench.raw_figures())} figures equal compute()'s." in text
     assert "| cases | " in text  # the per-source table
+    # The stored year rolled from 30 June to three later days equals counting it on each.
+    assert "| to | cases waiting in between | rolled (ms) | counted (ms) | figures equal |" in text
+    rolls = [line for line in text.splitlines() if line.startswith("| 2024-07-")]
+    assert [line.split(" | ")[0] for line in rolls] == ["| 2024-07-01", "| 2024-07-08", "| 2024-07-31"]
+    assert all(line.endswith("| yes |") for line in rolls)
+    assert "the next morning (stored the day before, rolled):" in text
     # The last size's ledgers stay for inspection.
     assert PetitionCase.objects.count() == 300
 
