@@ -459,7 +459,8 @@ def _head_context(bureau: Bureau, year: int, years: list[int], data: DashboardDa
         "bureau": bureau,
         "year": year,
         "years": year_choices(years, year, data.today),
-        "has_records": year in years,
+        # From the year's own figures: `years` holds only each ledger's first and last year.
+        "has_records": any(n or d for n, d in data.figures.values()),
         "has_below": bool(tree.children(cache.bureau_tree(), bureau.pk)),
         "today": data.today,
         "data": data,

@@ -133,6 +133,16 @@ def test_a_year_without_records_says_so(client, henry, two_years):
     assert ">—</a>" in card(html, "dispute_resolution_rate")
 
 
+def test_a_year_between_the_first_and_the_last_is_not_called_empty(client, henry, bureau, unit, two_years):
+    """The year selector knows each ledger's first and last year only; 2023's records lie between
+    2022's and 2024's, and the page says nothing of missing records."""
+    make_screenings(bureau, unit, 2022, 2, 1)
+    client.force_login(henry)
+    html = client.get("/?year=2023").content.decode()
+    assert "暂无台账记录" not in html
+    assert ">75.00%</a>" in card(html, "dispute_resolution_rate")
+
+
 @pytest.mark.parametrize("year", ["abc", "20244", "1800", "2200", "２０２４", "-1", "2024.0", "0"])
 def test_a_bad_year_is_a_404_not_a_500(client, henry, bureau, year):
     client.force_login(henry)
