@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 
-from indicators import dashboard, rollup
+from cases.models.base import local_today
+from indicators import dashboard, rollup, store
 from indicators.compute import compute
 from indicators.registry import Period
 from reports.placeholders import TOTAL, Run, fill, fill_text, uses_totals
@@ -36,6 +37,10 @@ class FigureRow:
     denominator: int | None
     value: str | None  # the percentage ("80.25") or the count, as text; None for "—"
     display: str
+    # Last year's value as `value` gives it, and the change (the dashboard's 同比: "+2.50 个百分点",
+    # "-22.24%", "持平", "—"). Absent from revisions published before they were kept.
+    previous: str | None = None
+    change: str = ""
 
 
 @dataclass
@@ -71,10 +76,27 @@ class ReportDocument:
     revision: int | None = None
     published_at: str | None = None
     extra: dict = field(default_factory=dict)
+    # 成文日期 ("2025年1月20日"): the day the text was built — for a published revision, the day
+    # it was published. None in revisions published before the signature block existed, which
+    # render as they were published.
+    dated: str | None = None
 
     @property
     def title_lines(self) -> list[str]:
         return [self.bureau, self.title]
+
+    @property
+    def signature(self) -> list[tuple[str, float]]:
+        """The signature block under the text (GB/T 9704-2012 7.3.5.2, without a seal): the
+        bureau's name, and under it the date whose first character stands two characters right
+        of the name's, each with its right indent in characters. The name is indented two
+        characters; a date too long for that is indented two and the name moved left instead."""
+        if not self.dated:
+            return []
+        name, date = _width(self.bureau), _width(self.dated)
+        if name - date >= 2:
+            return [(self.bureau, 2), (self.dated, name - date)]
+        return [(self.bureau, 4 + date - name), (self.dated, 2)]
 
     @property
     def intro_text(self) -> str:
@@ -119,13 +141,26 @@ class ReportDocument:
             revision=data.get("revision"),
             published_at=data.get("published_at"),
             extra=data.get("extra") or {},
+            dated=data.get("dated"),
         )
 
 
-def figure_rows(figures) -> list[FigureRow]:
+def _width(text: str) -> float:
+    """Width in characters of the 3号 body font: Chinese characters one each, digits half."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def chinese_date(day) -> str:
+    """A 成文日期 as GB/T 9704-2012 writes it: Arabic numerals, no leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def figure_rows(figures, previous=None) -> list[FigureRow]:
+    """A row per figure; with `previous` (last year's figures), last year's value and 同比."""
     rows = []
     for f in figures.values():
         value = f.value
+        before = previous.get(f.key) if previous else None
         rows.append(
             FigureRow(
                 key=f.key,
@@ -136,6 +171,8 @@ def figure_rows(figures) -> list[FigureRow]:
                 denominator=f.denominator,
                 value=None if value is None else str(value),
                 display=f.display,
+                previous=None if before is None or before.value is None else str(before.value),
+                change=dashboard.year_on_year(f, before)[0] if before is not None else "",
             )
         )
     return rows
@@ -179,10 +216,12 @@ def build_section(number: int, title: str, paragraphs: list[tuple[str, str]], va
 def build_document(report, figures=None) -> ReportDocument:
     """The report's current text filled with the figures of its year.
 
-    Queries: the sections and their paragraphs (2), plus the indicators (one per source) unless
-    `figures` is given."""
+    Queries: the sections and their paragraphs (2), last year's stored figures (1 when stored,
+    else counted once), plus this year's indicators (one per source) unless `figures` is given."""
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
+    # Last year's, for 上年 and 同比: read where stored (the dashboard keeps it), else counted once.
+    previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
     values = values_for(report, figures)
     texts = [
         (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
@@ -201,7 +240,8 @@ def build_document(report, figures=None) -> ReportDocument:
         title=fill_text(report.title, values),
         intro=fill(report.intro, values),
         sections=sections,
-        figures=figure_rows(figures),
+        figures=figure_rows(figures, previous),
+        dated=chinese_date(local_today()),
     )
 
 

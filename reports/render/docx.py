@@ -10,7 +10,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from .context import ReportDocument
 
@@ -76,9 +76,35 @@ def _page_setup(document) -> None:
     _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 
 
+def _heading_style(document):
+    """Word's own "Heading 1" (what its navigation pane lists), dressed as a 公文 heading: 黑体
+    3号, black, not bold, on the text's line grid — so a heading looks as before and is one."""
+    style = document.styles["Heading 1"]
+    style.font.name = HEADING_FONT
+    style.font.size = Pt(16)
+    style.font.bold = False
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
+    return style
+
+
+def _signature(document, doc: ReportDocument) -> None:
+    """The bureau's name and the 成文日期 under the text, right-indented as in the PDF."""
+    if not doc.signature:
+        return
+    _paragraph(document)  # the blank line above
+    for line, indent in doc.signature:
+        p = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        p.paragraph_format.right_indent = Pt(16 * indent)
+        p.paragraph_format.keep_with_next = True
+        _set_font(p.add_run(line), BODY_FONT, 16)
+
+
 def render_docx(doc: ReportDocument) -> bytes:
     document = Document()
     _page_setup(document)
+    heading = _heading_style(document)
     document.core_properties.title = doc.bureau + doc.title
     for line in doc.title_lines:
         p = _paragraph(document, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -89,6 +115,7 @@ def render_docx(doc: ReportDocument) -> bytes:
         _add_runs(_paragraph(document), doc.intro, BODY_FONT)
     for section in doc.sections:
         p = _paragraph(document)
+        p.style = heading
         p.paragraph_format.keep_with_next = True
         _set_font(p.add_run(section.heading), HEADING_FONT, 16)
         for para in section.paragraphs:
@@ -96,6 +123,7 @@ def render_docx(doc: ReportDocument) -> bytes:
             if para.lead_number:
                 _set_font(p.add_run(para.lead_number + "".join(r.text for r in para.lead)), LEAD_FONT, 16)
             _add_runs(p, para.body, BODY_FONT)
+    _signature(document, doc)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

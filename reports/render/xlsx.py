@@ -9,27 +9,29 @@ from django.utils.translation import gettext as _
 
 from cases.ledgers.sheetwriter import Sheet, write_workbook
 
-from .context import ReportDocument
+from .context import FigureRow, ReportDocument
 
 
 def header() -> list[str]:
-    return [_("指标代码"), _("指标名称"), _("分子"), _("分母"), _("数值"), _("单位"), _("定义")]
+    return [_("指标名称"), _("分子"), _("分母"), _("数值"), _("上年"), _("同比"), _("单位"), _("定义")]
+
+
+def _number(f: FigureRow, value: str | None):
+    if value is None:
+        return None
+    return Decimal(value) if f.is_rate else int(value)
 
 
 def rows(doc: ReportDocument):
+    """In Chinese only: the indicator's name stands for it (its key is the report's business)."""
     for f in doc.figures:
-        if f.value is None:
-            value = f.display
-        elif f.is_rate:
-            value = Decimal(f.value)
-        else:
-            value = int(f.value)
         yield [
-            f.key,
             f.label,
             f.numerator,
             f.denominator if f.is_rate else None,
-            value,
+            f.display if f.value is None else _number(f, f.value),
+            "—" if f.previous is None else _number(f, f.previous),
+            f.change or "—",
             "%" if f.is_rate else "",
             f.definition,
         ]
@@ -45,7 +47,7 @@ def render_xlsx(doc: ReportDocument) -> bytes:
                 caption=f"{doc.bureau}{doc.year}年法治政府建设工作报告指标附表",
                 header=header(),
                 rows=rows(doc),
-                widths=(34, 30, 8, 8, 10, 6, 70),
+                widths=(30, 8, 8, 10, 10, 16, 6, 70),
             )
         ],
     )

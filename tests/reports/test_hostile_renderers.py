@@ -29,7 +29,7 @@ def test_the_excel_title_is_text_when_the_bureau_name_starts_with_equals(bureau)
     sheet = openpyxl.load_workbook(io.BytesIO(render(doc, "xlsx"))).active
     title = sheet.cell(1, 1)
     assert (title.value, title.data_type) == (f"{HOSTILE_NAME}2024年法治政府建设工作报告指标附表", "s")
-    label, definition = sheet.cell(3, 2), sheet.cell(3, 7)
+    label, definition = sheet.cell(3, 1), sheet.cell(3, 8)
     assert (label.value, label.data_type) == ("=1+1", "s")
     assert (definition.value, definition.data_type) == ("@SUM(A1:A2)", "s")
     assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]

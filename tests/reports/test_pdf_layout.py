@@ -9,6 +9,7 @@ from collections import defaultdict
 import pdfplumber
 import pytest
 
+from cases.models.base import local_today
 from reports.render import render
 from reports.render.context import build_document
 from reports.services import report_get_or_create
@@ -81,8 +82,21 @@ def test_margins_and_font_sizes(pdf):
         assert max(line[-1]["x1"] for line in body_lines) <= (210 - 26) * MM + 1
         top = min(line[0]["top"] for page in doc.pages[1:] for line in _lines(page))
         assert 37 * MM < top < 37 * MM + 28.95 / 2  # the first line box starts at the top margin
-        indented = [line for line in body_lines if line[0]["x0"] > left + 1]
+        indented = [line for line in body_lines[:-2] if line[0]["x0"] > left + 1]  # the signature apart
         assert all(line[0]["x0"] == pytest.approx(left + 2 * 15.79, abs=1) for line in indented)
+
+
+def test_it_ends_with_the_bureaus_name_and_the_date(pdf):
+    """GB/T 9704-2012 7.3.5.2 without a seal: the name, and under it the date starting two
+    characters further right; the date (longer here) ends two characters from the right margin."""
+    today = local_today()
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        lines = [line for line in _lines(doc.pages[-1]) if line[0]["size"] == pytest.approx(16, abs=0.01)]
+    name, date = lines[-2:]
+    assert "".join(c["text"] for c in name) == "测试县信访局"
+    assert "".join(c["text"] for c in date) == f"{today.year}年{today.month}月{today.day}日"
+    assert date[-1]["x1"] == pytest.approx((210 - 26) * MM - 2 * 16, abs=2)
+    assert date[0]["x0"] == pytest.approx(name[0]["x0"] + 2 * 16, abs=2)
 
 
 def test_lines_hold_28_characters_at_a_28_95_pt_pitch(pdf):

@@ -48,18 +48,24 @@ def test_the_text_matches_the_seed_paragraph_by_paragraph(seed_doc):
     assert [normalise(p) for p in seed_doc.paragraphs_text()] == seed_paragraphs()
 
 
+def _signed(doc) -> list[str]:
+    """The seed's text, then the signature block the published page leaves out: the bureau's
+    name and the date the text was built (成文日期)."""
+    return [*seed_paragraphs(), "温县信访局", doc.dated]
+
+
 def test_the_html_matches_the_seed(seed_doc):
-    assert html_paragraphs(render_fragment(seed_doc)) == seed_paragraphs()
+    assert html_paragraphs(render_fragment(seed_doc)) == _signed(seed_doc)
 
 
 def test_the_pdf_text_matches_the_seed(seed_doc):
-    assert pdf_paragraphs(render(seed_doc, "pdf")) == seed_paragraphs()
+    assert pdf_paragraphs(render(seed_doc, "pdf")) == _signed(seed_doc)
 
 
 def test_the_word_file_matches_the_seed(seed_doc):
     document = docx.Document(io.BytesIO(render(seed_doc, "docx")))
     paragraphs = [normalise(p.text) for p in document.paragraphs if p.text.strip()]
-    assert paragraphs == seed_paragraphs()
+    assert paragraphs == _signed(seed_doc)
 
 
 def test_figures_are_printed_without_added_spaces(seed_doc):

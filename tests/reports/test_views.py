@@ -7,9 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx.oxml.ns import qn
+from docx.shared import RGBColor
 
 from cases.deadlines import HolidayCalendar
 from cases.models import DisputeScreening, PetitionCase
+from cases.models.base import local_today
 from reports.models import Revision
 from reports.services import report_get_or_create, report_publish
 
@@ -131,10 +133,12 @@ def test_exports(client, sarah, report):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
-    assert sheet.cell(2, 1).value == "指标代码"
-    assert rows["dispute_resolution_rate"][:6] == ("dispute_resolution_rate", "矛盾纠纷化解率", 0, 0, "—", "%")
-    assert rows["disputes_screened"][:5] == ("disputes_screened", "排查矛盾纠纷", 0, None, 0)
-    assert rows["disputes_screened"][6] == "期内排查发现的矛盾纠纷"
+    # Chinese only, with last year and 同比 (the fixture's year has no records, nor the year before).
+    assert [c.value for c in sheet[2]] == ["指标名称", "分子", "分母", "数值", "上年", "同比", "单位", "定义"]
+    assert rows["矛盾纠纷化解率"][:7] == ("矛盾纠纷化解率", 0, 0, "—", "—", "—", "%")
+    assert rows["排查矛盾纠纷"][:6] == ("排查矛盾纠纷", 0, None, 0, 0, "—")
+    assert rows["排查矛盾纠纷"][7] == "期内排查发现的矛盾纠纷"
+    assert not any("_" in str(c) for row in rows.values() for c in row[:7])  # no 指标代码 left
 
     word = client.get(reverse("reports:export", args=[YEAR, "docx"]))
     document = docx.Document(io.BytesIO(word.content))
@@ -142,6 +146,20 @@ def test_exports(client, sarah, report):
     assert (title.text, title.font.name, title.font.size.pt) == ("测试县信访局", "方正小标宋简体", 22)
     heading = next(p for p in document.paragraphs if p.text.startswith("一、"))
     assert heading.runs[0].font.name == "黑体"
+    # Word's own heading style (its navigation pane lists the sections), dressed as a 公文 heading.
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings and all(h[1] == "、" for h in headings) and headings[0] == heading.text
+    assert heading.style.font.color.rgb == RGBColor(0, 0, 0) and heading.style.font.bold is False
+    # The signature block ends it: the bureau, then today's date, right-aligned.
+    today = local_today()
+    assert [p.text for p in document.paragraphs[-2:]] == ["测试县信访局", f"{today.year}年{today.month}月{today.day}日"]
+    assert [p.alignment for p in document.paragraphs[-2:]] == [2, 2]
+    # 测试县信访局 is 6 characters, the date 9.5 at most: the date ends two characters from the
+    # right, the name starts two characters left of it.
+    name, date = document.paragraphs[-2:]
+    assert date.paragraph_format.right_indent.pt == 32
+    width = sum(0.5 if ch.isascii() else 1 for ch in date.text)
+    assert name.paragraph_format.right_indent.pt == pytest.approx(16 * (4 + width - 6))
     lead = next(p for p in document.paragraphs if p.text.startswith("（一）"))
     assert [r.font.name for r in lead.runs] == ["楷体_GB2312", "仿宋_GB2312"]
     assert document.sections[0].left_margin.mm == pytest.approx(28, abs=0.05)
@@ -194,9 +212,10 @@ def test_the_public_pdf_costs_one_query(client, report, henry, django_assert_num
 
 def test_the_draft_page_costs_a_fixed_number_of_queries(client, sarah, report, django_assert_num_queries):
     client.force_login(sarah)
-    # session, user and permissions (4), bureau, report, the indicators (one per source, 9),
-    # sections, paragraphs, latest revision, and the session saved again (3).
-    with django_assert_num_queries(21):
+    client.get(reverse("reports:detail", args=[YEAR]))  # last year's figures counted and stored
+    # session, user, membership and permissions (5), report, the indicators (one per source, 9),
+    # last year's stored figures (1), sections, paragraphs and the latest revision (3).
+    with django_assert_num_queries(19):
         response = client.get(reverse("reports:detail", args=[YEAR]))
     assert any(p.startswith("2024年来，我局") for p in html_paragraphs(response.content.decode()))
 
