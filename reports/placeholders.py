@@ -1,6 +1,13 @@
 """Placeholders in the report text: parse, validate and fill `{key}`.
 
-`{dispute_resolution_rate}` prints the figure as the indicator shows it ("80.25%", "157", "—");
+A figure is named by its Chinese name or its key: `{矛盾纠纷化解率}` and `{dispute_resolution_rate}`
+print the figure as the indicator shows it ("80.25%", "157", "—"). A form after a dot prints
+something else of it: `{来访人次.上年}` last year's value; `{来访人次.同比}` the change from last year
+in words — per cent for a count ("下降22.24%", "增长5%"), percentage points for a rate ("提高1.3个百分点");
+`{重复信访率.同比变化率}` a rate's relative change in per cent ("下降31.31%"), as some bureaus write
+it; "持平" when unchanged, "—" when last year gives no base. The keys' English forms are `.last_year`,
+`.change` and `.relative_change`. The bureau's own data has Chinese names too: {年度}, {机关名称},
+{县名}, {地名简称}, {自称}.
 `{bureau}`, `{county}`, `{short_county}` and `{year}` print the bureau's own data;
 `{total_dispute_resolution_rate}` the figure over the bureau and every bureau below it. `{a|b|c}` prints
 the one value that a, b and c share, for sentences such as "…均为 100%": when they differ it prints
@@ -15,6 +22,7 @@ them around the placeholder.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,8 +40,25 @@ CONTEXT_KEYS = {
     "short_county": "地名简称，如“平安温县”中的“温县”",
     "self_reference": "报告对本地的自称，如“我县”“我市”",
 }
+CONTEXT_NAMES = {
+    "年度": "year",
+    "机关名称": "bureau",
+    "县名": "county",
+    "地名简称": "short_county",
+    "自称": "self_reference",
+}
+# The forms of a figure after its name: what each prints is made in reports.render.context.
+FORMS = {
+    "上年": "last_year",
+    "last_year": "last_year",
+    "同比": "change",
+    "change": "change",
+    "同比变化率": "relative_change",
+    "relative_change": "relative_change",
+}
+FORM_LABELS = {"last_year": "上年", "change": "同比", "relative_change": "同比变化率"}
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z_]+)?")
 
 
 @dataclass(frozen=True)
@@ -56,7 +81,47 @@ TOTAL = "total_"
 
 
 def known_keys() -> set[str]:
-    return set(BY_KEY) | {TOTAL + key for key in BY_KEY} | set(CONTEXT_KEYS)
+    return (
+        set(BY_KEY)
+        | {TOTAL + key for key in BY_KEY}
+        | set(CONTEXT_KEYS)
+        | {f"{key}.{form}" for key in BY_KEY for form in FORM_LABELS}
+    )
+
+
+def _by_label() -> dict[str, str]:
+    return {str(i.label): key for key, i in BY_KEY.items()}
+
+
+def canonical(name: str) -> str:
+    """The key a placeholder's name stands for: 满意率 → satisfaction_rate, 来访人次.同比 →
+    visit_persons.change, 年度 → year; a name that stands for nothing is returned as typed."""
+    name = name.strip().replace("．", ".")
+    base, dot, form = name.partition(".")
+    base = base.strip()
+    key = _by_label().get(base) or CONTEXT_NAMES.get(base) or base
+    if not dot:
+        return key
+    if key in BY_KEY and form.strip() in FORMS:
+        return f"{key}.{FORMS[form.strip()]}"
+    return name
+
+
+def describe(key: str) -> str:
+    """A canonical key in words, for the readiness check: 满意率（同比）."""
+    base, _dot, form = key.partition(".")
+    label = str(BY_KEY[base].label) if base in BY_KEY else base
+    return f"{label}（{FORM_LABELS[form]}）" if form in FORM_LABELS else label
+
+
+def suggestions(name: str, n: int = 3) -> list[str]:
+    """The nearest names of figures to a name that stands for none."""
+    base = name.strip().partition(".")[0]
+    names = [*_by_label(), *CONTEXT_NAMES]
+    found = difflib.get_close_matches(base, names, n=n, cutoff=0.3)
+    if not found:  # a name sharing characters with the typed one: 满意度 → 满意率
+        found = [label for label in names if set(base) & set(label) and len(set(base) & set(label)) >= 2][:n]
+    return found
 
 
 def uses_totals(*texts: str) -> bool:
@@ -74,7 +139,7 @@ def parse(text: str) -> list[str | Placeholder]:
         if token in ("{{", "}}"):
             parts.append(token[0])
         elif m.group(1) is not None:
-            keys = tuple(k.strip() for k in m.group(1).split("|"))
+            keys = tuple(canonical(k) for k in m.group(1).split("|"))
             parts.append(Placeholder(keys, token))
         else:
             raise ValidationError(
@@ -93,18 +158,21 @@ def placeholders(text: str) -> list[Placeholder]:
 
 
 def validate_template(text: str) -> None:
-    """Refuse a text with a stray brace or a placeholder naming no indicator, naming them all."""
+    """Refuse a text with a stray brace or a placeholder naming no figure, naming them all and
+    the nearest names of figures."""
     known = known_keys()
-    unknown = []
+    unknown, near = [], []
     for p in placeholders(text):
-        if not all(_KEY.fullmatch(k) and k in known for k in p.keys):
+        bad = [k for k in p.keys if not (_KEY.fullmatch(k) and k in known)]
+        if bad:
             unknown.append(p.source)
+            near.extend(name for k in bad for name in suggestions(k))
     if unknown:
-        raise ValidationError(
-            _("未知的占位符：%(names)s。请使用指标代码（如 {dispute_resolution_rate}）或 {year}、{bureau}。"),
-            code="unknown_placeholder",
-            params={"names": "、".join(dict.fromkeys(unknown))},
-        )
+        message = _("未知的占位符：%(names)s。") % {"names": "、".join(dict.fromkeys(unknown))}
+        if near:
+            message += _("是否要用：%(near)s？") % {"near": "、".join("{" + n + "}" for n in dict.fromkeys(near))}
+        message += _("可用指标的中文名称（如 {矛盾纠纷化解率}）、名称加“.上年”“.同比”，或 {年度}、{机关名称}。")
+        raise ValidationError(message, code="unknown_placeholder")
 
 
 def value_of(p: Placeholder, values: Mapping[str, str]) -> str:

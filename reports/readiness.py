@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from cases.deadlines import UnknownHolidayYear
 from cases.models import DisputeScreening, Holiday, PetitionCase, Unit
 from cases.models.base import local_today, year_bounds
-from indicators.registry import BY_KEY
 
-from .placeholders import Placeholder, placeholders, value_of
+from .placeholders import Placeholder, describe, placeholders, value_of
 
 SAMPLE = 20
 
@@ -113,11 +112,9 @@ def dashed_placeholders(report, values: dict[str, str]) -> Issue | None:
     if not found:
         return None
 
-    def label(key):
-        return BY_KEY[key].label if key in BY_KEY else key
-
     items = [
-        ("、".join(f"{label(k)} {values.get(k, '—')}" for k in p.keys) + f"（{src}）", None) for src, p in found.items()
+        ("、".join(f"{describe(k)} {values.get(k, '—')}" for k in p.keys) + f"（{src}）", None)
+        for src, p in found.items()
     ]
     return Issue(
         _("显示为“—”的数字"),

@@ -8,13 +8,14 @@ the records move afterwards.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from cases.models.base import local_today
 from indicators import dashboard, rollup, store
 from indicators.compute import compute
 from indicators.registry import Period
-from reports.placeholders import TOTAL, Run, fill, fill_text, uses_totals
+from reports.placeholders import DASH, TOTAL, Run, fill, fill_text, uses_totals
 
 NUMERALS = "零一二三四五六七八九"
 
@@ -187,10 +188,52 @@ def printed(figure) -> str:
     return figure.display
 
 
-def values_for(report, figures) -> dict[str, str]:
-    """Printed value of every placeholder key: the figures, then the bureau's own data."""
+def _percent_text(value: Decimal) -> str:
+    """A change in per cent or points as the report prints it: half-up to two places, a whole
+    number without its ".00" (as printed() does)."""
+    value = abs(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def change_words(current, previous, *, relative: bool = False) -> str:
+    """同比 in words: per cent for a count ("增长12.5%" → "增长12.50%", "下降22.24%"), percentage points
+    for a rate ("提高1.30个百分点"), or with `relative` a rate's relative change in per cent; "持平"
+    when unchanged, "—" when last year gives no base."""
+    if previous is None:
+        return DASH
+    if current.is_rate and not relative:
+        if current.percent is None or previous.percent is None:
+            return DASH
+        change = current.percent - previous.percent
+        if change == 0:
+            return "持平"
+        return ("提高" if change > 0 else "下降") + _percent_text(change) + "个百分点"
+    if current.is_rate:
+        if not current.denominator or not previous.denominator or not previous.numerator:
+            return DASH
+        before = Decimal(previous.numerator) / previous.denominator
+        change = (Decimal(current.numerator) / current.denominator - before) * 100 / before
+    else:
+        if not previous.numerator:
+            return DASH
+        change = Decimal(current.numerator - previous.numerator) * 100 / previous.numerator
+    if change == 0:
+        return "持平"
+    return ("增长" if change > 0 else "下降") + _percent_text(change) + "%"
+
+
+def values_for(report, figures, previous=None) -> dict[str, str]:
+    """Printed value of every placeholder key: the figures and their forms (last year's value,
+    同比), then the bureau's own data. `previous`: last year's figures, else read where stored."""
     bureau = report.bureau
+    if previous is None:
+        previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
     values = {key: printed(f) for key, f in figures.items()}
+    for key, f in figures.items():
+        before = previous.get(key)
+        values[f"{key}.last_year"] = printed(before) if before is not None else DASH
+        values[f"{key}.change"] = change_words(f, before)
+        values[f"{key}.relative_change"] = change_words(f, before, relative=True)
     values.update(
         year=str(report.year),
         bureau=bureau.name,
@@ -222,7 +265,7 @@ def build_document(report, figures=None) -> ReportDocument:
         figures = compute(report.bureau_id, Period.year(report.year))
     # Last year's, for 上年 and 同比: read where stored (the dashboard keeps it), else counted once.
     previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
-    values = values_for(report, figures)
+    values = values_for(report, figures, previous)
     texts = [
         (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
         for section in report.sections.prefetch_related("paragraphs")
