@@ -22,6 +22,14 @@ def _unscoped():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background jobs (cases.jobs) run inside the request that starts them, as the framework's
+    immediate backend does: the tests see their outcome at once. tests/jobs/test_worker.py runs
+    the real worker against a database file."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 TOWNSHIPS = [
     "温泉街道",
     "太行街道",
