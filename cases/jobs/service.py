@@ -100,7 +100,7 @@ def enqueue(
 
     result = run_job.enqueue(job.pk)
     # An immediate backend (tests) has run the job already; only the task's id is added here.
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    Job._base_manager.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
 
@@ -132,7 +132,7 @@ class JobContext:
         if self.atomic or (now - self._last_write < PROGRESS_EVERY and not last):
             return
         self._last_write = now
-        Job.objects.filter(pk=job.pk).update(done=job.done, total=job.total, message=job.message)
+        Job._base_manager.filter(pk=job.pk).update(done=job.done, total=job.total, message=job.message)
 
     def save_result(self, name: str, data: bytes, content_type: str) -> None:
         """Keep `data` as the job's result file (written when the work has succeeded)."""
@@ -168,7 +168,7 @@ def run(job_id: int) -> str:
     job.state = Job.State.RUNNING
     job.started_at = timezone.now()
     job.message = _("正在处理")
-    Job.objects.filter(pk=job.pk).update(state=job.state, started_at=job.started_at, message=job.message)
+    Job._base_manager.filter(pk=job.pk).update(state=job.state, started_at=job.started_at, message=job.message)
     unit = membership.unit if membership and membership.bureau_id == job.bureau_id else None
     try:
         entry = _WORKS.get(job.work)
@@ -188,10 +188,13 @@ def run(job_id: int) -> str:
                 with transaction.atomic():
                     ctx._finish()
     except Exception as exc:
-        logger.exception("job %s failed", job_id)
+        if isinstance(exc, JobFailed):
+            logger.info("job %s failed: %s", job_id, exc)
+        else:
+            logger.exception("job %s failed", job_id)
         if job.result_file:
             job.result_file.delete(save=False)
-        Job.objects.filter(pk=job.pk).update(
+        Job._base_manager.filter(pk=job.pk).update(
             state=Job.State.FAILED,
             error=failure_text(exc),
             message=_("失败，未做任何更改"),
