@@ -22,7 +22,7 @@ def _job(request, pk: int) -> Job:
 
 
 def index(request):
-    if request.bureau is None:
+    if request.bureau is None or not request.user.get_all_permissions():  # no bureau, or no role in it
         raise PermissionDenied
     jobs = Job.objects.filter(user=request.user).defer("arguments")[:RECENT]
     return render(request, "cases/jobs/index.html", {"jobs": jobs})
