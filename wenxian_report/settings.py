@@ -134,8 +134,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# Ledger exports of more rows than this are made by the worker (cases/ledgers/admin.py).
-LEDGER_EXPORT_BACKGROUND_ROWS = envint("LEDGER_EXPORT_BACKGROUND_ROWS", "5000")
+# Ledger exports of more rows than this are made by the worker (cases/ledgers/admin.py): 20,000
+# case rows take about 1.3 s on a small shared machine, more would keep the request for seconds
+# (docs/benchmarks.md, "Background jobs").
+LEDGER_EXPORT_BACKGROUND_ROWS = envint("LEDGER_EXPORT_BACKGROUND_ROWS", "20000")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
