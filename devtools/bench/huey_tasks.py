@@ -1,4 +1,5 @@
-"""huey's side of devtools/bench/tasks.py: a no-op task on a SqliteHuey queue (no Django)."""
+"""huey's side of devtools/bench/tasks.py: a no-op task on a SqliteHuey queue (no Django). huey is
+not a dependency of the product: `.venv/bin/pip install huey` before running the comparison."""
 
 import os
 import time
