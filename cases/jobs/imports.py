@@ -44,7 +44,6 @@ def start_import(*, bureau_id: int, user_id: int, kind: str, path: str, mappings
             "mappings": mappings or {},
         },
         permission=f"{meta.app_label}.add_{meta.model_name}",
-        total=1000,
     )
 
 
@@ -57,10 +56,12 @@ def import_in_background(ctx, *, bureau_id: int, user_id: int, kind: str, path: 
     if not file.is_file():
         raise JobFailed(_("上传的文件已不存在（超过一天未确认会被清理），请重新上传。"))
     resource = resource_for(kind)
-    ctx.progress(0, 1000, _("正在读取 %(file)s") % {"file": file.name})
+    ctx.progress(0, 0, _("正在读取 %(file)s") % {"file": file.name})
 
     def progress(rows: int, fraction: float) -> None:
-        ctx.progress(int(fraction * 1000), 1000, _("已检查 %(rows)d 行") % {"rows": rows})
+        # The importer knows the rows read and the share of the file read: the total is estimated.
+        total = max(rows, round(rows / fraction)) if fraction > 0 else 0
+        ctx.progress(rows, total, _("已检查 %(rows)d 行") % {"rows": rows})
 
     options = {}
     accepted = inspect.signature(import_ledger).parameters
@@ -87,4 +88,4 @@ def import_in_background(ctx, *, bureau_id: int, user_id: int, kind: str, path: 
     else:
         meta = resource.model._meta
         ctx.link_result(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
-    ctx.progress(1000, 1000, result.summary())
+    ctx.progress(result.rows, result.rows, result.summary())

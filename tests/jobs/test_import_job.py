@@ -22,8 +22,15 @@ def test_the_import_task_imports_the_stored_upload_and_links_its_log(tmp_path, b
 
     job = start_import(bureau_id=bureau.pk, user_id=adam.pk, kind="volunteers", path=path, mappings={})
 
-    assert (job.state, job.kind, job.done, job.total, job.error) == ("done", "ledger_import", 1000, 1000, "")
-    assert job.title == "导入志愿者（志愿者.xlsx）" or job.title.startswith("导入")
+    assert (job.state, job.kind, job.done, job.total, job.percent, job.error) == (
+        "done",
+        "ledger_import",
+        2,
+        2,
+        100,
+        "",
+    )
+    assert job.title == "导入普法志愿者（志愿者.xlsx）"
     assert job.permission == "cases.add_volunteer"
     assert sorted(Volunteer.objects.values_list("name", "joined_on")) == [
         ("赵六", datetime.date(2024, 3, 1)),
@@ -58,3 +65,24 @@ def test_an_unknown_ledger_kind_is_refused_before_any_job(tmp_path, bureau, adam
     with pytest.raises(Exception):  # noqa: B017 - the resource lookup's own error
         start_import(bureau_id=bureau.pk, user_id=adam.pk, kind=kind, path=str(tmp_path / "x.xlsx"))
     assert Job.objects.count() == 0
+
+
+def test_the_import_reports_its_progress_row_by_row(tmp_path, bureau, adam, monkeypatch):
+    from cases.jobs.service import JobContext
+
+    monkeypatch.setattr("cases.ledgers.service.BATCH", 1)  # a progress call after every row
+    seen = []
+    report = JobContext.progress
+
+    def spy(self, done, total=None, message=None):
+        seen.append((done, total))
+        return report(self, done, total, message)
+
+    monkeypatch.setattr(JobContext, "progress", spy)
+    rows = [[f"志愿者{i}", "", "2024-03-01", ""] for i in range(3)]
+    job = start_import(bureau_id=bureau.pk, user_id=adam.pk, kind="volunteers", path=stored(tmp_path, rows))
+
+    assert job.state == "done" and Volunteer.objects.count() == 3
+    assert seen[0] == (0, 0) and seen[-1] == (3, 3)
+    assert [done for done, _total in seen[1:-1]] == [1, 2, 3, 3]  # after each row, then the end of the file
+    assert all(total >= done for done, total in seen)
