@@ -51,6 +51,8 @@ def run_worker_once():
 
 def test_a_report_export_runs_in_the_background_and_its_page_follows_it(page, queued_in_the_database, bureau, sarah):
     report_get_or_create(bureau=bureau, year=2024)
+    refused = []  # the page's script and styles break no Content-Security-Policy rule
+    page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
     login(page, "sarah", "pw-sarah")
     page.goto("/reports/2024/")
     page.click("#export-pdf")
@@ -76,3 +78,4 @@ def test_a_report_export_runs_in_the_background_and_its_page_follows_it(page, qu
     page.click("text=我的后台任务")
     expect(page.locator("table.jobs tbody tr")).to_have_count(1)
     expect(page.locator("table.jobs tbody tr")).to_contain_text("已完成")
+    assert refused == []
