@@ -161,3 +161,26 @@ def test_a_large_ledger_export_goes_to_the_background_and_its_personal_file_need
     direct = client.get(reverse("admin:cases_petitioncase_export"))
     assert direct.status_code == 200 and direct["Content-Type"].startswith("application/vnd.openxmlformats")
     assert Job.objects.count() == 1
+
+
+def test_a_background_export_keeps_the_lists_filter(client, settings, adam, bureau):
+    settings.LEDGER_EXPORT_BACKGROUND_ROWS = 1
+    for i, channel in enumerate(["visit", "letter", "visit", "online"]):
+        PetitionCase.objects.create(
+            bureau=bureau,
+            number=f"F-{i}",
+            received_on=datetime.date(2024, 3, 1),
+            channel=channel,
+            petitioner_name=f"王五{i}",
+            category="claim",
+        )
+    client.force_login(adam)
+    response = client.get(reverse("admin:cases_petitioncase_export") + "?channel__exact=visit")
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.total == 2 and job.title == "导出信访事项（2 条）"
+    from tests.test_isolation import xlsx_cells
+
+    cells = set(xlsx_cells(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)))
+    assert {"F-0", "F-2"} <= cells and not {"F-1", "F-3"} & cells
+    assert AuditEntry.objects.get(action="export").detail.startswith("信访事项（含个人信息）channel__exact=visit")
