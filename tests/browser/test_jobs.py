@@ -62,11 +62,15 @@ def test_a_report_export_runs_in_the_background_and_its_page_follows_it(page, qu
     expect(page.locator("#job-progress")).to_have_attribute("value", "0")
     expect(page.locator("#job-wait")).to_contain_text("可以离开此页面")
 
+    from tests.browser.test_accessibility import serious_violations
+
+    assert serious_violations(page) == []  # the waiting page, progress bar and all (axe-core)
     worker = run_worker_once()
     expect(page.locator("#job-state")).to_have_text("已完成", timeout=30_000)
     expect(page.locator("#job-progress")).to_have_attribute("value", "100")
     expect(page.locator("#job-percent")).to_have_text("100%")
     worker.join(timeout=30)
+    assert serious_violations(page) == []  # the finished page, with its download
 
     with page.expect_download() as download:
         page.click("#job-download")
