@@ -152,7 +152,8 @@ class JobContext:
         job.state = Job.State.DONE
         if job.total:
             job.done = job.total
-        job.message = job.message if job.message and job.message != _("等待后台处理") else _("已完成")
+        if not job.message or job.message in (_("等待后台处理"), _("正在处理")):
+            job.message = _("已完成")
         job.finished_at = timezone.now()
         job.save()
 
@@ -167,7 +168,11 @@ def run(job_id: int) -> str:
     job.state = Job.State.RUNNING
     job.started_at = timezone.now()
     job.message = _("正在处理")
-    Job._base_manager.filter(pk=job.pk).update(state=job.state, started_at=job.started_at, message=job.message)
+    claimed = Job._base_manager.filter(pk=job.pk, state=Job.State.QUEUED).update(
+        state=job.state, started_at=job.started_at, message=job.message
+    )
+    if not claimed:  # taken meanwhile (the same job queued twice)
+        return Job.State.RUNNING
     unit = membership.unit if membership and membership.bureau_id == job.bureau_id else None
     try:
         entry = _WORKS.get(job.work)

@@ -184,3 +184,12 @@ def test_a_background_export_keeps_the_lists_filter(client, settings, adam, bure
     cells = set(xlsx_cells(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)))
     assert {"F-0", "F-2"} <= cells and not {"F-1", "F-3"} & cells
     assert AuditEntry.objects.get(action="export").detail.startswith("信访事项（含个人信息）channel__exact=visit")
+
+
+def test_a_job_runs_once_even_if_its_task_comes_twice(alice, bureau):
+    from cases.jobs.service import run
+
+    works.SEEN.clear()
+    job = start(works.count_to, alice, bureau, arguments={"n": 2})
+    assert run(job.pk) == "done" and len(works.SEEN) == 2  # not run again
+    assert run(10**9) == "missing"
