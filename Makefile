@@ -1,4 +1,5 @@
 # make run   — set up everything on a fresh Debian machine and serve on http://127.0.0.1:8000
+#              (with the background worker beside the server; Ctrl-C stops both)
 # make test  — the same set-up, then the whole test suite (SQLite)
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -12,7 +13,7 @@ PYTEST_ARGS ?=
 .PHONY: run test test-postgres setup system system-test venv db lint bench loadtest clean
 
 run: setup db
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	scripts/run-with-worker.sh $(PY) $(HOST):$(PORT)
 
 test: system-test venv node_modules/.installed
 	$(PY) manage.py collectstatic --noinput -v0

@@ -125,6 +125,13 @@ class WorkbenchAdminConfig(AdminConfig):
     def ready(self):
         super().ready()
         _speak_chinese()
+        # django-tasks-db's table of queued tasks holds every bureau's jobs' arguments, unscoped:
+        # not in the workbench. Users follow their jobs on /jobs/ (cases.jobs).
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)
 
 
 ACTIONS = {"add": _("增加"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}

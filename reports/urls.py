@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/check/", drafts.check, name="check"),
     path("<int:year>/history/", drafts.history, name="history"),
     path("<int:year>/export/<str:fmt>/", drafts.export_draft, name="export"),
+    path("<int:year>/export/<str:fmt>/background/", drafts.export_background, name="export_background"),
     path("<int:year>/edit/", editing.edit, name="edit"),
     path("<int:year>/sections/add/", editing.add_section, name="add_section"),
     path("<int:year>/sections/<int:pk>/", editing.edit_section, name="edit_section"),

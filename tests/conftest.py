@@ -22,6 +22,23 @@ def _unscoped():
         yield
 
 
+@pytest.fixture(scope="session")
+def _jobs_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("jobs")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, _jobs_folder):
+    """Background jobs (cases.jobs) run inside the request that starts them, as the framework's
+    immediate backend does: the tests see their outcome at once. tests/jobs/test_worker.py runs
+    the real worker against a database file. Their result files go to a temporary folder."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(_jobs_folder)}},
+    }
+
+
 TOWNSHIPS = [
     "温泉街道",
     "太行街道",

@@ -554,3 +554,35 @@ class _scopes_enabled:
 def test_groups_are_not_a_bureaus_records(db):
     """auth.Group rows are the roles, shared by every bureau (accounts.roles)."""
     assert set(Group.objects.values_list("name", flat=True)) >= {roles.CLERK, roles.HEAD, roles.STAFF, roles.ADMIN}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_another_bureaus_background_jobs_are_not_found(client, world, role, settings, tmp_path):
+    """B's report export (cases.jobs): its page, status and file answer 404 to every role of A,
+    and A's own list of jobs does not name it."""
+    from django.core.files.base import ContentFile
+
+    from cases.models import Job
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "jobs": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    b_admin = _user("b-admin", roles.ADMIN, world["B"])
+    job = Job(
+        bureau=world["B"],
+        user=b_admin,
+        kind=Job.Kind.REPORT_EXPORT,
+        title="乙2024年报告（PDF）",
+        work="reports.jobs.export_report",
+        permission="reports.export_report",
+        state=Job.State.DONE,
+        result_name="乙.pdf",
+    )
+    job.result_file.save("b.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    client.force_login(world["users"][role])
+    for url in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/status/", f"/jobs/{job.pk}/download/"):
+        assert client.get(url).status_code == 404, url
+    assert "乙2024年报告" not in client.get("/jobs/").content.decode()
+    client.force_login(b_admin)
+    assert client.get(f"/jobs/{job.pk}/").status_code == 200

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "indicators",
     "reports",
     "notices",
+    "django_tasks",
+    "django_tasks_db",
 ]
 # The developers' tools (synthetic and demo data, benchmarks): there while developing and testing,
 # absent from a production server unless asked for (e.g. DEVTOOLS=true manage.py bench_case_list).
@@ -121,6 +123,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("SQLITE_TEST_NAME") or None}
+
+# Background work (cases.jobs): Django 6's tasks API through the django-tasks backport, its queue a
+# table in the same database (django-tasks-db), run by `manage.py db_worker` (`make run` starts
+# one beside runserver; docs/deploy.md has its systemd unit). No broker. TASKS_BACKEND=
+# django_tasks.backends.immediate.ImmediateBackend runs every job inside the request instead.
+TASKS = {
+    "default": {
+        "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Ledger exports of more rows than this are made by the worker (cases/ledgers/admin.py): 20,000
+# case rows take about 1.3 s on a small shared machine, more would keep the request for seconds
+# (docs/benchmarks.md, "Background jobs").
+LEDGER_EXPORT_BACKGROUND_ROWS = envint("LEDGER_EXPORT_BACKGROUND_ROWS", "20000")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -197,8 +214,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # that package documents); docs/deploy.md, "Attachments".
 ATTACHMENTS_ROOT = Path(os.getenv("ATTACHMENTS_ROOT", BASE_DIR / "data" / "attachments"))
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))
+# Files the background jobs made (exports, reports): private like attachments, served only through
+# the permission-checked download of the job (cases/jobs/views.py).
+JOBS_ROOT = Path(os.getenv("JOBS_ROOT", BASE_DIR / "data" / "jobs"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(JOBS_ROOT), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
     "attachments": {
         "BACKEND": os.getenv("ATTACHMENTS_STORAGE", "django.core.files.storage.FileSystemStorage"),
         "OPTIONS": {

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("cases.people.urls")),
     path("reports/", include("reports.urls")),
     path("unit/", include("cases.urls")),
+    path("jobs/", include("cases.jobs.urls")),
     # A case's files and notices before its stages: cases/<pk>/<stage>/ would take "attachments".
     path("", include("cases.attachments.urls")),
     path("", include("notices.urls")),

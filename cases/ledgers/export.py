@@ -7,13 +7,20 @@ users without `cases.view_personal_data`.
 
 from __future__ import annotations
 
+import base64
 import io
+import pickle
 from types import SimpleNamespace
 
+from django.apps import apps
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cases import privacy
-from cases.models import Unit
+from cases.audit import log_action
+from cases.jobs.service import work
+from cases.models import AuditEntry, Unit
 
 from .columns import FORMULA_PREFIXES
 from .resources import LedgerResource
@@ -23,12 +30,67 @@ CHUNK = 2000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def export_workbook(resource: LedgerResource, queryset, *, user) -> bytes:
-    """The rows of `queryset` as an .xlsx file (bytes); one query per 2,000 rows."""
+def export_workbook(resource: LedgerResource, queryset, *, user, progress=None) -> bytes:
+    """The rows of `queryset` as an .xlsx file (bytes); one query per 2,000 rows. `progress(n)`,
+    if given, is told the rows written so far after each 2,000."""
     out = io.BytesIO()
     headers = [c.header for c in resource.columns]
-    write_workbook(out, [(resource.title, headers, _rows(resource, queryset, user))])
+    write_workbook(out, [(resource.title, headers, _rows(resource, queryset, user, progress))])
     return out.getvalue()
+
+
+def export_name(resource: LedgerResource) -> str:
+    return _("%(title)s-%(date)s.xlsx") % {"title": resource.title, "date": timezone.localdate().isoformat()}
+
+
+def export_detail(resource: LedgerResource, user, querystring: str) -> str:
+    """The activity log's note of an export: which ledger, whether masked, with which filters."""
+    personal = _("含个人信息") if privacy.can_see_personal_data(user) else _("个人信息已脱敏")
+    return f"{resource.title}（{personal}）{querystring}"
+
+
+def start_background_export(resource: LedgerResource, queryset, *, user, querystring: str, rows: int):
+    """Hand an export of `rows` rows to the worker (cases.jobs); returns the Job. The query is
+    kept as Django pickles it (QuerySet.query), so the worker exports exactly the list the user
+    filtered, within the same bureau (and unit): the scope's filters are part of the query."""
+    from cases.jobs.service import enqueue
+    from cases.models import Job
+
+    meta = queryset.model._meta
+    return enqueue(
+        export_in_background,
+        user=user,
+        kind=Job.Kind.LEDGER_EXPORT,
+        title=_("导出%(title)s（%(rows)d 条）") % {"title": resource.title, "rows": rows},
+        arguments={
+            "model": meta.label,
+            "resource": f"{type(resource).__module__}.{type(resource).__qualname__}",
+            "query": base64.b64encode(pickle.dumps(queryset.query)).decode(),
+            "querystring": querystring,
+        },
+        permission=f"{meta.app_label}.view_{meta.model_name}",
+        personal=privacy.can_see_personal_data(user) and any(c.mask for c in resource.columns),
+        total=rows,
+    )
+
+
+@work(atomic=False)
+def export_in_background(ctx, *, model: str, resource: str, query: str, querystring: str) -> None:
+    """The worker's half of `start_background_export`: the same file the list's export gives."""
+    model_class = apps.get_model(model)
+    ledger = import_string(resource)()
+    queryset = model_class._default_manager.all()
+    queryset.query = pickle.loads(base64.b64decode(query))  # written by start_background_export only
+    ctx.progress(0, message=_("正在导出"))
+    data = export_workbook(ledger, queryset, user=ctx.user, progress=lambda n: ctx.progress(n))
+    log_action(
+        model_class,
+        user=ctx.user,
+        action=AuditEntry.Action.EXPORT,
+        detail=export_detail(ledger, ctx.user, querystring) + _("（后台任务）"),
+    )
+    ctx.save_result(export_name(ledger), data, XLSX_TYPE)
+    ctx.progress(ctx.job.total, message=_("已导出 %(rows)d 条") % {"rows": ctx.job.total})
 
 
 def template_workbook(resource: LedgerResource) -> bytes:
@@ -52,7 +114,7 @@ def template_workbook(resource: LedgerResource) -> bytes:
     return out.getvalue()
 
 
-def _rows(resource: LedgerResource, queryset, user):
+def _rows(resource: LedgerResource, queryset, user, progress=None):
     masked = not privacy.can_see_personal_data(user)
     ctx = SimpleNamespace(
         unit_names=dict(Unit.objects.values_list("pk", "name")),
@@ -64,11 +126,15 @@ def _rows(resource: LedgerResource, queryset, user):
     names = ["pk", *(c.field for c in plain)]
     rows = queryset.order_by(*_order(queryset)).values_list(*names)
     buffer = []
+    written = 0
     for values in rows.iterator(chunk_size=CHUNK):
         buffer.append(values)
         if len(buffer) >= CHUNK:
             yield from _chunk(resource, buffer, ctx, masked)
+            written += len(buffer)
             buffer = []
+            if progress is not None:
+                progress(written)
     if buffer:
         yield from _chunk(resource, buffer, ctx, masked)
 

@@ -5,6 +5,7 @@ from .attachments import Attachment
 from .audit import AuditEntry
 from .bureau import Bureau, Holiday, HolidayYear, Membership, Unit
 from .imports import ImportLog
+from .jobs import Job
 from .numbering import CaseNumberCounter
 from .order import OrderCase, OrderPerson
 from .outreach import (
@@ -30,6 +31,7 @@ __all__ = [
     "Holiday",
     "HolidayYear",
     "ImportLog",
+    "Job",
     "Membership",
     "NormativeDocument",
     "OrderCase",

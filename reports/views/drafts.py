@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -87,6 +88,29 @@ def history(request, year: int):
             "events": report.events.all()[:200],
         },
     )
+
+
+@permission_required(EXPORT, raise_exception=True)
+@require_POST
+def export_background(request, year: int, fmt: str):
+    """Start the PDF, Word or charts export as a background job and show its page."""
+    from cases.jobs.service import enqueue, job_url
+    from cases.models import Job
+    from reports.jobs import BACKGROUND_FORMATS, LABELS, export_report
+
+    if fmt not in BACKGROUND_FORMATS:
+        raise Http404
+    report = get_report(year)
+    job = enqueue(
+        export_report,
+        user=request.user,
+        kind=Job.Kind.REPORT_EXPORT,
+        title=_("%(year)s年报告（%(fmt)s）") % {"year": report.year, "fmt": LABELS[fmt]},
+        arguments={"year": report.year, "fmt": fmt},
+        permission=EXPORT,
+        total=3,
+    )
+    return redirect(job_url(job))
 
 
 @permission_required(EXPORT, raise_exception=True)

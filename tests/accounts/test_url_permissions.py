@@ -95,6 +95,30 @@ def attachment(objs):
     return found
 
 
+def job(objs):
+    """A finished report export of another user of the bureau (cases.jobs): its page, status and
+    file open for holders of its permission (reports.export_report)."""
+    from django.core.files.base import ContentFile
+
+    from cases.models import Job
+
+    found = Job.objects.filter(bureau=objs["bureau"]).first()
+    if found is None:
+        found = Job(
+            bureau=objs["bureau"],
+            user=objs["publisher"],
+            kind=Job.Kind.REPORT_EXPORT,
+            title="2024年报告（Word）",
+            work="reports.jobs.export_report",
+            permission="reports.export_report",
+            state=Job.State.DONE,
+            result_name="报告.docx",
+            result_type="application/octet-stream",
+        )
+        found.result_file.save("job.docx", ContentFile(b"PK\x03\x04"), save=True)
+    return {"pk": found.pk}
+
+
 @pytest.fixture(autouse=True)
 def _attachments_in_tmp(settings, tmp_path):
     settings.STORAGES = {
@@ -102,6 +126,10 @@ def _attachments_in_tmp(settings, tmp_path):
         "attachments": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "attachments")},
+        },
+        "jobs": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "jobs")},
         },
     }
 
@@ -151,6 +179,13 @@ PAGES = {
     # Attachments and notices name the petitioner: cases.view_personal_data.
     "attachments:download": (lambda objs: {"pk": attachment(objs).pk}, {"clerk", "admin", UNIT}),
     "notices:pdf": (lambda objs: {"pk": objs["unit_case"].pk, "kind": "refusal"}, {"clerk", "admin", UNIT}),
+    # Background jobs (cases.jobs): the list of one's own jobs for anyone in a bureau; a job of
+    # another user for holders of its permission (here a report export: reports.export_report).
+    "reports:export_background": (lambda objs: {"year": 2024, "fmt": "pdf"}, EXPORTERS),  # POST only
+    "jobs:index": (lambda objs: {}, {*EVERY_ROLE, UNIT}),
+    "jobs:detail": (job, EXPORTERS),
+    "jobs:status": (job, EXPORTERS),
+    "jobs:download": (job, EXPORTERS),
 }
 # The site's root is the bureau's dashboard; it sends a unit's officer to their desk.
 SENT_TO_DESK = {(UNIT, "indicators:dashboard")}
@@ -216,6 +251,7 @@ def records(bureau):
     report_publish(report=report, user=publisher)
     objs["section"] = report.sections.first()
     objs["bureau"] = bureau
+    objs["publisher"] = publisher
     from cases.audit import log_action
     from cases.models import AuditEntry
 

@@ -1,0 +1,91 @@
+"""The entry point for imports in the background: the preview's confirm button (cases/ledgers/admin.py)
+will call `start_import()` with the upload it kept and the value mappings the clerk chose, and
+show the job's page; the worker runs `import_in_background`, which calls the importer
+(`cases.ledgers.service.import_ledger`) with a progress callback.
+
+Not atomic in the job's sense: the importer commits each batch of 1,000 rows on its own so that
+clerks are not locked out for the whole file, and takes back what it wrote if any row or the
+database fails (its all or nothing); a failed import's job says why, and nothing stays written."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cases.ledgers.resources import resource_for
+from cases.ledgers.service import import_ledger
+from cases.models import Bureau, Job
+
+from .service import JobFailed, enqueue, work
+
+SHOWN_ERRORS = 20  # in the job's failure text; the import log keeps the rest
+
+
+def start_import(*, bureau_id: int, user_id: int, kind: str, path: str, mappings: dict | None = None) -> Job:
+    """Hand the import of the stored upload `path` into the ledger `kind` to the worker."""
+    resource = resource_for(kind)
+    meta = resource.model._meta
+    user = get_user_model().objects.get(pk=user_id)
+    return enqueue(
+        import_in_background,
+        user=user,
+        bureau=Bureau.objects.get(pk=bureau_id),
+        kind=Job.Kind.LEDGER_IMPORT,
+        title=_("导入%(title)s（%(file)s）") % {"title": resource.title, "file": Path(path).name},
+        arguments={
+            "bureau_id": bureau_id,
+            "user_id": user_id,
+            "kind": kind,
+            "path": str(path),
+            "mappings": mappings or {},
+        },
+        permission=f"{meta.app_label}.add_{meta.model_name}",
+    )
+
+
+@work(atomic=False)
+def import_in_background(ctx, *, bureau_id: int, user_id: int, kind: str, path: str, mappings: dict) -> None:
+    """Import the stored upload `path` for `user_id` of `bureau_id` (the job runs in that bureau)."""
+    if ctx.job.bureau_id != bureau_id or ctx.user.pk != user_id:
+        raise JobFailed(_("导入任务的信访局或用户与提交人不符。"))
+    file = Path(path)
+    if not file.is_file():
+        raise JobFailed(_("上传的文件已不存在（超过一天未确认会被清理），请重新上传。"))
+    resource = resource_for(kind)
+    ctx.progress(0, 0, _("正在读取 %(file)s") % {"file": file.name})
+
+    def progress(rows: int, fraction: float) -> None:
+        # The importer knows the rows read and the share of the file read: the total is estimated.
+        total = max(rows, round(rows / fraction)) if fraction > 0 else 0
+        ctx.progress(rows, total, _("已检查 %(rows)d 行") % {"rows": rows})
+
+    options = {}
+    accepted = inspect.signature(import_ledger).parameters
+    for name in ("mappings", "value_mappings"):  # the importer's own name for them, once it takes them
+        if name in accepted:
+            options[name] = mappings
+    result = import_ledger(
+        kind=kind,
+        file=str(file),
+        file_name=file.name,
+        user=ctx.user,
+        dry_run=False,
+        progress=progress,
+        **options,
+    )
+    if not result.ok:
+        lines = [result.summary()]
+        lines += [str(error) for error in result.errors[:SHOWN_ERRORS]]
+        if result.error_count > SHOWN_ERRORS + (1 if result.file_error else 0):
+            lines.append(_("……其余错误见台账导入记录。"))
+        raise JobFailed("\n".join(lines))
+    if result.log_id:
+        ctx.link_result(reverse("admin:cases_importlog_change", args=[result.log_id]))
+    else:
+        meta = resource.model._meta
+        ctx.link_result(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    ctx.progress(result.rows, result.rows, result.summary())
