@@ -4,7 +4,7 @@ from .accountability import AccountabilityAction, AccountablePerson
 from .attachments import Attachment
 from .audit import AuditEntry
 from .bureau import Bureau, Holiday, HolidayYear, Membership, Unit
-from .imports import ImportLog
+from .imports import ImportLog, ImportValueMapping
 from .numbering import CaseNumberCounter
 from .order import OrderCase, OrderPerson
 from .outreach import (
@@ -30,6 +30,7 @@ __all__ = [
     "Holiday",
     "HolidayYear",
     "ImportLog",
+    "ImportValueMapping",
     "Membership",
     "NormativeDocument",
     "OrderCase",
