@@ -41,7 +41,7 @@ from cases.audit import audit_forget_import, audit_rows, display, log_action
 from cases.deadlines import RememberingCalendar
 from cases.models import AuditEntry, Bureau, ImportLog, PetitionCase, Unit
 from cases.models.imports import ImportBackup
-from cases.scoping import including_voided
+from cases.scoping import acting_for, including_voided
 from cases.signals import records_changed
 
 from . import cells
@@ -149,6 +149,32 @@ def import_ledger(
     if result.written or result.taken_back:
         records_changed.send(sender=import_ledger, bureau=bureau, years=None)
     return result
+
+
+def import_stored(
+    *,
+    bureau: Bureau,
+    user,
+    kind: str,
+    path,
+    file_name: str,
+    mappings: dict[tuple[str, str], str] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, float], None] | None = None,
+) -> ImportResult:
+    """The confirm step in one call: import the checked file kept at `path` for `bureau`, as
+    `user`, with the values the clerk mapped. Runs as well in a request as in a background
+    task (it acts for the bureau itself)."""
+    with acting_for(bureau), open(path, "rb") as stream:
+        return import_ledger(
+            kind=kind,
+            file=stream,
+            file_name=file_name,
+            user=user,
+            dry_run=dry_run,
+            progress=progress,
+            mappings=mappings,
+        )
 
 
 def _run(
