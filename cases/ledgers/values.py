@@ -156,8 +156,8 @@ class ChoiceReader:
         if found is None:
             found = self.memo[raw] = self._find(raw)
         value_found, label = found
-        if value_found is None:
-            raise label  # the UnknownValue
+        if value_found is None:  # a fresh exception each time, from the remembered one
+            raise UnknownValue(label.column, label.raw, label.suggestions, label.options, ambiguous=label.ambiguous)
         if ctx is not None:
             ctx.used(self.column, raw, label, SHORT)
         return value_found
