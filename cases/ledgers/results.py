@@ -145,9 +145,12 @@ class ImportResult:
         if self.warnings:
             text += _("；%(count)d 行有提示（不影响导入）") % {"count": sum(w.count for w in self.warnings.values())}
         if self.value_issues:
-            text += _("；%(count)d 个值无法识别，需选择对应选项") % {"count": len(self.value_issues)}
+            text += _("；%(count)d 种写法无法识别，需选择对应选项") % {"count": len(self.value_issues)}
+        others = self.error_count - sum(issue.count for issue in self.value_issues.values())
+        if others:
+            text += _("；发现 %(count)d 处错误") % {"count": others}
         if self.errors:
-            text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": self.error_count}
+            text += _("，未写入任何数据")
         return text
 
 
