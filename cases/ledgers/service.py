@@ -124,6 +124,9 @@ def import_ledger(
     mappings = {(cells.header(c), vals.key(r)): v for (c, r), v in (mappings or {}).items()}
     try:
         ctx = ImportContext(bureau, kind=kind, mappings=mappings)
+        result.file_error = vals.check_mappings(resource, mappings, ctx.unit_list)
+        if result.file_error:
+            raise FileRejected(result.file_error)
         _run(resource, file, result, ctx, log=log, progress=progress, user=user, actor=actor)
     except FileRejected as exc:
         result.file_error = str(exc)
@@ -510,12 +513,15 @@ class _Plan:
         issue the preview asks the clerk to map."""
         key = (exc.column, exc.raw)
         issue = self.result.value_issues.get(key)
-        if issue is None:
+        if issue is None and len(self.result.value_issues) < vals.MAX_ISSUES:
             issue = self.result.value_issues[key] = vals.ValueIssue(
                 exc.column, exc.raw, exc.ambiguous, exc.suggestions, exc.options, unit=exc.unit
             )
+        if issue is None:  # past the list's length: an error like any other
+            self._error(number, exc.column, str(exc))
+            return
         issue.add(number)
-        self._error(number, self.labels.get(exc.column, exc.column), str(exc), key)
+        self._error(number, exc.column, str(exc), key)
 
     def write(self) -> None:
         """Write the batch in one transaction, with its audit entries (linked to the import's log),

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_noop
 from . import cells
 
 SHORT_FORM_MIN = 2  # a one-character text is too short to stand for an option by itself
+MEMO_SIZE = 1000  # texts remembered per column, read or not
+MAX_ISSUES = 200  # unknown texts asked about per import; past this a file is wrong, not quaint
 
 NO_WORDS = ("否", "无", "没有", "不", "n", "no")
 YES_WORDS = ("是", "有", "y", "yes", "√")
@@ -154,7 +156,9 @@ class ChoiceReader:
                 return self.by_label[label]
         found = self.memo.get(raw)
         if found is None:
-            found = self.memo[raw] = self._find(raw)
+            found = self._find(raw)
+            if len(self.memo) < MEMO_SIZE:  # the column lives as long as the process: bounded
+                self.memo[raw] = found
         value_found, label = found
         if value_found is None:  # a fresh exception each time, from the remembered one
             raise UnknownValue(label.column, label.raw, label.suggestions, label.options, ambiguous=label.ambiguous)
@@ -207,6 +211,26 @@ def unit_issue(column: str, raw: str, names: list[str]) -> UnknownValue:
     forward, backward = candidates(raw, names)
     suggestions = (forward + backward)[:5] or similar(raw, names)
     return UnknownValue(column, raw, suggestions, names, ambiguous=False, unit=True)
+
+
+def check_mappings(resource, mappings: dict[tuple[str, str], str], unit_names: list[str]) -> str:
+    """Why given mappings cannot serve this ledger (a column it has no choice of, an option the
+    column does not offer), in Chinese; "" when they all can."""
+    columns = {c.key: c for c in resource.columns if c.kind in ("choice", "unit")}
+    for (column, raw), option in mappings.items():
+        target = columns.get(column)
+        if target is None:
+            names = "、".join(c.header for c in columns.values())
+            return _("“%(column)s”不是本台账可以映射的列（可映射：%(columns)s）") % {"column": column, "columns": names}
+        options = unit_names if target.kind == "unit" else [o for o in target.options if o != "—"]
+        if option not in options:
+            return _("%(column)s“%(raw)s”映射的“%(option)s”不是该列的选项（可选：%(options)s）") % {
+                "column": column,
+                "raw": raw,
+                "option": option,
+                "options": "、".join(options),
+            }
+    return ""
 
 
 def parse_map(text: str) -> tuple[str, str, str]:

@@ -311,3 +311,18 @@ def test_the_mappings_admin_is_read_only_and_scoped(client, adam, alice, bureau)
     assert "县人社局" in listing.content.decode() and "网上信访" not in listing.content.decode()
     assert client.get(reverse("admin:cases_importvaluemapping_change", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("admin:cases_importvaluemapping_add")).status_code == 403
+
+
+def test_a_map_to_no_option_of_the_column_is_refused_before_any_row(bureau, tmp_path):
+    path = tmp_path / "2021.xlsx"
+    path.write_bytes(ledger_2021())
+    err = io.StringIO()
+
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_ledger", "cases", str(path), "--map", "复查复核:是=review", stdout=io.StringIO(), stderr=err
+        )
+
+    assert "复查复核“是”映射的“review”不是该列的选项（可选：无、复查、复核）" in err.getvalue()
+    assert ImportLog.objects.get().outcome == ImportLog.Outcome.REFUSED
+    assert PetitionCase.objects.count() == 0
