@@ -326,3 +326,31 @@ def test_a_map_to_no_option_of_the_column_is_refused_before_any_row(bureau, tmp_
     assert "复查复核“是”映射的“review”不是该列的选项（可选：无、复查、复核）" in err.getvalue()
     assert ImportLog.objects.get().outcome == ImportLog.Outcome.REFUSED
     assert PetitionCase.objects.count() == 0
+
+
+def test_the_confirm_step_is_one_call_acting_for_its_bureau(bureau, alice, tmp_path):
+    """What a background task will call: no request, two bureaus, the bureau given."""
+    from cases.ledgers.service import import_stored
+
+    Bureau.objects.create(name="乙县信访局", county="乙县", short_county="乙")
+    path = tmp_path / "kept.xlsx"
+    path.write_bytes(ledger_2021())
+
+    result = import_stored(
+        bureau=bureau, user=alice, kind="cases", path=path, file_name="2021台账.xlsx", mappings=MAPPINGS
+    )
+
+    assert result.ok and result.created == 8
+    assert PetitionCase.objects.filter(bureau=bureau).count() == 8
+    assert ImportValueMapping.objects.filter(bureau=bureau).count() == 2
+
+
+def test_the_import_log_page_lists_the_mappings_used(client, adam, bureau):
+    result = run(ledger_2021(), mappings=MAPPINGS)
+    client.force_login(adam)
+
+    page = client.get(reverse("admin:cases_importlog_change", args=[result.log_id]))
+
+    text = page.content.decode()
+    assert "使用的值映射" in text
+    assert "复查复核：是 → 复查（本次映射，2 行）" in text
