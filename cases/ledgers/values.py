@@ -25,7 +25,7 @@ SHORT_FORM_MIN = 2  # a one-character text is too short to stand for an option b
 MEMO_SIZE = 1000  # texts remembered per column, read or not
 MAX_ISSUES = 200  # unknown texts asked about per import; past this a file is wrong, not quaint
 
-NO_WORDS = ("否", "无", "没有", "不", "n", "no")
+NO_WORDS = ("否", "无", "没有", "n", "no")
 YES_WORDS = ("是", "有", "y", "yes", "√")
 
 # How each source of a reading is named in the import log.
@@ -56,7 +56,8 @@ class UnknownValue(cells.CellError):
                 "suggested": "”或“".join(suggestions),
             }
         else:
-            message = _("“%(value)s”不是可选值（可选：%(options)s）") % {"value": raw, "options": "、".join(options)}
+            shown = "、".join(o for o in options if o != "—")  # 处理结果's empty option says nothing
+            message = _("“%(value)s”不是可选值（可选：%(options)s）") % {"value": raw, "options": shown}
         super().__init__(message)
 
 
@@ -167,8 +168,8 @@ class ChoiceReader:
         return value_found
 
     def _find(self, raw: str) -> tuple:
-        if raw in self.synonyms:
-            label = self.synonyms[raw]
+        label = self.synonyms.get(raw) or self.synonyms.get(raw.lower())
+        if label is not None:
             return self.by_label[label], label
         if raw.lower() in self.asks:
             suggestions = list(self.asks[raw.lower()])
