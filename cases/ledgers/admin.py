@@ -109,6 +109,7 @@ class LedgerImportExportMixin(ImportExportMixin):
             messages.error(request, _("导入文件已失效，请重新上传。"))
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         mappings = posted_mappings(request.POST)
+        check_only = "check" in request.POST  # 重新检查: the preview again, with the values mapped
         result = None
         try:
             result = import_stored(
@@ -118,14 +119,16 @@ class LedgerImportExportMixin(ImportExportMixin):
                 path=stored,
                 file_name=entry["name"],
                 mappings=mappings,
+                dry_run=check_only,
             )
         finally:
-            if result is None or not result.only_values:  # a value still unmapped: ask again
+            keep = result is not None and (result.only_values or (check_only and result.ok))
+            if not keep:  # kept while a value is unmapped, or a checked file awaits its confirmation
                 stored.unlink(missing_ok=True)
                 sessions = request.session.get(SESSION_KEY, {})
                 sessions.pop(token, None)
                 request.session[SESSION_KEY] = sessions
-        if result.ok:
+        if result.ok and not check_only:
             messages.success(request, _("导入完成。%(summary)s") % {"summary": result.summary()})
             for line in result.mapping_lines():
                 messages.info(request, _("按映射读取：%(line)s") % {"line": line})
@@ -135,7 +138,7 @@ class LedgerImportExportMixin(ImportExportMixin):
                 messages.warning(request, notice)
             return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
         extra = {"result": result, "chosen": mappings}
-        if result.only_values:
+        if keep:
             extra["token"] = token
         return self._render_import(request, resource, LedgerImportForm(), extra)
 

@@ -354,3 +354,24 @@ def test_the_import_log_page_lists_the_mappings_used(client, adam, bureau):
     text = page.content.decode()
     assert "使用的值映射" in text
     assert "复查复核：是 → 复查（本次映射，2 行）" in text
+
+
+def test_the_clerk_may_check_again_with_the_mappings_before_confirming(client, alice, bureau):
+    client.force_login(alice)
+    page = client.post(IMPORT, {"import_file": SimpleUploadedFile("2021台账.xlsx", ledger_2021())})
+    chosen = {"map_column": ["复查复核", "责任单位"], "map_raw": ["是", "人社局"], "map_value": ["复核", "县人社局"]}
+
+    checked = client.post(CONFIRM, {"token": page.context["token"], "check": "1", **chosen})
+
+    assert checked.status_code == 200
+    text = checked.content.decode()
+    assert "检查通过：共 8 行：新增 8 条" in text
+    assert '<input type="hidden" name="map_value" value="复核">' in text  # carried to the confirmation
+    assert len(checked.context["preview_rows"]) == 8
+    assert PetitionCase.objects.count() == 0 and ImportValueMapping.objects.count() == 0
+
+    done = client.post(CONFIRM, {"token": checked.context["token"], **chosen})
+
+    assert done.status_code == 302
+    assert PetitionCase.objects.get(number="WX2021-004").review == PetitionCase.Review.RECHECK
+    assert ImportValueMapping.objects.count() == 2
