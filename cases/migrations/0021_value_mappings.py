@@ -6,51 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0020_void_of_people_and_files'),
+        ("cases", "0020_void_of_people_and_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportValueMapping',
+            name="ImportValueMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ledger', models.CharField(choices=[('cases', '信访事项'), ('screenings', '矛盾纠纷排查'), ('accountability', '责任追究（三项建议）'), ('order', '扰序案件'), ('outreach', '普法宣传活动'), ('volunteers', '普法志愿者')], max_length=20, verbose_name='台账')),
-                ('column', models.CharField(max_length=60, verbose_name='列名')),
-                ('raw', models.CharField(max_length=200, verbose_name='台账中的写法')),
-                ('value', models.CharField(max_length=200, verbose_name='对应选项')),
-                ('created_by_name', models.CharField(blank=True, max_length=150, verbose_name='设定人账号')),
-                ('created_at', models.DateTimeField(auto_now=True, verbose_name='设定时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "ledger",
+                    models.CharField(
+                        choices=[
+                            ("cases", "信访事项"),
+                            ("screenings", "矛盾纠纷排查"),
+                            ("accountability", "责任追究（三项建议）"),
+                            ("order", "扰序案件"),
+                            ("outreach", "普法宣传活动"),
+                            ("volunteers", "普法志愿者"),
+                        ],
+                        max_length=20,
+                        verbose_name="台账",
+                    ),
+                ),
+                ("column", models.CharField(max_length=60, verbose_name="列名")),
+                ("raw", models.CharField(max_length=200, verbose_name="台账中的写法")),
+                ("value", models.CharField(max_length=200, verbose_name="对应选项")),
+                ("created_by_name", models.CharField(blank=True, max_length=150, verbose_name="设定人账号")),
+                ("created_at", models.DateTimeField(auto_now=True, verbose_name="设定时间")),
             ],
             options={
-                'verbose_name': '导入值映射',
-                'verbose_name_plural': '导入值映射',
-                'ordering': ['ledger', 'column', 'raw'],
+                "verbose_name": "导入值映射",
+                "verbose_name_plural": "导入值映射",
+                "ordering": ["ledger", "column", "raw"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='petitioncase',
-            name='case_sustained_needs_objection',
+            model_name="petitioncase",
+            name="case_sustained_needs_objection",
         ),
         migrations.AddField(
-            model_name='importlog',
-            name='value_mappings',
-            field=models.TextField(blank=True, help_text='本次导入按映射或简称读取的值，每行一条：列名：原值 → 选项', verbose_name='使用的值映射'),
+            model_name="importlog",
+            name="value_mappings",
+            field=models.TextField(
+                blank=True,
+                help_text="本次导入按映射或简称读取的值，每行一条：列名：原值 → 选项",
+                verbose_name="使用的值映射",
+            ),
         ),
         migrations.AddField(
-            model_name='importvaluemapping',
-            name='bureau',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.bureau', verbose_name='信访局'),
+            model_name="importvaluemapping",
+            name="bureau",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="cases.bureau", verbose_name="信访局"
+            ),
         ),
         migrations.AddField(
-            model_name='importvaluemapping',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设定人'),
+            model_name="importvaluemapping",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="设定人",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importvaluemapping',
-            constraint=models.UniqueConstraint(fields=('bureau', 'ledger', 'column', 'raw'), name='import_value_mapping_unique'),
+            model_name="importvaluemapping",
+            constraint=models.UniqueConstraint(
+                fields=("bureau", "ledger", "column", "raw"), name="import_value_mapping_unique"
+            ),
         ),
     ]
