@@ -289,6 +289,17 @@ class DisputeScreeningResource(LedgerResource):
             DisputeScreening.Status,
             default=DisputeScreening.Status.IN_PROGRESS,
             required=True,
+            synonyms={
+                "已调处": "已化解",
+                "调处成功": "已化解",
+                "化解成功": "已化解",
+                "已解决": "已化解",
+                "正在化解": "化解中",
+                "调处中": "化解中",
+                "未解决": "未化解",
+            },
+            yes=(DisputeScreening.Status.RESOLVED.label,),  # 是否化解：是
+            no=(DisputeScreening.Status.IN_PROGRESS.label, DisputeScreening.Status.UNRESOLVED.label),  # 否: asked
         ),
         columns.date("化解日期", "resolved_on"),
     )
@@ -337,6 +348,7 @@ class AccountabilityResource(LedgerResource):
             "kind",
             AccountabilityAction.Kind,
             default=AccountabilityAction.Kind.ACCOUNTABILITY,
+            synonyms={"追责": "追究责任建议", "问责": "追究责任建议"},
         ),
         columns.unit("被追责单位", "unit", required=True),
         columns.related(

@@ -186,16 +186,19 @@ class ChoiceReader:
 
 
 def choice_reader(column: str, choices, *, default: str = "", synonyms=None, no=None, yes=()) -> ChoiceReader:
-    """A reader of a TextChoices column. `synonyms`: text → label; `no`: the label 否/无 stands
-    for; `yes`: the labels 是/有 may stand for (one: read as it; several: asked)."""
+    """A reader of a TextChoices column. `synonyms`: text → label; `no`, `yes`: the label (or
+    labels) 否/无 and 是/有 stand for — one is read as it, several are asked about."""
     labels = {cells.header(str(label)): value for value, label in choices.choices}
     labels.update({value: value for value, _label in choices.choices if value})
     by_label = {str(label): value for value, label in choices.choices}
     options = [str(label) for _value, label in choices.choices]
     table = {key(k): str(v) for k, v in (synonyms or {}).items()}
     asks: dict[str, tuple[str, ...]] = {}
-    if no is not None:
-        table.update({word: str(no) for word in NO_WORDS})
+    nos = tuple(no) if isinstance(no, tuple | list) else (() if no is None else (no,))
+    if len(nos) == 1:
+        table.update({word: str(nos[0]) for word in NO_WORDS})
+    elif nos:
+        asks.update({word: tuple(str(n) for n in nos) for word in NO_WORDS})
     if len(yes) == 1:
         table.update({word: str(yes[0]) for word in YES_WORDS})
     elif yes:

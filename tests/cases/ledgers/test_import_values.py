@@ -375,3 +375,17 @@ def test_the_clerk_may_check_again_with_the_mappings_before_confirming(client, a
     assert done.status_code == 302
     assert PetitionCase.objects.get(number="WX2021-004").review == PetitionCase.Review.RECHECK
     assert ImportValueMapping.objects.count() == 2
+
+
+def test_the_other_ledgers_choices_take_short_forms_too():
+    from cases.ledgers.resources import AccountabilityResource, DisputeScreeningResource, OutreachEventResource
+
+    status = {c.header: c.read for c in DisputeScreeningResource.columns}["化解状态"]
+    assert status("已调处", None) == "resolved"
+    assert status("是", None) == "resolved"
+    with pytest.raises(Exception, match="可能是化解中或未化解"):
+        status("否", None)  # still in hand, or not resolved: asked
+    with pytest.raises(Exception, match="可能是化解中或已化解或未化解"):
+        status("化解", None)
+    assert {c.header: c.read for c in AccountabilityResource.columns}["建议类型"]("问责", None) == "accountability"
+    assert {c.header: c.read for c in OutreachEventResource.columns}["活动类型"]("宣传", None) == "campaign"
