@@ -40,6 +40,7 @@ MENU = (
         _("导入与操作记录"),
         (
             "cases.importlog",
+            "cases.importvaluemapping",
             "cases.auditentry",
             "axes.accessattempt",
             "axes.accessfailurelog",

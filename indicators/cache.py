@@ -60,8 +60,9 @@ from . import store
 from .models import BureauFigures
 
 VERSION_KEY = "indicators:data-version"  # the global version
-# Logs about the records, not records: a dry-run import or an audit entry changes no figure.
-NOT_RECORDS = {"importlog", "auditentry", "importbackup"}
+# Logs about the records, not records: a dry-run import, an audit entry or an import's remembered
+# value mapping changes no figure.
+NOT_RECORDS = {"importlog", "auditentry", "importbackup", "importvaluemapping"}
 # Rows that belong to a bureau through a parent record: their bureau and year are the parent's.
 PARENTS = {
     "cases.orderperson": "case",

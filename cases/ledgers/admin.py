@@ -34,11 +34,11 @@ from cases import privacy
 from cases.admin.guarded import GuardedAdmin
 from cases.admin.lookups import RefusedLookup
 from cases.audit import log_action
-from cases.models import AuditEntry, ImportLog
+from cases.models import AuditEntry, Bureau, ImportLog, ImportValueMapping
 
 from .export import XLSX_TYPE, export_workbook, template_workbook
 from .results import without_personal_values
-from .service import import_ledger
+from .service import import_ledger, import_stored
 
 SESSION_KEY = "ledger_imports"
 MASKED_MESSAGE = "masked_message"
@@ -92,7 +92,7 @@ class LedgerImportExportMixin(ImportExportMixin):
                 kind=resource.kind, file=upload, file_name=upload.name, user=request.user, dry_run=True
             )
             context["result"] = result
-            if result.ok:
+            if result.ok or result.only_values:  # kept until confirmed, with the values mapped
                 upload.seek(0)
                 context["token"] = _keep(request, upload, resource.kind)
         return self._render_import(request, resource, form, context)
@@ -108,22 +108,39 @@ class LedgerImportExportMixin(ImportExportMixin):
         if not entry or entry["kind"] != resource.kind or not stored.exists():
             messages.error(request, _("导入文件已失效，请重新上传。"))
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+        mappings = posted_mappings(request.POST)
+        check_only = "check" in request.POST  # 重新检查: the preview again, with the values mapped
+        result = None
         try:
-            with stored.open("rb") as stream:
-                result = import_ledger(
-                    kind=resource.kind, file=stream, file_name=entry["name"], user=request.user, dry_run=False
-                )
+            result = import_stored(
+                bureau=Bureau.current(),
+                user=request.user,
+                kind=resource.kind,
+                path=stored,
+                file_name=entry["name"],
+                mappings=mappings,
+                dry_run=check_only,
+            )
         finally:
-            stored.unlink(missing_ok=True)
-            sessions = request.session.get(SESSION_KEY, {})
-            sessions.pop(token, None)
-            request.session[SESSION_KEY] = sessions
-        if result.ok:
+            keep = result is not None and (result.only_values or (check_only and result.ok))
+            if not keep:  # kept while a value is unmapped, or a checked file awaits its confirmation
+                stored.unlink(missing_ok=True)
+                sessions = request.session.get(SESSION_KEY, {})
+                sessions.pop(token, None)
+                request.session[SESSION_KEY] = sessions
+        if result.ok and not check_only:
             messages.success(request, _("导入完成。%(summary)s") % {"summary": result.summary()})
+            for line in result.mapping_lines():
+                messages.info(request, _("按映射读取：%(line)s") % {"line": line})
+            for warning in result.warnings.values():
+                messages.warning(request, _("提示：%(warning)s") % {"warning": warning})
             for notice in result.notices:
                 messages.warning(request, notice)
             return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
-        return self._render_import(request, resource, LedgerImportForm(), {"result": result})
+        extra = {"result": result, "chosen": mappings}
+        if keep:
+            extra["token"] = token
+        return self._render_import(request, resource, LedgerImportForm(), extra)
 
     def export_action(self, request):
         if not self.has_export_permission(request):
@@ -174,10 +191,37 @@ class LedgerImportExportMixin(ImportExportMixin):
             **extra,
         }
         if result is not None:
-            context["shown_errors"] = result.errors[:SHOWN_ERRORS]
-            context["hidden_errors"] = max(len(result.errors) - SHOWN_ERRORS, 0) + result.unlisted_errors
+            groups = result.error_groups()
+            context["error_groups"] = groups[:SHOWN_ERRORS]
+            context["hidden_errors"] = sum(n for *_rest, n in groups[SHOWN_ERRORS:]) + result.unlisted_errors
+            chosen = extra.get("chosen", {})
+            context["issues"] = [(issue, chosen.get((issue.column, issue.raw), "")) for issue in result.issues]
+            context["shown_headers"], context["preview_rows"] = _preview_table(result)
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
+
+
+def posted_mappings(data) -> dict[tuple[str, str], str]:
+    """The preview's choices: (column, text) → option, from the lists map_column, map_raw and
+    map_value (a choice left empty is no mapping)."""
+    columns, raws, chosen = data.getlist("map_column"), data.getlist("map_raw"), data.getlist("map_value")
+    return {
+        (column[:60], raw[:200]): value[:200]
+        for column, raw, value in zip(columns, raws, chosen, strict=False)
+        if column and raw and value
+    }
+
+
+def _preview_table(result) -> tuple[list[str], list]:
+    """The preview's headers and rows without the columns that are empty in every previewed row,
+    so that the table fits the screen; a cell is (as read, as typed when it differs)."""
+    if not result.preview:
+        return [], []
+    filled = [
+        i for i in range(len(result.headers)) if any(cells[i][0] or cells[i][1] for _a, _n, cells in result.preview)
+    ]
+    rows = [(action, number, [cells[i] for i in filled]) for action, number, cells in result.preview]
+    return [result.headers[i] for i in filled], rows
 
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -254,3 +298,31 @@ class ImportLogAdmin(GuardedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ImportValueMapping)
+class ImportValueMappingAdmin(GuardedAdmin):
+    """The values the bureau's ledgers write their own way, as chosen in imports: read-only here
+    (they are set by confirming an import or `import_ledger --map`); one that is wrong is
+    deleted by the administrator, and the next import asks again."""
+
+    list_display = ("ledger", "column", "raw", "value", "created_by_name", "created_at")
+    list_filter = ("ledger", "column")
+    search_fields = ("raw", "value")
+    fields = ("ledger", "column", "raw", "value", "created_by_name", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        log_action(obj, user=request.user, action=AuditEntry.Action.DELETE, detail=str(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            log_action(obj, user=request.user, action=AuditEntry.Action.DELETE, detail=str(obj))
+        super().delete_queryset(request, queryset)

@@ -113,17 +113,3 @@ def integer(value, *, default: int = 0) -> int:
         return int(raw.replace(",", ""))
     except ValueError:
         raise CellError(_("请填写整数，而不是“%(value)s”") % {"value": fold(str(value))}) from None
-
-
-def choice(value, labels: dict[str, str], *, default: str = "") -> str:
-    """The stored value of a TextChoices field, from its Chinese label (or the stored value)."""
-    if value.__class__ is str and value in labels:  # the common case, a clean label
-        return labels[value]
-    raw = fold(text(value))
-    if raw == "":
-        return default
-    key = header(raw)
-    if key in labels:
-        return labels[key]
-    options = "、".join(label for label in labels if label)
-    raise CellError(_("“%(value)s”不是可选值（可选：%(options)s）") % {"value": raw, "options": options})

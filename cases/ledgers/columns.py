@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from . import cells
+from . import cells, values
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Cell words, not UI text: the importer reads exactly these, and a gettext() per cell cost a third
@@ -27,6 +27,7 @@ class Column:
     mask: Callable[[str], str] | None = None  # set by the resource from cases.privacy
     related: bool = False  # not a model field: the resource stores it itself
     options: tuple[str, ...] = field(default=())  # allowed labels, for the template's notes
+    kind: str = "text"  # text, date, integer, boolean, choice, unit, related: how the preview shows it
 
     @property
     def key(self) -> str:
@@ -49,11 +50,18 @@ def text(header: str, name: str, *, required: bool = False) -> Column:
 
 
 def date(header: str, name: str, *, required: bool = False) -> Column:
-    return Column(header, name, lambda v, ctx: cells.date(v), lambda v, ctx: v, required=required)
+    return Column(header, name, lambda v, ctx: cells.date(v), lambda v, ctx: v, required=required, kind="date")
 
 
 def integer(header: str, name: str, *, default: int = 0, required: bool = False) -> Column:
-    return Column(header, name, lambda v, ctx: cells.integer(v, default=default), lambda v, ctx: v, required=required)
+    return Column(
+        header,
+        name,
+        lambda v, ctx: cells.integer(v, default=default),
+        lambda v, ctx: v,
+        required=required,
+        kind="integer",
+    )
 
 
 def boolean(header: str, name: str, *, default: bool = False, required: bool = False) -> Column:
@@ -64,26 +72,31 @@ def boolean(header: str, name: str, *, default: bool = False, required: bool = F
         lambda v, ctx: YES if v else NO,
         required=required,
         options=(_("是"), _("否")),
+        kind="boolean",
     )
 
 
-def choice(header: str, name: str, choices, *, default: str = "", required: bool = False) -> Column:
-    """A TextChoices field read and written by its Chinese label."""
-    labels = {cells.header(str(label)): value for value, label in choices.choices}
-    labels.update({value: value for value, _label in choices.choices if value})
+def choice(
+    header: str, name: str, choices, *, default: str = "", required: bool = False, synonyms=None, no=None, yes=()
+) -> Column:
+    """A TextChoices field read by its Chinese label, a short form or a synonym (cases.ledgers.values),
+    and written by its label."""
     display = {value: str(label) for value, label in choices.choices}
     return Column(
         header,
         name,
-        lambda v, ctx: cells.choice(v, labels, default=default),
+        values.choice_reader(cells.header(header), choices, default=default, synonyms=synonyms, no=no, yes=yes),
         lambda v, ctx: display.get(v, v) if v else (display.get("") or None),
         required=required,
         options=tuple(str(label) for _value, label in choices.choices),
+        kind="choice",
     )
 
 
 def unit(header: str, name: str, *, required: bool = False) -> Column:
-    """A unit matched by its name; an unknown name is an error, never a new unit."""
+    """A unit matched by its name, or by a mapping the clerk chose (“人社局” → 县人社局); an
+    unknown name is asked about with the likely units first, never made a new unit."""
+    column = cells.header(header)
 
     def read(value, ctx):
         if value.__class__ is str and value in ctx.units:
@@ -96,13 +109,16 @@ def unit(header: str, name: str, *, required: bool = False) -> Column:
         try:
             return ctx.units[name_text]
         except KeyError:
-            raise cells.CellError(
-                _("未找到名为“%(name)s”的责任单位，请先由管理员在“责任单位”中添加，或改为已有单位名称")
-                % {"name": cells.text(value)}
-            ) from None
+            pass
+        raw = values.key(unquote(value))
+        mapped = ctx.mapped(column, raw)
+        if mapped is not None and cells.header(mapped[0]) in ctx.units:
+            ctx.used(column, raw, mapped[0], mapped[1])
+            return ctx.units[cells.header(mapped[0])]
+        raise values.unit_issue(column, raw, ctx.unit_list)
 
-    return Column(header, f"{name}_id", read, lambda v, ctx: ctx.unit_names.get(v), required=required)
+    return Column(header, f"{name}_id", read, lambda v, ctx: ctx.unit_names.get(v), required=required, kind="unit")
 
 
 def related(header: str, name: str, read, write) -> Column:
-    return Column(header, name, read, write, related=True)
+    return Column(header, name, read, write, related=True, kind="related")

@@ -19,6 +19,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import privacy
 from cases.models import (
@@ -96,6 +97,16 @@ class LedgerResource:
     def prepare(self, obj, ctx) -> None:
         """Fill what the sheet implies before validation."""
 
+    # Fields old ledgers never kept: a row without one is taken with a warning instead of refused,
+    # because no figure needs it. Each gap: (warning, the field, the figures of indicators.registry
+    # that leave such rows out, when it holds for the record). tests/cases/ledgers/test_import_values.py
+    # checks the figures against the registry.
+    gaps: tuple[tuple[str, str, tuple[str, ...], object], ...] = ()
+
+    def gaps_of(self, obj) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """field → (warning, figures left out) for each gap of old ledgers `obj` has."""
+        return {name: (warning, figures) for warning, name, figures, holds in self.gaps if holds(obj)}
+
     def finish(self, obj, ctx) -> None:
         """Derived columns, after validation passed."""
 
@@ -129,39 +140,122 @@ class PetitionCaseResource(LedgerResource):
     columns = (
         columns.text("信访件编号", "number", required=True),
         columns.date("登记日期", "received_on", required=True),
-        columns.choice("信访形式", "channel", C.Channel, required=True),
+        columns.choice(
+            "信访形式",
+            "channel",
+            C.Channel,
+            required=True,
+            synonyms={
+                "信": "来信",
+                "信件": "来信",
+                "访": "来访",
+                "走访": "来访",
+                "上访": "来访",
+                "网信": "网上信访",
+                "网络": "网上信访",
+                "来电": "电话",
+                "电话信访": "电话",
+            },
+        ),
         columns.text("信访人", "petitioner_name", required=True),
         columns.text("身份证号", "petitioner_id_number"),
         columns.text("联系电话", "petitioner_phone"),
         columns.integer("人数", "head_count", default=1),
         columns.boolean("是否初次信访", "is_initial", default=True),
-        columns.choice("诉求类型", "category", C.Category, required=True),
+        columns.choice(
+            "诉求类型",
+            "category",
+            C.Category,
+            required=True,
+            synonyms={"举报": "检举控告类", "求决": "申诉求决类", "投诉": "申诉求决类"},
+        ),
         columns.text("问题领域", "subject_area"),
         columns.text("主要诉求", "summary"),
         columns.unit("责任单位", "responsible_unit"),
-        columns.choice("来源", "source", C.Source, default=C.Source.LOCAL),
-        columns.choice("转交方式", "routing", C.Routing),
+        columns.choice(
+            "来源",
+            "source",
+            C.Source,
+            default=C.Source.LOCAL,
+            synonyms={
+                "本级": "本级受理",
+                "省交办": "中央/省交办",
+                "中央交办": "中央/省交办",
+                "省": "中央/省交办",
+                "市": "市交办",
+                "市级交办": "市交办",
+            },
+        ),
+        columns.choice(
+            "转交方式", "routing", C.Routing, no=C.Routing.NONE.label, synonyms={"直接受理": "本机关直接受理"}
+        ),
         columns.date("转送交办日期", "routed_on"),
         columns.date("异议提出日期", "objection_on"),
         columns.boolean("转送异议成立", "objection_sustained"),
         columns.date("受理告知日期", "accepted_on"),
         columns.date("责任单位受理日期", "unit_accepted_on"),
-        columns.choice("处理途径", "handling_path", C.HandlingPath, default=C.HandlingPath.PETITION),
+        columns.choice(
+            "处理途径",
+            "handling_path",
+            C.HandlingPath,
+            default=C.HandlingPath.PETITION,
+            synonyms={
+                "信访": "信访程序办理",
+                "法定途径": "导入法定途径",
+                "诉讼": "诉访分离（政法部门）",
+                "政法": "诉访分离（政法部门）",
+            },
+        ),
         columns.integer("延期天数", "extension_days"),
         columns.boolean("延期已批准", "extension_approved"),
         columns.date("延期批准日期", "extension_approved_on"),
         columns.text("延期理由", "extension_reason"),
         columns.date("办结日期", "closed_on"),
-        columns.choice("处理结果", "outcome", C.Outcome),
+        columns.choice("处理结果", "outcome", C.Outcome, no=C.Outcome.NONE.label),
         columns.boolean("一次性化解", "resolved_first_time"),
-        columns.choice("复查复核", "review", C.Review),
+        columns.choice(
+            "复查复核", "review", C.Review, no=C.Review.NONE.label, yes=(C.Review.REVIEW.label, C.Review.RECHECK.label)
+        ),
         columns.date("复查复核申请日期", "review_requested_on"),
         columns.date("复查复核决定日期", "review_decided_on"),
         columns.date("复核申请日期", "recheck_requested_on"),
         columns.date("复核决定日期", "recheck_decided_on"),
-        columns.choice("满意度评价", "satisfaction", C.Satisfaction),
+        columns.choice(
+            "满意度评价",
+            "satisfaction",
+            C.Satisfaction,
+            synonyms={
+                "非常满意": "满意",
+                "很满意": "满意",
+                "比较满意": "基本满意",
+                "较满意": "基本满意",
+                "未评": "未评价",
+                "无": "未评价",
+            },
+        ),
     )
     del C
+
+    gaps = (
+        (
+            gettext_lazy("异议成立但无异议日期"),
+            "objection_on",
+            (),
+            lambda c: c.objection_sustained and not c.objection_on,
+        ),
+        (
+            gettext_lazy("申请复核但无复查决定日期"),
+            "recheck_requested_on",
+            (),
+            lambda c: c.recheck_requested_on and not c.review_decided_on,
+        ),
+        (
+            gettext_lazy("有复核决定日期但无复核申请日期"),
+            "recheck_decided_on",
+            (),
+            lambda c: c.recheck_decided_on and not c.recheck_requested_on,
+        ),
+    )
 
     def existing(self, bureau, keys):
         found = {}
@@ -195,6 +289,17 @@ class DisputeScreeningResource(LedgerResource):
             DisputeScreening.Status,
             default=DisputeScreening.Status.IN_PROGRESS,
             required=True,
+            synonyms={
+                "已调处": "已化解",
+                "调处成功": "已化解",
+                "化解成功": "已化解",
+                "已解决": "已化解",
+                "正在化解": "化解中",
+                "调处中": "化解中",
+                "未解决": "未化解",
+            },
+            yes=(DisputeScreening.Status.RESOLVED.label,),  # 是否化解：是
+            no=(DisputeScreening.Status.IN_PROGRESS.label, DisputeScreening.Status.UNRESOLVED.label),  # 否: asked
         ),
         columns.date("化解日期", "resolved_on"),
     )
@@ -243,6 +348,7 @@ class AccountabilityResource(LedgerResource):
             "kind",
             AccountabilityAction.Kind,
             default=AccountabilityAction.Kind.ACCOUNTABILITY,
+            synonyms={"追责": "追究责任建议", "问责": "追究责任建议"},
         ),
         columns.unit("被追责单位", "unit", required=True),
         columns.related(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cases import privacy
 
 from .resources import RESOURCES
+from .values import HOW, ValueIssue
 
 SEPARATOR = " · "  # between a row error's row, column and message (RowError.__str__)
 
@@ -18,12 +19,46 @@ class RowError:
     row: int
     column: str
     message: str
+    value: tuple[str, str] | None = None  # (column, text) of an unknown value the preview asks about
 
     def __str__(self) -> str:
         return _("第 %(row)d 行 · %(column)s · %(message)s") % {
             "row": self.row,
             "column": self.column,
             "message": self.message,
+        }
+
+
+@dataclass
+class RowWarning:
+    """Rows taken although a field old ledgers never kept is empty (异议成立但无异议日期)."""
+
+    message: str
+    figures: tuple[str, ...]  # the figures that leave these rows out; () for none
+    rows: list[int] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, row: int) -> None:
+        self.count += 1
+        if len(self.rows) < 30:
+            self.rows.append(row)
+
+    @property
+    def rows_text(self) -> str:
+        return "、".join(str(r) for r in self.rows) + ("……" if self.count > len(self.rows) else "")
+
+    @property
+    def figures_text(self) -> str:
+        if not self.figures:
+            return _("不影响任何统计指标")
+        return _("这些行不计入：%(figures)s") % {"figures": "、".join(self.figures)}
+
+    def __str__(self) -> str:
+        return _("%(message)s：第 %(rows)s 行，共 %(count)d 行（%(figures)s）") % {
+            "message": self.message,
+            "rows": self.rows_text,
+            "count": self.count,
+            "figures": self.figures_text,
         }
 
 
@@ -41,7 +76,11 @@ class ImportResult:
     file_error: str = ""
     notices: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
-    preview: list[tuple[str, int, list]] = field(default_factory=list)  # (action, row, cells)
+    preview: list[tuple[str, int, list]] = field(default_factory=list)  # (action, row, [(as read, as typed)])
+    value_issues: dict[tuple[str, str], ValueIssue] = field(default_factory=dict)  # (column, text) → issue
+    warnings: dict[str, RowWarning] = field(default_factory=dict)  # warning → its rows
+    mappings_used: dict[tuple[str, str, str, str], int] = field(default_factory=dict)  # (column, text, option, how)
+    tally: dict[tuple[str, object], list[int]] = field(default_factory=dict)  # (unit, year) → [new, update, same]
     unlisted_errors: int = 0
     seconds: float = 0.0
     written: bool = False
@@ -51,7 +90,44 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.file_error
+        return not self.errors and not self.file_error and not self.value_issues
+
+    @property
+    def issues(self) -> list[ValueIssue]:
+        """The unknown values, most used first."""
+        return sorted(self.value_issues.values(), key=lambda i: (i.column, -i.count, i.raw))
+
+    @property
+    def only_values(self) -> bool:
+        """Whether mapping the unknown values is all the file needs (no other error)."""
+        return bool(self.value_issues) and not self.file_error and all(e.value for e in self.errors)
+
+    def error_groups(self) -> list[tuple[str, str, str, int]]:
+        """The errors other than unknown values, grouped by column and message: (column,
+        message, rows, how many)."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for error in self.errors:
+            if error.value is None:
+                groups.setdefault((error.column, error.message), []).append(error.row)
+        return [
+            (column, message, "、".join(str(r) for r in rows[:30]) + ("……" if len(rows) > 30 else ""), len(rows))
+            for (column, message), rows in groups.items()
+        ]
+
+    def tally_rows(self) -> list[tuple[str, object, int, int, int]]:
+        """(unit, year, new, updated, unchanged), by unit then year."""
+        return [
+            (unit, year, *counts)
+            for (unit, year), counts in sorted(self.tally.items(), key=lambda i: (str(i[0][0]), str(i[0][1])))
+        ]
+
+    def mapping_lines(self) -> list[str]:
+        """What was read through a mapping or a short form, one line each, for the log and the clerk."""
+        return [
+            _("%(column)s：%(raw)s → %(value)s（%(how)s，%(count)d 行）")
+            % {"column": column, "raw": raw, "value": value, "how": _(HOW[how]), "count": count}
+            for (column, raw, value, how), count in sorted(self.mappings_used.items())
+        ]
 
     @property
     def error_count(self) -> int:
@@ -66,8 +142,15 @@ class ImportResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
         }
+        if self.warnings:
+            text += _("；%(count)d 行有提示（不影响导入）") % {"count": sum(w.count for w in self.warnings.values())}
+        if self.value_issues:
+            text += _("；%(count)d 种写法无法识别，需选择对应选项") % {"count": len(self.value_issues)}
+        others = self.error_count - sum(issue.count for issue in self.value_issues.values())
+        if others:
+            text += _("；发现 %(count)d 处错误") % {"count": others}
         if self.errors:
-            text += _("；发现 %(count)d 处错误，未写入任何数据") % {"count": self.error_count}
+            text += _("，未写入任何数据")
         return text
 
 

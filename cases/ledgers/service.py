@@ -41,12 +41,13 @@ from cases.audit import audit_forget_import, audit_rows, display, log_action
 from cases.deadlines import RememberingCalendar
 from cases.models import AuditEntry, Bureau, ImportLog, PetitionCase, Unit
 from cases.models.imports import ImportBackup
-from cases.scoping import including_voided
+from cases.scoping import acting_for, including_voided
 from cases.signals import records_changed
 
 from . import cells
+from . import values as vals
 from .resources import LOOKUP_CHUNK, LedgerResource, resource_for
-from .results import ImportResult, RowError, UndoResult
+from .results import ImportResult, RowError, RowWarning, UndoResult
 from .xlsx import FileRejected, open_sheet
 
 HEADER_SEARCH_ROWS = 10
@@ -58,15 +59,27 @@ UNDO_QUIET = datetime.timedelta(minutes=5)  # an import that wrote more recently
 
 
 class ImportContext:
-    """What every row of one import shares: the bureau, its units by name, the calendar."""
+    """What every row of one import shares: the bureau, its units by name, the calendar, the
+    mappings of values (given with this import, then the bureau's remembered ones)."""
 
-    def __init__(self, bureau: Bureau):
+    def __init__(self, bureau: Bureau, *, kind: str = "", mappings: dict | None = None):
         self.bureau = bureau
-        self.units = {
-            cells.header(name): pk for pk, name in Unit.objects.filter(bureau=bureau).values_list("pk", "name")
-        }
+        units = list(Unit.objects.filter(bureau=bureau).values_list("pk", "name"))
+        self.units = {cells.header(name): pk for pk, name in units}
+        self.unit_list = [name for _pk, name in units]
         self.calendar = RememberingCalendar(bureau.calendar())
         self.warnings: set[str] = set()
+        self.mappings = {k: (v, vals.REMEMBERED) for k, v in vals.remembered(bureau, kind).items()} if kind else {}
+        self.mappings.update({k: (v, vals.GIVEN) for k, v in (mappings or {}).items()})
+        self.counted: dict[tuple[str, str, str, str], int] = {}
+
+    def mapped(self, column: str, raw: str) -> tuple[str, str] | None:
+        """(option, how) the text of this column maps to, if a mapping names it."""
+        return self.mappings.get((column, raw)) if self.mappings else None
+
+    def used(self, column: str, raw: str, label: str, how: str) -> None:
+        key = (column, raw, label, how)
+        self.counted[key] = self.counted.get(key, 0) + 1
 
     @cached_property
     def unit_names(self) -> dict[int, str]:
@@ -86,12 +99,17 @@ def import_ledger(
     actor: str = "",
     dry_run: bool,
     progress: Callable[[int, float], None] | None = None,
+    mappings: dict[tuple[str, str], str] | None = None,
 ) -> ImportResult:
     """Import `file` (path or binary file object) into the ledger `kind`, or only check it.
 
     Nothing stays written unless every row is valid: batches are committed one by one and taken
     back if a later one fails (see the module's docstring). Every call is recorded in ImportLog;
     a real import's log is written before its first row, as RUNNING, and completed at the end.
+
+    `mappings`: (column, text) → option, for values the file writes its own way (the preview's
+    choices, `import_ledger --map`); with the bureau's remembered ones they are applied to every
+    row, and a real import that writes remembers those it used (cases.ledgers.values).
     """
     started = time.monotonic()
     resource = resource_for(kind)
@@ -103,8 +121,13 @@ def import_ledger(
         return result
     log = None if dry_run else _log_start(result, bureau, user, actor)
     result.log_id = log.pk if log else None
+    mappings = {(cells.header(c), vals.key(r)): v for (c, r), v in (mappings or {}).items()}
     try:
-        _run(resource, file, result, ImportContext(bureau), log=log, progress=progress, user=user, actor=actor)
+        ctx = ImportContext(bureau, kind=kind, mappings=mappings)
+        result.file_error = vals.check_mappings(resource, mappings, ctx.unit_list)
+        if result.file_error:
+            raise FileRejected(result.file_error)
+        _run(resource, file, result, ctx, log=log, progress=progress, user=user, actor=actor)
     except FileRejected as exc:
         result.file_error = str(exc)
     except Exception as exc:
@@ -117,6 +140,9 @@ def import_ledger(
                 _log_finish(log, result)
         raise
     result.seconds = time.monotonic() - started
+    if result.written:
+        given = {(c, r): v for (c, r, v, how) in result.mappings_used if how == vals.GIVEN}
+        vals.remember(bureau, kind, given, user=user, actor=actor)
     if log is None:
         _log_create(result, bureau, user, actor)
     else:
@@ -126,6 +152,32 @@ def import_ledger(
     if result.written or result.taken_back:
         records_changed.send(sender=import_ledger, bureau=bureau, years=None)
     return result
+
+
+def import_stored(
+    *,
+    bureau: Bureau,
+    user,
+    kind: str,
+    path,
+    file_name: str,
+    mappings: dict[tuple[str, str], str] | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, float], None] | None = None,
+) -> ImportResult:
+    """The confirm step in one call: import the checked file kept at `path` for `bureau`, as
+    `user`, with the values the clerk mapped. Runs as well in a request as in a background
+    task (it acts for the bureau itself)."""
+    with acting_for(bureau), open(path, "rb") as stream:
+        return import_ledger(
+            kind=kind,
+            file=stream,
+            file_name=file_name,
+            user=user,
+            dry_run=dry_run,
+            progress=progress,
+            mappings=mappings,
+        )
 
 
 def _run(
@@ -160,6 +212,7 @@ def _run(
         result.file_error = _("写入数据库时出错，全部数据均未导入：%(error)s") % {"error": exc}
     if ctx.warnings:
         result.notices.extend(sorted(ctx.warnings))
+    result.mappings_used = dict(ctx.counted)
     result.written = plan.wrote and result.ok
 
 
@@ -240,10 +293,14 @@ class _Plan:
         self.to_create: list = []
         self.to_update: list = []
         self.related: dict[int, dict] = {}  # id(obj) -> related values
+        # The preview counts rows per unit and year: the first unit column, the first required date.
+        self.unit_field = next((c.field for c in present if c.kind == "unit"), None)
+        self.year_field = next((c.field for c in resource.columns if c.kind == "date" and c.required), None)
 
     def add(self, batch: list[tuple[int, list]], mapping: dict) -> None:
         parsed = []
         self.positions = list(mapping)
+        self.present = list(mapping.items())
         self.readers = [(p, c.field, c.read, c.mask is not None, c.header) for p, c in mapping.items()]
         for number, values in batch:
             row = self._read(number, values, mapping)
@@ -297,6 +354,10 @@ class _Plan:
             raw = values[position] if position < width else None
             try:
                 value = reader(raw, self.ctx)
+            except vals.UnknownValue as exc:
+                self._unknown(number, exc)
+                bad.add(name)
+                continue
             except cells.CellError as exc:
                 self._error(number, header, str(exc))
                 bad.add(name)
@@ -333,18 +394,29 @@ class _Plan:
             for name, value in values.items():
                 setattr(obj, name, value)
         resource.prepare(obj, self.ctx)
+        gaps = {}
         try:
             obj.full_clean(exclude=self.exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                if name in bad:
-                    continue
-                column = _("整行") if name == NON_FIELD_ERRORS else self.labels.get(name, name)
-                for message in messages:
-                    self._error(number, column, message)
-            return
+            # A field old ledgers never kept (an objection's date) is a warning, not an error.
+            gaps = resource.gaps_of(obj)
+            errors = {name: messages for name, messages in exc.message_dict.items() if name not in gaps}
+            if errors:
+                for name, messages in errors.items():
+                    if name in bad:
+                        continue
+                    column = _("整行") if name == NON_FIELD_ERRORS else self.labels.get(name, name)
+                    for message in messages:
+                        self._error(number, column, message)
+                return
         if bad:
             return
+        for warning, figures in gaps.values():
+            text = str(warning)
+            group = self.result.warnings.get(text)
+            if group is None:
+                group = self.result.warnings[text] = RowWarning(text, tuple(str(f) for f in figures))
+            group.add(number)
         resource.finish(obj, self.ctx)
         if self.writing:
             self.changes[id(obj)] = self._audit_changes(obj, compared, before, related, old_related)
@@ -360,6 +432,7 @@ class _Plan:
             after = tuple(getattr(obj, name) for name in compared)
             if before == after and not related_changed:
                 self.result.unchanged += 1
+                self._tally(obj, 2)
                 return
             action = "update"
             self.to_update.append(obj)
@@ -372,9 +445,42 @@ class _Plan:
                 self.related[id(obj)] = related
                 if self.writing:
                     self.previous[id(obj)]["related"] = dict(previous)
+        self._tally(obj, 0 if action == "new" else 1)
         if len(self.result.preview) < PREVIEW_ROWS:
-            shown = [cells.text(raw[p]) if p < len(raw) else "" for p in self.positions]
-            self.result.preview.append((action, number, shown))
+            self.result.preview.append((action, number, self._shown(obj, raw, related)))
+
+    def _tally(self, obj, index: int) -> None:
+        """Count the row under its unit and year (new, updated, unchanged) for the preview."""
+        unit = self.ctx.unit_names.get(getattr(obj, self.unit_field)) if self.unit_field else None
+        day = getattr(obj, self.year_field, None) if self.year_field else None
+        key = (unit or "—", day.year if day else "—")
+        counts = self.result.tally.get(key)
+        if counts is None:
+            counts = self.result.tally[key] = [0, 0, 0]
+        counts[index] += 1
+
+    def _shown(self, obj, raw: list, related: dict) -> list[tuple[str, str]]:
+        """Each cell of a previewed row: (as read, as typed when that differs)."""
+        shown = []
+        for position, column in self.present:
+            typed = cells.text(raw[position]) if position < len(raw) else ""
+            if column.related:
+                read = typed
+            else:
+                value = getattr(obj, column.field, None)
+                if column.kind == "date":
+                    read = value.isoformat() if value else ""
+                elif column.kind == "unit":
+                    read = self.ctx.unit_names.get(value, "") if value else ""
+                elif column.kind == "choice":
+                    read = str(dict(obj._meta.get_field(column.field).flatchoices).get(value, value))
+                    read = "" if read in ("—", "") and not typed else read
+                elif column.kind == "boolean":
+                    read = _("是") if value else _("否")
+                else:
+                    read = typed
+            shown.append((read, typed if typed != read else ""))
+        return shown
 
     def _audit_changes(self, obj, compared, before, related, old_related) -> dict[str, list[str]]:
         meta = obj._meta
@@ -396,11 +502,26 @@ class _Plan:
                 changes[label] = ["；".join(map(str, previous.get(name, []))), "；".join(map(str, value))]
         return changes
 
-    def _error(self, number: int, column: str, message: str) -> None:
+    def _error(self, number: int, column: str, message: str, value=None) -> None:
         if len(self.result.errors) < MAX_ERRORS:
-            self.result.errors.append(RowError(number, column, message))
+            self.result.errors.append(RowError(number, column, message, value))
         else:
             self.result.unlisted_errors += 1
+
+    def _unknown(self, number: int, exc: vals.UnknownValue) -> None:
+        """A value no option or mapping reads: a row error, and once per column and text an
+        issue the preview asks the clerk to map."""
+        key = (exc.column, exc.raw)
+        issue = self.result.value_issues.get(key)
+        if issue is None and len(self.result.value_issues) < vals.MAX_ISSUES:
+            issue = self.result.value_issues[key] = vals.ValueIssue(
+                exc.column, exc.raw, exc.ambiguous, exc.suggestions, exc.options, unit=exc.unit
+            )
+        if issue is None:  # past the list's length: an error like any other
+            self._error(number, exc.column, str(exc))
+            return
+        issue.add(number)
+        self._error(number, exc.column, str(exc), key)
 
     def write(self) -> None:
         """Write the batch in one transaction, with its audit entries (linked to the import's log),
@@ -511,8 +632,24 @@ def _log_values(result: ImportResult) -> dict:
         "updated": result.updated if counted else 0,
         "unchanged": result.unchanged,
         "errors": result.error_count,
-        "message": (result.file_error or "\n".join(str(e) for e in result.errors[:20]))[:4000],
+        "message": _log_message(result)[:4000],
+        "value_mappings": "\n".join(result.mapping_lines())[:4000],
     }
+
+
+def _log_message(result: ImportResult) -> str:
+    """The log's 说明: the file's error, or the unknown values and the first row errors, and the
+    warnings."""
+    if result.file_error:
+        return result.file_error
+    lines = [
+        _("%(column)s“%(raw)s”无法识别：第 %(rows)s 行，共 %(count)d 行")
+        % {"column": issue.column, "raw": issue.raw, "rows": issue.rows_text, "count": issue.count}
+        for issue in result.issues
+    ]
+    lines += [str(e) for e in result.errors if e.value is None][:20]
+    lines += [str(w) for w in result.warnings.values()]
+    return "\n".join(lines)
 
 
 def _log_create(result: ImportResult, bureau: Bureau, user, actor: str) -> ImportLog:

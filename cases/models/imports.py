@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,9 @@ class ImportLog(models.Model):
     unchanged = models.PositiveIntegerField(_("未变化"), default=0)
     errors = models.PositiveIntegerField(_("错误数"), default=0)
     message = models.TextField(_("说明"), blank=True)
+    value_mappings = models.TextField(
+        _("使用的值映射"), blank=True, help_text=_("本次导入按映射或简称读取的值，每行一条：列名：原值 → 选项")
+    )
 
     objects = scoped_manager()
 
@@ -78,3 +82,39 @@ class ImportBackup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.import_log_id}:{self.object_id}"
+
+
+class ImportValueMapping(models.Model):
+    """A value a bureau's ledgers write their own way, and the option it stands for: “网上” under
+    信访形式 means 网上信访, “人社局” under 责任单位 means 县人社局. Chosen by a clerk in an import's
+    preview (or given with `import_ledger --map`) and applied to every later import of that ledger
+    by the bureau (cases.ledgers.values)."""
+
+    bureau = models.ForeignKey("cases.Bureau", on_delete=models.CASCADE, verbose_name=_("信访局"))
+    ledger = models.CharField(_("台账"), max_length=20, choices=ImportLog.Ledger.choices)
+    column = models.CharField(_("列名"), max_length=60)
+    raw = models.CharField(_("台账中的写法"), max_length=200)
+    value = models.CharField(_("对应选项"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("设定人"),
+    )
+    created_by_name = models.CharField(_("设定人账号"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("设定时间"), auto_now=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("导入值映射")
+        verbose_name_plural = _("导入值映射")
+        ordering = ["ledger", "column", "raw"]
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "ledger", "column", "raw"], name="import_value_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.column}：{self.raw} → {self.value}"

@@ -295,11 +295,9 @@ class PetitionCase(Record):
                 name="case_unit_accepted_after_received",
                 violation_error_message=_("责任单位受理日期不能早于登记日期。"),
             ),
-            models.CheckConstraint(
-                condition=Q(objection_sustained=False) | Q(objection_on__isnull=False),
-                name="case_sustained_needs_objection",
-                violation_error_message=_("异议成立时请填写异议提出日期。"),
-            ),
+            # No check constraint that a sustained objection has its date: old ledgers never
+            # recorded it, and no figure needs it (the importer takes such rows with a warning);
+            # the form still asks for it (clean()).
             models.CheckConstraint(
                 condition=Q(resolved_first_time=False) | (Q(review="") & Q(closed_on__isnull=False)),
                 name="case_first_time_means_closed_without_review",

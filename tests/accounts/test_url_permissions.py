@@ -266,6 +266,7 @@ READ_ONLY_ADMINS = {
     "axes.accessfailurelog",
     "cases.importlog",
     "cases.auditentry",
+    "cases.importvaluemapping",  # set by confirming an import; the administrator may delete one
 }
 # The product's own logs cannot be deleted, not even by the administrator.
 KEPT_FOREVER = {"cases.importlog", "cases.auditentry"}

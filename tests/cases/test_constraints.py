@@ -43,7 +43,6 @@ def test_a_valid_case_is_stored(bureau):
         {"unit_accepted_on": day("2024-01-01")},
         {"extension_days": 31},
         {"head_count": 0},
-        {"objection_sustained": True},
         {"resolved_first_time": True},  # not closed
         {"resolved_first_time": True, "closed_on": day("2024-04-01"), "review": "review"},
     ],
@@ -51,6 +50,19 @@ def test_a_valid_case_is_stored(bureau):
 def test_the_database_refuses_impossible_cases(bureau, fields):
     assert refused(case(bureau, **fields))
     assert PetitionCase.objects.count() == 0
+
+
+def test_a_sustained_objection_without_its_date_is_stored_but_the_form_asks_for_it(bureau):
+    """Old ledgers never recorded the objection's date (issue 13): the importer takes such a row
+    with a warning, so the database does not refuse it; a clerk's form still asks for the date."""
+    from django.core.exceptions import ValidationError
+
+    sustained = case(bureau, objection_sustained=True)
+    with pytest.raises(ValidationError) as refused_by_form:
+        sustained.full_clean()
+    assert refused_by_form.value.message_dict["objection_on"] == ["异议成立时请填写异议提出日期。"]
+    assert not refused(sustained)
+    assert PetitionCase.objects.get().objection_on is None
 
 
 def test_a_case_number_is_unique_per_bureau(bureau):

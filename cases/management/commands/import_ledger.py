@@ -1,4 +1,10 @@
-"""`manage.py import_ledger KIND FILE [--dry-run]`, and `manage.py import_ledger --undo LOG_ID`.
+"""`manage.py import_ledger KIND FILE [--dry-run] [--map '列名:原值=选项' ...]`, and
+`manage.py import_ledger --undo LOG_ID`.
+
+--map reads a value the ledger writes its own way as an option (信访形式:网上=网上信访,
+责任单位:人社局=县人社局), on top of the bureau's remembered mappings; an unknown value without one
+is an error naming the --map to add. A real import that writes remembers the --map it used for
+the bureau's later imports (browser and command line alike), as confirming a preview does.
 
 --undo takes back what an interrupted import wrote (its log still says 进行中（未完成）): rows it
 created are deleted, rows it updated get back the values recorded before the update, and rows
@@ -15,6 +21,7 @@ from django.core.management.base import CommandError
 
 from cases.ledgers.resources import RESOURCES
 from cases.ledgers.service import import_ledger, import_undo
+from cases.ledgers.values import parse_map
 from cases.management.bureau import BureauCommand
 from cases.models import AuditEntry, ImportLog, Membership
 
@@ -34,14 +41,29 @@ class Command(BureauCommand):
             "--undo", type=int, metavar="LOG_ID", help="撤销该导入记录（结果为“进行中（未完成）”）已写入的部分"
         )
         parser.add_argument("--force", action="store_true", help="与 --undo 同用：导入最近仍有写入时也撤销")
+        parser.add_argument(
+            "--map",
+            dest="maps",
+            action="append",
+            default=[],
+            metavar="列名:原值=选项",
+            help="把台账中的写法读作某一选项，如 '信访形式:网上=网上信访'；可重复；导入成功后为本局记住",
+        )
 
-    def handle(self, *args, kind=None, file=None, dry_run=False, user=None, undo=None, force=False, **options):
+    def handle(self, *args, kind=None, file=None, dry_run=False, user=None, undo=None, force=False, maps=(), **options):
         if undo is not None:
             if kind or file:
                 raise CommandError("--undo 不与台账类型和文件同用")
             return self.undo(undo, force=force)
         if not kind or not file:
             raise CommandError("请给出台账类型和 .xlsx 文件路径（或用 --undo 导入记录编号）")
+        mappings = {}
+        for text in maps:
+            try:
+                column, raw, option = parse_map(text)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            mappings[(column, raw)] = option
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
@@ -65,6 +87,7 @@ class Command(BureauCommand):
                     actor=actor,
                     dry_run=dry_run,
                     progress=progress,
+                    mappings=mappings,
                 )
         except KeyboardInterrupt:
             started = AuditEntry.objects.filter(
@@ -82,11 +105,23 @@ class Command(BureauCommand):
             progress.done()
         for notice in result.notices:
             self.stderr.write(notice)
+        for warning in result.warnings.values():
+            self.stderr.write(f"提示：{warning}")
+        for line in result.mapping_lines():
+            self.stderr.write(f"按映射读取：{line}")
         if not result.ok:
             if result.file_error:
                 self.stderr.write(result.file_error)
+            hints = {issue_key: issue.map_hint for issue_key, issue in result.value_issues.items()}
             for error in result.errors:
-                self.stderr.write(str(error))
+                if error.value in hints:
+                    self.stderr.write(f"{error}（请加 {hints[error.value]}）")
+                else:
+                    self.stderr.write(str(error))
+            for issue in result.issues:
+                self.stderr.write(
+                    f"{issue.column}“{issue.raw}”无法识别（共 {issue.count} 行）：{issue.message} 请加 {issue.map_hint}"
+                )
             if result.unlisted_errors:
                 self.stderr.write(f"……另有 {result.unlisted_errors} 处错误未列出")
             self.stderr.write(result.summary())

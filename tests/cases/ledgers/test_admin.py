@@ -63,7 +63,9 @@ def test_errors_are_listed_and_there_is_nothing_to_confirm(client, alice, bureau
     page = client.post(IMPORT, {"import_file": upload(bad)})
 
     text = page.content.decode()
-    assert "第 4 行 · 排查日期 · 不存在的日期：2024-02-30" in text
+    # Grouped by column and problem, with the Excel rows.
+    assert page.context["error_groups"] == [("排查日期", "不存在的日期：2024-02-30", "4", 1)]
+    assert "<td>排查日期</td><td>不存在的日期：2024-02-30</td>" in text
     assert "确认导入" not in text
     assert "token" not in page.context
 

@@ -209,7 +209,9 @@ def test_past_the_cap_errors_are_counted_not_kept(bureau, monkeypatch):
     result = run(file_with(rows))
 
     assert (len(result.errors), result.unlisted_errors) == (2, 1)
-    assert result.summary().endswith("发现 3 处错误，未写入任何数据")
+    # An unknown value is asked about once, whatever the cap, with every row counted.
+    assert [(i.raw, i.count) for i in result.issues] == [("飞鸽传书", 3)]
+    assert result.summary().endswith("；1 种写法无法识别，需选择对应选项，未写入任何数据")
 
 
 def test_an_update_stores_units_dates_and_due_dates_as_save_would(bureau):
