@@ -138,6 +138,9 @@ TASKS = {
 # case rows take about 1.3 s on a small shared machine, more would keep the request for seconds
 # (docs/benchmarks.md, "Background jobs").
 LEDGER_EXPORT_BACKGROUND_ROWS = envint("LEDGER_EXPORT_BACKGROUND_ROWS", "20000")
+# Confirmed imports of more rows than this are written by the worker (cases.jobs.imports): the
+# importer writes about 1,500 case rows a second (docs/benchmarks.md), so 5,000 rows take ~3 s.
+LEDGER_IMPORT_BACKGROUND_ROWS = envint("LEDGER_IMPORT_BACKGROUND_ROWS", "5000")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -1,7 +1,8 @@
-"""The entry point for imports in the background: the preview's confirm button (cases/ledgers/admin.py)
-will call `start_import()` with the upload it kept and the value mappings the clerk chose, and
-show the job's page; the worker runs `import_in_background`, which calls the importer
-(`cases.ledgers.service.import_ledger`) with a progress callback.
+"""Imports in the background: the preview's confirm button (cases/ledgers/admin.py) calls
+`start_import()` for a file of more than settings.LEDGER_IMPORT_BACKGROUND_ROWS rows, with the
+upload it kept and the value mappings the clerk chose, and shows the job's page; the worker runs
+`import_in_background`, which calls the confirm step (`cases.ledgers.service.import_stored`)
+with a progress callback and removes the kept upload when done.
 
 Not atomic in the job's sense: the importer commits each batch of 1,000 rows on its own so that
 clerks are not locked out for the whole file, and takes back what it wrote if any row or the
@@ -9,7 +10,6 @@ database fails (its all or nothing); a failed import's job says why, and nothing
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.ledgers.resources import resource_for
-from cases.ledgers.service import import_ledger
+from cases.ledgers.service import import_stored
 from cases.models import Bureau, Job
 
 from .service import JobFailed, enqueue, work
@@ -25,30 +25,44 @@ from .service import JobFailed, enqueue, work
 SHOWN_ERRORS = 20  # in the job's failure text; the import log keeps the rest
 
 
-def start_import(*, bureau_id: int, user_id: int, kind: str, path: str, mappings: dict | None = None) -> Job:
-    """Hand the import of the stored upload `path` into the ledger `kind` to the worker."""
+def start_import(
+    *,
+    bureau_id: int,
+    user_id: int,
+    kind: str,
+    path: str,
+    file_name: str = "",
+    mappings: dict[tuple[str, str], str] | None = None,
+) -> Job:
+    """Hand the import of the stored upload `path` (named `file_name` when uploaded) into the
+    ledger `kind` to the worker, with the clerk's value mappings ((column, text) → option)."""
     resource = resource_for(kind)
     meta = resource.model._meta
     user = get_user_model().objects.get(pk=user_id)
+    name = file_name or Path(path).name
     return enqueue(
         import_in_background,
         user=user,
         bureau=Bureau.objects.get(pk=bureau_id),
         kind=Job.Kind.LEDGER_IMPORT,
-        title=_("导入%(title)s（%(file)s）") % {"title": resource.title, "file": Path(path).name},
+        title=_("导入%(title)s（%(file)s）") % {"title": resource.title, "file": name},
         arguments={
             "bureau_id": bureau_id,
             "user_id": user_id,
             "kind": kind,
             "path": str(path),
-            "mappings": mappings or {},
+            "file_name": name,
+            # JSON has no tuple keys: [column, text, option] triples.
+            "mappings": [[column, text, option] for (column, text), option in (mappings or {}).items()],
         },
         permission=f"{meta.app_label}.add_{meta.model_name}",
     )
 
 
 @work(atomic=False)
-def import_in_background(ctx, *, bureau_id: int, user_id: int, kind: str, path: str, mappings: dict) -> None:
+def import_in_background(
+    ctx, *, bureau_id: int, user_id: int, kind: str, path: str, mappings: list, file_name: str = ""
+) -> None:
     """Import the stored upload `path` for `user_id` of `bureau_id` (the job runs in that bureau)."""
     if ctx.job.bureau_id != bureau_id or ctx.user.pk != user_id:
         raise JobFailed(_("导入任务的信访局或用户与提交人不符。"))
@@ -56,27 +70,25 @@ def import_in_background(ctx, *, bureau_id: int, user_id: int, kind: str, path: 
     if not file.is_file():
         raise JobFailed(_("上传的文件已不存在（超过一天未确认会被清理），请重新上传。"))
     resource = resource_for(kind)
-    ctx.progress(0, 0, _("正在读取 %(file)s") % {"file": file.name})
+    ctx.progress(0, 0, _("正在读取 %(file)s") % {"file": file_name or file.name})
 
     def progress(rows: int, fraction: float) -> None:
         # The importer knows the rows read and the share of the file read: the total is estimated.
         total = max(rows, round(rows / fraction)) if fraction > 0 else 0
         ctx.progress(rows, total, _("已检查 %(rows)d 行") % {"rows": rows})
 
-    options = {}
-    accepted = inspect.signature(import_ledger).parameters
-    for name in ("mappings", "value_mappings"):  # the importer's own name for them, once it takes them
-        if name in accepted:
-            options[name] = mappings
-    result = import_ledger(
-        kind=kind,
-        file=str(file),
-        file_name=file.name,
-        user=ctx.user,
-        dry_run=False,
-        progress=progress,
-        **options,
-    )
+    try:
+        result = import_stored(
+            bureau=ctx.job.bureau,
+            user=ctx.user,
+            kind=kind,
+            path=file,
+            file_name=file_name or file.name,
+            mappings={(column, text): option for column, text, option in mappings},
+            progress=progress,
+        )
+    finally:
+        file.unlink(missing_ok=True)  # imported or refused, the kept upload has served
     if not result.ok:
         lines = [result.summary()]
         lines += [str(error) for error in result.errors[:SHOWN_ERRORS]]

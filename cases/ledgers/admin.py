@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
@@ -94,7 +95,7 @@ class LedgerImportExportMixin(ImportExportMixin):
             context["result"] = result
             if result.ok or result.only_values:  # kept until confirmed, with the values mapped
                 upload.seek(0)
-                context["token"] = _keep(request, upload, resource.kind)
+                context["token"] = _keep(request, upload, resource.kind, rows=result.rows)
         return self._render_import(request, resource, form, context)
 
     @method_decorator(require_POST)
@@ -110,6 +111,8 @@ class LedgerImportExportMixin(ImportExportMixin):
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         mappings = posted_mappings(request.POST)
         check_only = "check" in request.POST  # 重新检查: the preview again, with the values mapped
+        if not check_only and entry.get("rows", 0) > settings.LEDGER_IMPORT_BACKGROUND_ROWS:
+            return self._import_in_background(request, resource, token, entry, stored, mappings)
         result = None
         try:
             result = import_stored(
@@ -142,6 +145,26 @@ class LedgerImportExportMixin(ImportExportMixin):
             extra["token"] = token
         return self._render_import(request, resource, LedgerImportForm(), extra)
 
+    def _import_in_background(self, request, resource, token, entry, stored, mappings):
+        """A large file's confirmed import goes to the worker (cases.jobs.imports), which removes
+        the kept upload when done; the clerk watches it on the job's page."""
+        from cases.jobs.imports import start_import
+
+        sessions = request.session.get(SESSION_KEY, {})
+        sessions.pop(token, None)
+        request.session[SESSION_KEY] = sessions
+        job = start_import(
+            bureau_id=Bureau.current().pk,
+            user_id=request.user.pk,
+            kind=resource.kind,
+            path=str(stored),
+            file_name=entry["name"],
+            mappings=mappings,
+        )
+        message = _("共 %(rows)d 行，正在后台导入，可离开此页，稍后在“后台任务”中查看结果。")
+        messages.info(request, message % {"rows": entry["rows"]})
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
     def export_action(self, request):
         if not self.has_export_permission(request):
             raise PermissionDenied
@@ -156,8 +179,6 @@ class LedgerImportExportMixin(ImportExportMixin):
             return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*self.get_model_info())))
         # Large lists are exported by the background worker (cases.jobs): past 20,000 rows (about 1.3 s)
         # the file takes seconds (settings.LEDGER_EXPORT_BACKGROUND_ROWS, docs/deploy.md).
-        from django.conf import settings
-
         from .export import start_background_export
 
         rows = queryset.count()
@@ -238,7 +259,7 @@ def _folder() -> Path:
     return folder
 
 
-def _keep(request, upload, kind: str) -> str:
+def _keep(request, upload, kind: str, *, rows: int = 0) -> str:
     """Store the checked upload until the clerk confirms; forget files older than a day."""
     folder = _folder()
     cutoff = time.time() - KEEP_SECONDS
@@ -250,7 +271,7 @@ def _keep(request, upload, kind: str) -> str:
         for chunk in upload.chunks():
             out.write(chunk)
     sessions = request.session.get(SESSION_KEY, {})
-    sessions[token] = {"kind": kind, "name": upload.name}
+    sessions[token] = {"kind": kind, "name": upload.name, "rows": rows}
     request.session[SESSION_KEY] = dict(list(sessions.items())[-5:])
     return token
 

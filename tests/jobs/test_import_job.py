@@ -45,7 +45,7 @@ def test_the_import_task_imports_the_stored_upload_and_links_its_log(tmp_path, b
 def test_an_import_with_a_bad_row_fails_in_chinese_and_writes_nothing(tmp_path, bureau, adam):
     path = stored(tmp_path, [["赵六", "", "2024-03-01", ""], ["钱七", "", "不是日期", ""]])
 
-    job = start_import(bureau_id=bureau.pk, user_id=adam.pk, kind="volunteers", path=path, mappings={"x": {}})
+    job = start_import(bureau_id=bureau.pk, user_id=adam.pk, kind="volunteers", path=path)
 
     assert job.state == "failed" and Volunteer.objects.count() == 0
     first, *rest = job.error.splitlines()
@@ -57,7 +57,7 @@ def test_an_upload_that_is_gone_fails_with_a_reason(tmp_path, bureau, adam):
     job = start_import(bureau_id=bureau.pk, user_id=adam.pk, kind="volunteers", path=str(tmp_path / "无.xlsx"))
 
     assert job.state == "failed" and job.error == "上传的文件已不存在（超过一天未确认会被清理），请重新上传。"
-    assert Job.objects.get().arguments["mappings"] == {}
+    assert Job.objects.get().arguments["mappings"] == []
 
 
 @pytest.mark.parametrize("kind", ["nonsense"])
@@ -86,3 +86,29 @@ def test_the_import_reports_its_progress_row_by_row(tmp_path, bureau, adam, monk
     assert seen[0] == (0, 0) and seen[-1] == (3, 3)
     assert [done for done, _total in seen[1:-1]] == [1, 2, 3, 3]  # after each row, then the end of the file
     assert all(total >= done for done, total in seen)
+
+
+def test_the_clerks_value_mappings_reach_the_worker_and_the_upload_goes(tmp_path, bureau, alice):
+    """The 2021 ledger of tests/cases/ledgers/test_import_values.py: 人社局 and 复查复核 是 mapped in
+    the preview; the worker imports all eight cases with them and removes the kept upload."""
+    from cases.models import PetitionCase
+    from tests.cases.ledgers.test_import_values import MAPPINGS, ledger_2021
+
+    path = tmp_path / "kept.xlsx"
+    path.write_bytes(ledger_2021())
+
+    job = start_import(
+        bureau_id=bureau.pk,
+        user_id=alice.pk,
+        kind="cases",
+        path=str(path),
+        file_name="2021台账.xlsx",
+        mappings=MAPPINGS,
+    )
+
+    assert job.state == "done", job.error
+    assert sorted(job.arguments["mappings"]) == [["复查复核", "是", "复查"], ["责任单位", "人社局", "县人社局"]]
+    assert PetitionCase.objects.filter(bureau=bureau).count() == 8
+    assert PetitionCase.objects.filter(responsible_unit__name="县人社局").count() == 3
+    assert ImportLog.objects.get().file_name == "2021台账.xlsx"
+    assert not path.exists()

@@ -186,6 +186,34 @@ def test_a_background_export_keeps_the_lists_filter(client, settings, adam, bure
     assert AuditEntry.objects.get(action="export").detail.startswith("信访事项（含个人信息）channel__exact=visit")
 
 
+def test_a_background_export_whose_query_was_altered_is_refused(adam, bureau):
+    """The worker unpickles only a query signed with the site's secret: a row changed in the
+    database behind the code's back fails the job, and nothing is run or exported."""
+    import base64
+    import pickle
+
+    from cases.ledgers.export import export_in_background
+    from cases.ledgers.resources import PetitionCaseResource
+
+    forged = base64.b64encode(pickle.dumps(PetitionCase.objects.all().query)).decode()
+    job = enqueue(
+        export_in_background,
+        user=adam,
+        kind=Job.Kind.LEDGER_EXPORT,
+        title="导出",
+        arguments={
+            "model": "cases.PetitionCase",
+            "resource": f"{PetitionCaseResource.__module__}.PetitionCaseResource",
+            "query": forged,
+            "querystring": "",
+        },
+        permission="cases.view_petitioncase",
+    )
+    job.refresh_from_db()
+    assert (job.state, job.error) == (Job.State.FAILED, "导出任务的查询条件校验失败，未导出。")
+    assert not job.result_file
+
+
 def test_a_job_runs_once_even_if_its_task_comes_twice(alice, bureau):
     from cases.jobs.service import run
 

@@ -389,3 +389,36 @@ def test_the_other_ledgers_choices_take_short_forms_too():
         status("化解", None)
     assert {c.header: c.read for c in AccountabilityResource.columns}["建议类型"]("问责", None) == "accountability"
     assert {c.header: c.read for c in OutreachEventResource.columns}["活动类型"]("宣传", None) == "campaign"
+
+
+def test_a_large_files_confirmation_goes_to_the_worker(client, alice, bureau, settings):
+    """Past LEDGER_IMPORT_BACKGROUND_ROWS rows the confirmed import is a background job (run at
+    once by the tests' task backend): the clerk lands on the job's page, the mapped values are
+    applied, remembered, and the kept upload is gone."""
+    from cases.ledgers.admin import _folder
+    from cases.models import Job
+
+    settings.LEDGER_IMPORT_BACKGROUND_ROWS = 5
+    client.force_login(alice)
+    page = client.post(IMPORT, {"import_file": SimpleUploadedFile("2021台账.xlsx", ledger_2021())})
+    token = page.context["token"]
+
+    done = client.post(
+        CONFIRM,
+        {
+            "token": token,
+            "map_column": ["复查复核", "责任单位"],
+            "map_raw": ["是", "人社局"],
+            "map_value": ["复查", "县人社局"],
+        },
+    )
+
+    job = Job.objects.get()
+    assert done.status_code == 302 and done["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.state, job.user) == (Job.Kind.LEDGER_IMPORT, Job.State.DONE, alice)
+    assert job.message == "共 8 行：新增 8 条，更新 0 条，未变化 0 条；1 行有提示（不影响导入）"
+    assert PetitionCase.objects.filter(responsible_unit__name="县人社局").count() == 3
+    assert ImportValueMapping.objects.count() == 2
+    assert not (_folder() / f"{token}.xlsx").exists()
+    page = client.get(done["Location"])
+    assert "已完成" in page.content.decode()
