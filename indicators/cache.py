@@ -58,6 +58,7 @@ from cases.signals import records_changed
 
 from . import store
 from .models import BureauFigures
+from .tasks import recount_after_commit
 
 VERSION_KEY = "indicators:data-version"  # the global version
 # Logs about the records, not records: a dry-run import, an audit entry or an import's remembered
@@ -269,8 +270,11 @@ def _changed(bureau_id: int | None, years: set[int] | None, *, stored: bool = Tr
 
 
 def _records_changed(sender, bureau=None, years=None, **kwargs) -> None:
-    """`cases.signals.records_changed`, sent by the bulk writers."""
-    _changed(getattr(bureau, "pk", bureau), None if years is None else set(years))
+    """`cases.signals.records_changed`, sent by the bulk writers: their years are outdated now and
+    counted again by the worker once the write commits (indicators.tasks)."""
+    bureau_id = getattr(bureau, "pk", bureau)
+    _changed(bureau_id, None if years is None else set(years))
+    recount_after_commit(bureau_id)
 
 
 def _saved_or_deleted(sender, instance, raw=False, **kwargs) -> None:
