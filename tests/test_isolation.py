@@ -595,11 +595,11 @@ def test_another_bureaus_background_jobs_are_not_found(client, world, role, sett
 
 def test_the_dashboard_export_and_print_hold_only_the_bureaus_own_figures(client, world):
     """A's head exports and prints A's dashboard: A's units and A's count of cases, none of B's."""
-    from indicators.dashboard import dashboard_data
-
     import io
 
     import openpyxl
+
+    from indicators.dashboard import dashboard_data
 
     client.force_login(world["users"]["head"])
     response = client.get(reverse("indicators:dashboard_export") + "?year=2024")
