@@ -147,3 +147,19 @@ def test_a_bad_year_is_not_found_and_nothing_is_logged(client, henry, bureau):
 def test_the_rate_cells_are_numbers(workbook):
     value = next(r for r in rows_of(workbook["指标"])[2:] if r[1] == "矛盾纠纷化解率")[4]
     assert isinstance(value, float | int | Decimal) and value == 77.5
+
+
+def test_without_a_bureau_both_are_not_found(client, henry):
+    henry.membership.delete()  # a head not yet placed in any bureau
+    client.force_login(henry)
+    assert client.get(PRINT).status_code == 404
+    assert client.get(EXPORT).status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+def test_a_warm_export_counts_nothing_again(client, henry, two_years, assert_max_data_queries):  # noqa: F811
+    client.force_login(henry)
+    client.get("/?year=2024")
+    # session, user, permissions, bureau, the log entry (its content type is cached by Django)
+    with assert_max_data_queries(8):
+        assert client.get(EXPORT).status_code == 200
