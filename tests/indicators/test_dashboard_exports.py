@@ -170,3 +170,13 @@ def test_the_print_view_reads_the_dashboards_cached_figures(client, henry, two_y
     client.get("/?year=2024")
     with assert_max_data_queries(5):  # session, user, permissions, bureau: nothing counted again
         assert client.get(PRINT).status_code == 200
+
+
+def test_the_export_reads_in_the_activity_log(client, henry, workbook):
+    """The head, who may read the activity log, finds the export there."""
+    from django.urls import reverse
+
+    response = client.get(reverse("admin:cases_auditentry_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "工作指标看板" in html and "导出台账" in html and "2024年工作指标看板（Excel）" in html
