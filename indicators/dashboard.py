@@ -68,6 +68,7 @@ class DashboardData:
     due_soon_total: int
     warnings: list[str] = field(default_factory=list)
     unit_heading: str = ""  # the per-unit table's title: "各乡镇（街道）和县直部门"
+    previous_by_unit: dict[int, dict[str, Counts]] = field(default_factory=dict)  # last year's, per unit
 
 
 def record_years(bureau_id: int) -> list[int]:
@@ -181,7 +182,8 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
     )
     # Read from the stored bureau-year where current, else counted and stored (indicators.store).
     stored = store.bureau_year(bureau.pk, period)
-    previous = store.figures_by_bureau([bureau.pk], period.previous_year())[bureau.pk]
+    # Last year's too, per unit as well (the per-unit table's 同比): stored like this year's.
+    previous = store.bureau_year(bureau.pk, period.previous_year())
     by_unit = {unit_id: _counts(figures) for unit_id, figures in stored.by_unit.items()}
     shown = [
         (pk, name, kind)
@@ -192,7 +194,8 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         year=year,
         today=today,
         figures=_counts(stored.figures),
-        previous=_counts(previous),
+        previous=_counts(previous.figures),
+        previous_by_unit={unit_id: _counts(figures) for unit_id, figures in previous.by_unit.items()},
         units=[(pk, name, unit_kind_label(kind, bureau.level)) for pk, name, kind in shown],
         unit_heading=unit_heading({kind for _pk, _name, kind in shown}, bureau.level),
         by_unit=by_unit,
@@ -340,16 +343,38 @@ def cards(data: DashboardData) -> list[Section]:
 
 
 @dataclass(frozen=True)
+class UnitChange:
+    """A rate of one unit against last year: the per-unit table's 同比 line."""
+
+    previous: Figure
+    change: str  # year_on_year()'s text: "+2.50 个百分点", "持平", "—"
+    short: str  # the same change without its unit, for the narrow cell: "+2.50"
+    direction: str  # "up", "down", "flat" or ""
+    verdict: str  # "better", "worse" or ""
+
+
+def unit_change(current: Figure, previous: Figure) -> UnitChange:
+    change, direction = year_on_year(current, previous)
+    short = _signed(current.percent - previous.percent) if direction in ("up", "down") else change
+    verdict = ""
+    if direction in ("up", "down"):
+        verdict = "better" if (direction == "up") != current.indicator.lower_is_better else "worse"
+    return UnitChange(previous, change, short, direction, verdict)
+
+
+@dataclass(frozen=True)
 class UnitRow:
     unit_id: int
     name: str
     kind: str
     figures: list[Figure]
     urls: list[str]
+    changes: list[UnitChange | None] = field(default_factory=list)  # per column; None for a count
 
     @property
-    def cells(self) -> list[tuple[Figure, str]]:
-        return list(zip(self.figures, self.urls, strict=True))
+    def cells(self) -> list[tuple[Figure, str, UnitChange | None]]:
+        changes = self.changes or [None] * len(self.figures)
+        return list(zip(self.figures, self.urls, changes, strict=True))
 
     @property
     def rates(self) -> list[Decimal]:
@@ -369,7 +394,9 @@ def unit_rows(data: DashboardData) -> list[UnitRow]:
 
     def unit_row(pk: int, name: str, kind: str) -> UnitRow:
         figures = [_figure(i, data.by_unit.get(pk, {}).get(i.key)) for i in columns]
-        return UnitRow(pk, name, kind, figures, [f.url(data.year, unit_id=pk) for f in figures])
+        previous = data.previous_by_unit.get(pk, {})
+        changes = [unit_change(f, _figure(f.indicator, previous.get(f.key))) if f.is_rate else None for f in figures]
+        return UnitRow(pk, name, kind, figures, [f.url(data.year, unit_id=pk) for f in figures], changes)
 
     rows = [unit_row(*unit) for unit in data.units]
 

@@ -5,6 +5,8 @@ from . import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("dashboard/print/", views.dashboard_print, name="dashboard_print"),
+    path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("indicators/<slug:key>/", views.records, name="records"),
     path("rollup/", views.rollup, name="rollup"),
     path("rollup/<int:bureau_id>/", views.rollup_bureau, name="rollup_bureau"),

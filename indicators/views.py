@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import DASHBOARD
-from cases.models import Bureau, Unit
+from cases.audit import log_action
+from cases.models import AuditEntry, Bureau, Unit
 from cases.models.base import local_today
 
-from . import cache, drilldown, registry
+from . import cache, drilldown, exports, registry
 from . import dashboard as service
 from . import rollup as rollups
+from .models import Dashboard
 from .registry import Period
 
 
@@ -28,6 +31,40 @@ def dashboard(request):
     years = service.record_years(bureau.pk)
     body = service.page_body(bureau, year, years)
     return render(request, "indicators/dashboard.html", {"bureau": bureau, "year": year, "years": years, "body": body})
+
+
+@permission_required(DASHBOARD, raise_exception=True)
+def dashboard_print(request):
+    """The dashboard on A4: the figures, the per-unit table and the deadline lists, with the
+    bureau, the year and the day printed; no navigation, nothing to click."""
+    bureau = _bureau()
+    year = _year(request, bureau)
+    context = service.page_context(bureau, year, service.record_years(bureau.pk))
+    return render(request, "indicators/dashboard_print.html", {**context, "printed_on": local_today()})
+
+
+@permission_required(DASHBOARD, raise_exception=True)
+def dashboard_export(request):
+    """The dashboard as an Excel workbook (indicators.exports), written to the activity log."""
+    bureau = _bureau()
+    year = _year(request, bureau)
+    data = service.dashboard_data(bureau, year)
+    content = exports.dashboard_xlsx(bureau, data)
+    log_action(
+        Dashboard,
+        user=request.user,
+        action=AuditEntry.Action.EXPORT,
+        detail=_("%(year)s年工作指标看板（Excel）") % {"year": year},
+        bureau_id=bureau.pk,
+    )
+    name = _("%(bureau)s%(year)s年工作指标-%(day)s.xlsx") % {
+        "bureau": bureau.name,
+        "year": year,
+        "day": data.today.isoformat(),
+    }
+    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @permission_required(DASHBOARD, raise_exception=True)

@@ -264,6 +264,7 @@ def test_pages_by_year_show_only_the_bureaus_own_data(client, world, role):
         ("indicators:dashboard", {}),
         ("indicators:records", {"key": "cases_received"}),
         ("indicators:records", {"key": "disputes_screened"}),
+        ("indicators:dashboard_print", {}),
         ("reports:index", {}),
         ("reports:detail", {"year": 2024}),
         ("reports:check", {"year": 2024}),
@@ -590,3 +591,26 @@ def test_another_bureaus_background_jobs_are_not_found(client, world, role, sett
     assert "乙2024年报告" not in client.get("/jobs/").content.decode()
     client.force_login(b_admin)
     assert client.get(f"/jobs/{job.pk}/").status_code == 200
+
+
+def test_the_dashboard_export_and_print_hold_only_the_bureaus_own_figures(client, world):
+    """A's head exports and prints A's dashboard: A's units and A's count of cases, none of B's."""
+    import io
+
+    import openpyxl
+
+    from indicators.dashboard import dashboard_data
+
+    client.force_login(world["users"]["head"])
+    response = client.get(reverse("indicators:dashboard_export") + "?year=2024")
+    assert response.status_code == 200
+    cells = xlsx_cells(response.content)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["指标"]
+    received = next(r[2] for r in sheet.iter_rows(values_only=True) if r[1] == "受理信访事项")
+    own = dashboard_data(world["A"], 2024).figures["cases_received"][0]
+    assert received == own and own > 0
+    assert "甲县信访局" not in " ".join(cells) and "乙县信访局" not in " ".join(cells)
+    assert "温泉街道" in cells and not any(name in cells for name in B_UNITS)
+    printed = client.get(reverse("indicators:dashboard_print") + "?year=2024").content.decode()
+    assert "温泉街道" in printed and not any(name in printed for name in B_UNITS)
+    assert "乙-1" not in printed and "乙县信访局" not in printed

@@ -142,6 +142,8 @@ PAGES = {
     "login": (lambda objs: {}, PUBLIC),
     "indicators:dashboard": (lambda objs: {}, EVERY_ROLE),
     "indicators:records": (lambda objs: {"key": "disputes_screened"}, EVERY_ROLE),
+    "indicators:dashboard_print": (lambda objs: {}, EVERY_ROLE),
+    "indicators:dashboard_export": (lambda objs: {}, EVERY_ROLE),  # written to the activity log
     "indicators:rollup": (lambda objs: below(objs) and {}, EVERY_ROLE),
     "indicators:rollup_bureau": (lambda objs: {"bureau_id": below(objs).pk}, EVERY_ROLE),
     "reports:index": (lambda objs: {}, READERS),
