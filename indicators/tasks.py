@@ -49,6 +49,7 @@ def recount_after_commit(bureau_id: int | None) -> None:
     """Hand `recount` of the bureau (None: of every bureau that has stored years) to the worker
     once the writer's transaction commits. A queue that cannot be reached costs the dashboard a
     count, never the write: it is logged, not raised."""
+
     def enqueue() -> None:
         ids = (
             [bureau_id]

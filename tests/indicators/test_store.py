@@ -179,6 +179,8 @@ def test_refresh_figures_stores_three_years_for_every_bureau(city):  # noqa: F81
     assert len(years) == 3 and years[2] - years[0] == 2 and years[2] in (today.year, today.year + 1)
     assert BureauFigures.objects.count() == 9
     assert all(r.computed_version == r.version for r in BureauFigures.objects.all())
+    # This year and last per unit and per month too (the dashboard's, its per-unit 同比 included).
+    assert {r.year for r in BureauFigures.objects.filter(by_unit__isnull=False)} == {years[1], years[2]}
 
 
 @pytest.mark.parametrize("period", [Period(D(2024, 1, 1), D(2024, 6, 30), AS_OF)])
