@@ -649,6 +649,8 @@ def _insert_rows(model, objs: list) -> None:
     columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(fields) + 1))})"
     plain = [(f.attname, _AS_IS.get(type(f)), f) for f in fields]
+    # A date goes to SQLite as its ISO text, as DatabaseOperations.adapt_datefield_value() writes it.
+    dates = {i for i, f in enumerate(fields) if type(f) is models.DateField and not (f.auto_now or f.auto_now_add)}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX({pk}) FROM {table}")
         top = cursor.fetchone()[0] or 0
@@ -663,9 +665,13 @@ def _insert_rows(model, objs: list) -> None:
             for obj in objs[start : start + WRITE_BATCH]:
                 top += 1
                 row = [top]
-                for attname, types, field in plain:
+                for i, (attname, types, field) in enumerate(plain):
                     value = getattr(obj, attname)
-                    if types is None or (value is not None and value.__class__ not in types):
+                    if value is None and (types is not None or i in dates):
+                        pass
+                    elif i in dates and value.__class__ is datetime.date:
+                        value = value.isoformat()
+                    elif types is None or value.__class__ not in types:
                         value = field.get_db_prep_save(field.pre_save(obj, True), connection)
                     row.append(value)
                 params.append(row)
