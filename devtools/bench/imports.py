@@ -149,10 +149,11 @@ def run(phase: str, n: int, *, file: Path = FILE) -> list[str]:
 
 
 def write(output: Path, new_lines: list[str], rows: int) -> str:
-    """Put this phase's lines into the `import` section of `output`, in place of their earlier
+    """Put this phase's lines into the `import-VENDOR` section of `output`, in place of their earlier
     ones; the other phases' lines (written by their own processes) stay. Returns the section."""
     text = output.read_text(encoding="utf-8") if output.exists() else ""
-    start, end = "<!-- bench:import -->", "<!-- /bench:import -->"
+    label = f"import-{connection.vendor}"  # one section per database: SQLite's and PostgreSQL's both stay
+    start, end = f"<!-- bench:{label} -->", f"<!-- /bench:{label} -->"
     old = text[text.find(start) : text.find(end)] if start in text and end in text else ""
     lines = {p: next((x for x in old.splitlines() if x.startswith(LINE_STARTS[p])), None) for p in LINES}
     for line in new_lines:
@@ -164,7 +165,7 @@ def write(output: Path, new_lines: list[str], rows: int) -> str:
     section = "\n".join(
         [
             start,
-            "## Excel import and export, measured by make bench",
+            f"## Excel import and export on {engine}, measured by make bench",
             "",
             f"Run {now}; {rows} petition cases on {engine}; targets: import ≤ 20 s and ≤ 2× a plain insert "
             "of the same rows in the same run (the ratio counts on a loaded machine), peak memory ≤ 300 MB, "
@@ -178,5 +179,5 @@ def write(output: Path, new_lines: list[str], rows: int) -> str:
             "",
         ]
     )
-    write_section(output, section, "import")
+    write_section(output, section, label)
     return section

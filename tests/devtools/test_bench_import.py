@@ -33,7 +33,7 @@ def test_the_phases_write_their_lines_into_one_section(tmp_path):
 
     text = output.read_text()
     assert text.startswith("# Benchmarks\n\nOur analysis.\n")
-    assert text.count("<!-- bench:import -->") == 1
+    assert text.count("<!-- bench:import-sqlite -->") == 1 and "## Excel import and export on SQLite" in text
     assert "40 petition cases on " in text
     block = text.split("```")[1].strip().splitlines()
     phases = [line.split(":")[0].split(" of ")[0] for line in block]
