@@ -227,6 +227,8 @@ def test_undo_leaves_rows_someone_changed_since_and_names_them(twenty_cases, ali
     done = service.import_undo(log=log, force=True)
 
     assert (done.deleted, done.restored, done.kept) == (9, 20, [str(touched)])
+    # The kept row is still named by the import's batch, so its history still says where it came from.
+    assert [batch.ids() for batch in ImportedRows.objects.filter(import_log=log)] == [[touched.pk]]
     assert list(PetitionCase.objects.filter(number__gte="B-0020").values_list("number", flat=True)) == ["B-0025"]
     assert "1 条在导入后已被他人修改，未撤销" in ImportLog.objects.get(pk=log.pk).message
 
