@@ -8,8 +8,9 @@ with bulk_create/bulk_update.
 Each batch is written in its own short transaction, never the whole file in one: on SQLite a
 transaction holds the database's only write lock, and 400,000 rows in one held it for minutes,
 so that every login and every clerk's save timed out. All or nothing still holds for the clerk:
-the import's log is written first (进行中), each batch records what it changed (its audit entries
-name the rows it created, an ImportBackup the previous values of each row it updated), and if a
+the import's log is written first (进行中), each batch records what it changed (an ImportedRows
+names the rows it created with their Excel rows, an audit entry each row it updated with old → new
+values, an ImportBackup the previous values of each row it updated), and if a
 later row or the database fails, `import_undo()` takes back what the earlier batches wrote and
 the clerk is told nothing was imported. An import killed half-way leaves its log 进行中 with the
 rows written so far linked to it; `manage.py import_ledger --undo LOG_ID` takes those back.
@@ -550,7 +551,8 @@ class _Plan:
         self._error(number, exc.column, str(exc), key)
 
     def write(self) -> None:
-        """Write the batch in one transaction, with its audit entries (linked to the import's log),
+        """Write the batch in one transaction, with what names its new rows (ImportedRows) and the
+        audit entries of the rows it updates (both linked to the import's log),
         the previous values of the rows it updates, and the log's running counts."""
         resource = self.resource
         now = timezone.now()
@@ -834,7 +836,8 @@ def import_undo(*, log: ImportLog, force: bool = False, user=None, actor: str = 
       their related rows (persons, links to cases);
     - rows it updated: their previous values of every column the import wrote, and their related
       rows, put back from the ImportBackup written in the same transaction as the update;
-    - the import's audit entries of those rows: deleted, since the rows are as they were.
+    - the import's audit entries of those rows, and its ImportedRows: deleted, since the rows are
+      as they were.
 
     What it cannot:
     - a row someone else changed after the import began (a clerk's form, another import: an audit

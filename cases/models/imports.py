@@ -7,10 +7,11 @@ from cases.scoping import scoped_manager
 
 class ImportLog(models.Model):
     """One attempt to import an Excel ledger, dry run or real, successful or refused: the file and
-    its counts. Who did it is in the activity log (an AuditEntry with action IMPORT pointing here),
-    and so is each row it wrote (AuditEntry.import_log).
+    its counts and its SHA-256. Who did it is in the activity log (an AuditEntry with action IMPORT
+    pointing here), and so is each row it updated (AuditEntry.import_log); the rows it created are
+    named by its ImportedRows.
 
-    A real import writes its log first, as RUNNING, links each batch's audit entries to it as
+    A real import writes its log first, as RUNNING, links each batch's records to it as
     the batch is written, and completes it at the end: a log still RUNNING after its import
     stopped tells of an interrupted import, whose rows `manage.py import_ledger --undo ID` takes
     back (cases.ledgers.service.import_undo)."""
@@ -62,7 +63,7 @@ class ImportLog(models.Model):
 class ImportBackup(models.Model):
     """The values a real import replaced in one record it updated, written in the same
     transaction as the update, so that the import can be undone if it fails or is interrupted
-    (cases.ledgers.service.import_undo). Records the import created need none: its audit entries
+    (cases.ledgers.service.import_undo). Records the import created need none: its ImportedRows
     name them. Deleted once the import is complete or undone."""
 
     import_log = models.ForeignKey(
