@@ -84,3 +84,16 @@ def test_each_created_row_is_named_with_its_excel_row_and_no_entry_of_its_own(cl
 
 def io_file(rows):
     return io.BytesIO(make_xlsx([HEADERS, *rows], titles=TITLES))
+
+
+def test_the_case_page_says_who_imported_each_stage(alice, bureau):
+    from cases import stages
+
+    assert run(file_with([case_row(1)]), user=alice).created == 1
+    case = PetitionCase.objects.get(number="WX2024-001")
+
+    entries = stages.case_entries(case)
+
+    assert [(e.action, e.source, e.username) for e in entries] == [("create", "import", "alice")]
+    who = stages._who(entries)
+    assert stages._describe(who["received_on"]) == stages._describe(who["routed_on"]) == "alice（Excel导入）"
