@@ -97,3 +97,15 @@ def test_the_case_page_says_who_imported_each_stage(alice, bureau):
     assert [(e.action, e.source, e.username) for e in entries] == [("create", "import", "alice")]
     who = stages._who(entries)
     assert stages._describe(who["received_on"]) == stages._describe(who["routed_on"]) == "alice（Excel导入）"
+
+
+def test_naming_the_new_rows_does_not_empty_every_bureaus_dashboard(bureau, monkeypatch):
+    from indicators import cache
+
+    emptied = []
+    monkeypatch.setattr(cache, "invalidate", lambda bureau_id, years=None, **kw: emptied.append(bureau_id))
+
+    assert run(file_with([case_row(1), case_row(2)])).created == 2
+
+    assert ImportedRows.objects.count() == 1
+    assert None not in emptied and set(emptied) == {bureau.pk}  # the import's own bureau only
