@@ -168,9 +168,11 @@ def _checksum(file) -> str:
                 file.seek(start)
                 return ""
             file.seek(0)
-            digest = hashlib.file_digest(file, "sha256").hexdigest()
+            digest = hashlib.sha256()
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
             file.seek(start)
-            return digest
+            return digest.hexdigest()
         with open(file, "rb") as stream:
             return _checksum(stream)
     except (OSError, ValueError, TypeError):
