@@ -31,6 +31,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from cases import deadlines
+from cases.audit import import_creation_entry
 from cases.models import AuditEntry, Membership, PetitionCase, Unit
 from cases.models.base import local_today
 from cases.models.petitions import Stage
@@ -447,22 +448,35 @@ DEADLINE_OF = {
 def case_entries(case: PetitionCase) -> list[AuditEntry]:
     """The case's activity log, oldest first: one query, however long it is."""
     content_type = ContentType.objects.get_for_model(PetitionCase)  # cached after the first call
-    return list(
+    entries = list(
         AuditEntry._base_manager.filter(content_type=content_type, object_id=case.pk)
         .only("at", "user_id", "username", "action", "source", "changes", "detail")
         .order_by("at", "pk")
     )
+    if not any(entry.action == A.CREATE for entry in entries):
+        # Created by an import: no entry of its own; its import's batch names it (cases.audit).
+        created = import_creation_entry(case)
+        if created is not None:
+            entries.insert(0, created)
+    return entries
 
 
 def _who(entries: list[AuditEntry]) -> dict[str, AuditEntry]:
-    """field → the latest entry that set it (to a value)."""
+    """field → the latest entry that set it (to a value). An import's creation (no values of its
+    own: the file's row holds them) set every field that no later entry set."""
     found: dict[str, AuditEntry] = {}
+    imported = None
     for entry in entries:
         if entry.action == A.CREATE:
             found.setdefault("received_on", entry)
+            if entry.source == AuditEntry.Source.IMPORT and entry.import_log_id and not entry.pk:
+                imported = entry
         for name, change in (entry.changes or {}).items():
             if isinstance(change, list) and len(change) == 2 and change[1] not in ("", None, "—"):
                 found[name] = entry
+    if imported is not None:
+        for field in PetitionCase._meta.concrete_fields:
+            found.setdefault(field.name, imported)
     return found
 
 

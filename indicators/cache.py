@@ -63,7 +63,7 @@ from .tasks import recount_after_commit
 VERSION_KEY = "indicators:data-version"  # the global version
 # Logs about the records, not records: a dry-run import, an audit entry or an import's remembered
 # value mapping changes no figure.
-NOT_RECORDS = {"importlog", "auditentry", "importbackup", "importvaluemapping"}
+NOT_RECORDS = {"importlog", "auditentry", "importbackup", "importvaluemapping", "importedrows", "job"}
 # Rows that belong to a bureau through a parent record: their bureau and year are the parent's.
 PARENTS = {
     "cases.orderperson": "case",

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import privacy
-from cases.audit import audit_delete, audit_form, masked_changes, masked_repr
+from cases.audit import audit_delete, audit_form, import_creation_entry, masked_changes, masked_repr
 from cases.models import AuditEntry
 
 from .guarded import GuardedAdmin
@@ -58,6 +58,11 @@ class AuditedAdmin(GuardedAdmin):
             .select_related("content_type", "import_log")
             .order_by("at", "id")
         )
+        if not any(e.action == AuditEntry.Action.CREATE for e in entries):
+            # Created by an import: no entry of its own, the import's batch names it and its row.
+            created = import_creation_entry(obj)
+            if created is not None:
+                entries.insert(0, created)
         rows = [
             (
                 entry,

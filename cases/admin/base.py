@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.audit import log_action
+from cases.audit import import_creation_entry, log_action
 from cases.forms import LooseDateField
 from cases.models import AuditEntry, Bureau, Unit
 
@@ -170,6 +170,9 @@ def entered_by(obj) -> int | None:
         .values_list("user_id", flat=True)
         .first()
     )
+    if entry is None:  # created by an import: its batch names the import, whose entry names who
+        created = import_creation_entry(obj)
+        entry = created.user_id if created is not None else None
     return entry
 
 

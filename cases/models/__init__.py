@@ -4,7 +4,7 @@ from .accountability import AccountabilityAction, AccountablePerson
 from .attachments import Attachment
 from .audit import AuditEntry
 from .bureau import Bureau, Holiday, HolidayYear, Membership, Unit
-from .imports import ImportLog, ImportValueMapping
+from .imports import ImportedRows, ImportLog, ImportValueMapping
 from .jobs import Job
 from .numbering import CaseNumberCounter
 from .order import OrderCase, OrderPerson
@@ -32,6 +32,7 @@ __all__ = [
     "HolidayYear",
     "ImportLog",
     "ImportValueMapping",
+    "ImportedRows",
     "Job",
     "Membership",
     "NormativeDocument",

@@ -13,7 +13,8 @@ class AuditEntry(models.Model):
 
     Append-only. Written through cases.audit: `log_action()` for one event (a report published,
     an import started, an export, a login), `audit_form()` when the workbench saves a form, and
-    `audit_rows()` in bulk for the rows an import writes, inside that batch's transaction. A
+    `audit_rows()` in bulk for the rows an import updates, inside that batch's transaction (the rows
+    it creates are named by cases.ImportedRows, shown on their history as created by the import). A
     record's 历史 page and a report's history page read it."""
 
     class Action(models.TextChoices):

@@ -7,10 +7,11 @@ from cases.scoping import scoped_manager
 
 class ImportLog(models.Model):
     """One attempt to import an Excel ledger, dry run or real, successful or refused: the file and
-    its counts. Who did it is in the activity log (an AuditEntry with action IMPORT pointing here),
-    and so is each row it wrote (AuditEntry.import_log).
+    its counts and its SHA-256. Who did it is in the activity log (an AuditEntry with action IMPORT
+    pointing here), and so is each row it updated (AuditEntry.import_log); the rows it created are
+    named by its ImportedRows.
 
-    A real import writes its log first, as RUNNING, links each batch's audit entries to it as
+    A real import writes its log first, as RUNNING, links each batch's records to it as
     the batch is written, and completes it at the end: a log still RUNNING after its import
     stopped tells of an interrupted import, whose rows `manage.py import_ledger --undo ID` takes
     back (cases.ledgers.service.import_undo)."""
@@ -35,6 +36,7 @@ class ImportLog(models.Model):
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
     ledger = models.CharField(_("台账"), max_length=20, choices=Ledger.choices)
     file_name = models.CharField(_("文件名"), max_length=255)
+    checksum = models.CharField(_("文件校验值（SHA-256）"), max_length=64, blank=True)
     dry_run = models.BooleanField(_("仅预览"), default=False)
     outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
     rows = models.PositiveIntegerField(_("数据行数"), default=0)
@@ -61,7 +63,7 @@ class ImportLog(models.Model):
 class ImportBackup(models.Model):
     """The values a real import replaced in one record it updated, written in the same
     transaction as the update, so that the import can be undone if it fails or is interrupted
-    (cases.ledgers.service.import_undo). Records the import created need none: its audit entries
+    (cases.ledgers.service.import_undo). Records the import created need none: its ImportedRows
     name them. Deleted once the import is complete or undone."""
 
     import_log = models.ForeignKey(
@@ -82,6 +84,55 @@ class ImportBackup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.import_log_id}:{self.object_id}"
+
+
+class ImportedRows(models.Model):
+    """The records one batch of a real import created, compactly: runs of (first id, its Excel
+    row, count), ids and rows both consecutive within a run. A created record has no audit entry
+    of its own (its values are the file's, its row the file's row): its 历史 page reads “created by
+    import X, row N” from here (cases.audit.import_origin), and an undo deletes the records named
+    here (cases.ledgers.service.import_undo). Updates keep their own entries, old → new."""
+
+    import_log = models.ForeignKey(
+        ImportLog, on_delete=models.CASCADE, related_name="created_rows", verbose_name=_("导入记录")
+    )
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("台账"))
+    at = models.DateTimeField(_("写入时间"))
+    first_id = models.BigIntegerField(_("首条记录编号"))
+    last_id = models.BigIntegerField(_("末条记录编号"))
+    runs = models.JSONField(_("记录与行号"), help_text=_("[[首条记录编号, 其Excel行号, 条数], …]"))
+
+    objects = scoped_manager(bureau="import_log__bureau")
+
+    class Meta:
+        verbose_name = _("导入新增的记录")
+        verbose_name_plural = _("导入新增的记录")
+        default_permissions = ()  # written by the importer, read by the history page and the undo
+        indexes = [models.Index(fields=["content_type", "first_id"], name="imported_rows_first_id")]
+
+    def __str__(self) -> str:
+        return f"{self.import_log_id}:{self.first_id}-{self.last_id}"
+
+    @staticmethod
+    def runs_of(pairs: list[tuple[int, int]]) -> list[list[int]]:
+        """(id, row) pairs, in id order → [[first id, first row, count], …]."""
+        runs: list[list[int]] = []
+        for pk, row in pairs:
+            last = runs[-1] if runs else None
+            if last is not None and pk == last[0] + last[2] and row == last[1] + last[2]:
+                last[2] += 1
+            else:
+                runs.append([pk, row, 1])
+        return runs
+
+    def ids(self) -> list[int]:
+        return [first + i for first, _row, count in self.runs for i in range(count)]
+
+    def row_of(self, pk: int) -> int | None:
+        for first, row, count in self.runs:
+            if first <= pk < first + count:
+                return row + pk - first
+        return None
 
 
 class ImportValueMapping(models.Model):

@@ -100,7 +100,7 @@ def test_a_deletion_keeps_the_last_values(client, adam, bureau, unit):
 
 def test_an_imported_row_has_its_history_on_the_record(client, alice, henry, bureau):
     from cases.ledgers.service import import_ledger
-    from cases.models import ImportLog
+    from cases.models import ImportedRows, ImportLog
     from tests.cases.ledgers.test_import_cases import case_row, file_with
 
     rows = [case_row(i) for i in range(3)]
@@ -114,20 +114,31 @@ def test_an_imported_row_has_its_history_on_the_record(client, alice, henry, bur
     assert (second.created, second.updated, second.unchanged) == (0, 1, 2)
 
     case = PetitionCase.objects.get(number="WX2024-001")
-    created, updated = AuditEntry.objects.filter(object_id=case.pk, content_type__model="petitioncase").order_by("id")
-    assert (created.action, created.source, created.username) == ("create", "import", "alice")
-    assert created.import_log == ImportLog.objects.get(file_name="2024台账.xlsx")
-    assert created.changes["number"] == ["", "WX2024-001"]
-    assert created.changes["responsible_unit"] == ["", "温泉街道"]
+    # A created row has no entry copying the file's values: its import's batch names it and its row.
+    (updated,) = AuditEntry.objects.filter(object_id=case.pk, content_type__model="petitioncase")
+    log = ImportLog.objects.get(file_name="2024台账.xlsx")
+    assert ImportedRows.objects.get(import_log=log).row_of(case.pk) == 5  # two title rows, the header, WX2024-000
+    assert (updated.action, updated.source, updated.username) == ("update", "import", "alice")
     assert updated.import_log.file_name == "2024台账-更正.xlsx"
     assert updated.changes == {"resolved_first_time": ["是", "否"], "review": ["", "复查"]}
     assert (
-        AuditEntry.objects.filter(source="import", action__in=AuditEntry.RECORD_ACTIONS).count() == 4
-    )  # 3 new, 1 changed
+        AuditEntry.objects.filter(source="import", action__in=AuditEntry.RECORD_ACTIONS).count() == 1
+    )  # the changed one
 
     client.force_login(henry)
-    page = client.get(reverse("admin:cases_petitioncase_history", args=[case.pk])).content.decode()
+    response = client.get(reverse("admin:cases_petitioncase_history", args=[case.pk]))
+    (created_row, updated_row) = response.context["rows"]
+    entry, changes = created_row
+    assert (entry.action, entry.source, entry.username, entry.import_log) == ("create", "import", "alice", log)
+    assert changes == [("导入", "", f"由导入 2024台账.xlsx（第 5 行）创建；文件 SHA-256 {log.checksum[:16]}")]
+    assert updated_row[1] == [("一次性化解", "是", "否"), ("复查复核", "", "复查")]
+    page = response.content.decode()
+    assert "由导入 2024台账.xlsx（第 5 行）创建" in page
     assert "Excel导入" in page and "2024台账-更正.xlsx" in page and "复查复核" in page
+    # Who imported it entered it: the one who may void it.
+    from cases.admin.base import entered_by
+
+    assert entered_by(case) == alice.pk
 
 
 def test_a_refused_import_leaves_no_audit_entries(alice, bureau):

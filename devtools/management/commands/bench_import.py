@@ -23,9 +23,8 @@ class Command(ToolCommand):
         parser.add_argument("--output", type=Path, help="把本阶段的结果写入（或更新）该 Markdown 文件")
 
     def handle(self, *args, phase, rows, file, output, **options):
-        line, *errors = imports.run(phase, rows, file=file)
-        self.stdout.write(line)
-        for error in errors:
-            self.stdout.write(error)
+        lines = imports.run(phase, rows, file=file)
+        for line in lines:
+            self.stdout.write(line)
         if output:
-            imports.write(output, phase, line, rows)
+            imports.write(output, lines, rows)

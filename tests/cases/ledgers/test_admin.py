@@ -44,8 +44,11 @@ def test_a_clerk_previews_then_confirms(client, alice, bureau):
     logs = list(ImportLog.objects.order_by("id").values_list("dry_run", "outcome", "created"))
     assert logs == [(True, "previewed", 3), (False, "imported", 3)]
     started = AuditEntry.objects.filter(action="import", content_type__model="importlog").order_by("id")
+    # Both name the file and its checksum (the same file, kept between preview and confirm).
+    checksums = set(ImportLog.objects.values_list("checksum", flat=True))
+    assert len(checksums) == 1 and len(next(iter(checksums))) == 64
     assert [(e.username, e.object_id, e.detail) for e in started] == [
-        ("alice", log.pk, f"{what}矛盾纠纷排查：排查台账.xlsx")
+        ("alice", log.pk, f"{what}矛盾纠纷排查：排查台账.xlsx（SHA-256 {log.checksum}）")
         for log, what in zip(ImportLog.objects.order_by("id"), ("预览", "导入"), strict=True)
     ]
     # The import log lists and finds them by who ran them (read from the activity log).

@@ -17,7 +17,7 @@ from django.db import DatabaseError
 
 from cases.audit import log_action
 from cases.ledgers import service
-from cases.models import AuditEntry, ImportLog, OrderCase, OrderPerson, PetitionCase
+from cases.models import AuditEntry, ImportedRows, ImportLog, OrderCase, OrderPerson, PetitionCase
 from cases.models.imports import ImportBackup
 
 from .conftest import make_xlsx
@@ -56,6 +56,7 @@ def twenty_cases(bureau):
     assert run(file_with(numbered(0, 20))).ok
     PetitionCase.objects.update(updated_at=UPDATED_AT)
     AuditEntry.objects.update(at=datetime.datetime(2024, 6, 1, 8, 30, 15, tzinfo=datetime.UTC))
+    ImportedRows.objects.update(at=datetime.datetime(2024, 6, 1, 8, 30, 15, tzinfo=datetime.UTC))
     ImportLog.objects.update(created_at=datetime.datetime(2024, 6, 1, 8, 30, tzinfo=datetime.UTC))
 
 
@@ -138,7 +139,10 @@ def test_a_good_import_keeps_no_backups_and_logs_its_counts(twenty_cases):
     assert result.ok and result.written
     log = ImportLog.objects.get(pk=result.log_id)
     assert (log.outcome, log.rows, log.created, log.updated) == (ImportLog.Outcome.IMPORTED, 25, 5, 20)
-    assert AuditEntry.objects.filter(import_log=log).count() == 25
+    # An entry per updated row (old → new); the five new rows are named by one batch, Excel rows 24–28.
+    assert AuditEntry.objects.filter(import_log=log).count() == 20
+    new = sorted(PetitionCase.objects.filter(number__in=[f"B-{i:04d}" for i in range(20, 25)]).values_list("pk"))
+    assert list(ImportedRows.objects.filter(import_log=log).values_list("runs", flat=True)) == [[[new[0][0], 24, 5]]]
     assert not ImportBackup.objects.exists()
 
 
@@ -150,7 +154,8 @@ def test_the_log_says_running_while_the_import_runs_with_the_rows_written_so_far
 
     def progress(rows, fraction):
         log = ImportLog.objects.get()
-        seen.append((rows, log.outcome, log.created, AuditEntry.objects.filter(import_log=log).count()))
+        named = sum(len(batch.ids()) for batch in ImportedRows.objects.filter(import_log=log))
+        seen.append((rows, log.outcome, log.created, named))
 
     result = run(file_with(numbered(0, 25)), progress=progress)
 
@@ -192,7 +197,8 @@ def test_an_interrupted_import_leaves_its_log_running_with_what_it_wrote(twenty_
 
     assert (log.outcome, log.rows, log.created, log.updated) == (ImportLog.Outcome.RUNNING, 30, 10, 20)
     assert f"--undo {log.pk}" in log.message
-    assert AuditEntry.objects.filter(import_log=log).count() == 30
+    assert AuditEntry.objects.filter(import_log=log).count() == 20  # the updates
+    assert sum(len(batch.ids()) for batch in ImportedRows.objects.filter(import_log=log)) == 10  # the new rows
     assert ImportBackup.objects.filter(import_log=log).count() == 20
     assert PetitionCase.objects.count() == 30
 
@@ -221,6 +227,8 @@ def test_undo_leaves_rows_someone_changed_since_and_names_them(twenty_cases, ali
     done = service.import_undo(log=log, force=True)
 
     assert (done.deleted, done.restored, done.kept) == (9, 20, [str(touched)])
+    # The kept row is still named by the import's batch, so its history still says where it came from.
+    assert [batch.ids() for batch in ImportedRows.objects.filter(import_log=log)] == [[touched.pk]]
     assert list(PetitionCase.objects.filter(number__gte="B-0020").values_list("number", flat=True)) == ["B-0025"]
     assert "1 条在导入后已被他人修改，未撤销" in ImportLog.objects.get(pk=log.pk).message
 

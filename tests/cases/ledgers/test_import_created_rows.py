@@ -1,0 +1,112 @@
+"""New rows of an import (issue 13): inserted in bulk exactly as save() stores them, and named by
+their import's batch (ids and Excel rows as runs) instead of an audit entry each."""
+
+import copy
+import datetime
+import hashlib
+import io
+
+from django.db import connection
+from django.urls import reverse
+
+from cases.models import AuditEntry, ImportedRows, ImportLog, PetitionCase
+
+from .conftest import make_xlsx
+from .test_import_cases import HEADERS, TITLES, case_row, file_with, run
+
+
+def raw_row(pk: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM cases_petitioncase WHERE id = %s", [pk])
+        names = [c[0] for c in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def test_a_new_row_is_stored_exactly_as_save_would_store_it(bureau):
+    assert run(file_with([case_row(1)])).created == 1
+    imported = PetitionCase.objects.get(number="WX2024-001")
+
+    twin = copy.copy(imported)
+    twin.pk, twin.number = None, "WX2024-999"
+    twin._state.adding = True
+    twin.save()
+
+    ours, saved = raw_row(imported.pk), raw_row(twin.pk)
+    differ = {k for k in ours if ours[k] != saved[k]}
+    assert differ <= {"id", "number", "created_at", "updated_at", "search_text"}, {
+        k: (ours[k], saved[k]) for k in differ
+    }
+    assert ours["received_on"] == saved["received_on"] == datetime.date(2024, 1, 4)
+    if connection.vendor == "sqlite":  # and every value of the same storage class (dates text, …)
+        with connection.cursor() as cursor:
+            kinds = ", ".join(f'typeof("{name}")' for name in ours)
+            cursor.execute(
+                f"SELECT {kinds} FROM cases_petitioncase WHERE id IN (%s, %s) ORDER BY id", [imported.pk, twin.pk]
+            )
+            mine, theirs = cursor.fetchall()
+        assert mine == theirs and "text" in mine
+    assert ours["created_at"] is not None and ours["updated_at"] is not None
+
+
+def test_keys_are_not_reused_after_a_deleted_record(bureau):
+    assert run(file_with([case_row(1)])).created == 1
+    first = PetitionCase.objects.get().pk
+    PetitionCase.objects.all().delete()
+
+    assert run(file_with([case_row(2), case_row(3)])).created == 2
+
+    assert sorted(PetitionCase.objects.values_list("pk", flat=True)) == [first + 1, first + 2]
+    if connection.vendor == "sqlite":  # AUTOINCREMENT's counter follows the keys we chose
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'cases_petitioncase'")
+            assert cursor.fetchone()[0] == first + 2
+
+
+def test_each_created_row_is_named_with_its_excel_row_and_no_entry_of_its_own(client, alice, henry, bureau):
+    rows = [case_row(0), case_row(1), [None] * len(HEADERS), case_row(2)]  # a blank row in between
+    data = io_file(rows)
+
+    result = run(data, user=alice)
+
+    assert result.created == 3
+    log = ImportLog.objects.get()
+    pks = [PetitionCase.objects.get(number=f"WX2024-00{i}").pk for i in range(3)]
+    (batch,) = ImportedRows.objects.filter(import_log=log)
+    # Rows 4 and 5, then row 7 after the blank one: two runs, the ids consecutive.
+    assert batch.runs == [[pks[0], 4, 2], [pks[2], 7, 1]]
+    assert [batch.row_of(pk) for pk in pks] == [4, 5, 7]
+    assert not AuditEntry.objects.filter(action="create", import_log=log).exists()
+    assert log.checksum == hashlib.sha256(data.getvalue()).hexdigest()
+
+    client.force_login(henry)
+    page = client.get(reverse("admin:cases_petitioncase_history", args=[pks[2]])).content.decode()
+    assert "由导入 台账.xlsx（第 7 行）创建" in page and "alice" in page
+
+
+def io_file(rows):
+    return io.BytesIO(make_xlsx([HEADERS, *rows], titles=TITLES))
+
+
+def test_the_case_page_says_who_imported_each_stage(alice, bureau):
+    from cases import stages
+
+    assert run(file_with([case_row(1)]), user=alice).created == 1
+    case = PetitionCase.objects.get(number="WX2024-001")
+
+    entries = stages.case_entries(case)
+
+    assert [(e.action, e.source, e.username) for e in entries] == [("create", "import", "alice")]
+    who = stages._who(entries)
+    assert stages._describe(who["received_on"]) == stages._describe(who["routed_on"]) == "alice（Excel导入）"
+
+
+def test_naming_the_new_rows_does_not_empty_every_bureaus_dashboard(bureau, monkeypatch):
+    from indicators import cache
+
+    emptied = []
+    monkeypatch.setattr(cache, "invalidate", lambda bureau_id, years=None, **kw: emptied.append(bureau_id))
+
+    assert run(file_with([case_row(1), case_row(2)])).created == 2
+
+    assert ImportedRows.objects.count() == 1
+    assert None not in emptied and set(emptied) == {bureau.pk}  # the import's own bureau only
