@@ -289,13 +289,17 @@ def masked_changes(entry: AuditEntry, user) -> dict[str, list[str]]:
     personal field of the record masked (cases.privacy), and so are the persons listed under an
     inline's summary ("被处理人·新增": names), which entries written before str() was masked hold
     in full."""
-    if privacy.can_see_personal_data(user):
-        return entry.changes
     model = entry.content_type.model_class()
+    # In the form's order, whatever order the database keeps a JSON object's keys in (PostgreSQL's
+    # jsonb sorts them by length); an inline's summaries ("被处理人·新增") after the fields.
+    order = {f.name: i for i, f in enumerate(model._meta.fields)} if model else {}
+    changes = sorted(entry.changes.items(), key=lambda item: order.get(item[0], len(order)))
+    if privacy.can_see_personal_data(user):
+        return dict(changes)
     masks = privacy.personal_fields(model) if model else {}
     person_labels = _person_labels()
     shown = {}
-    for key, (old, new) in entry.changes.items():
+    for key, (old, new) in changes:
         mask = masks.get(key)
         if mask is None and key.split("·")[0] in person_labels:
             mask = _mask_list

@@ -47,6 +47,11 @@ for backend in $BACKENDS; do
         '"$0" manage.py migrate --noinput -v0 && "$0" manage.py bench --plans --output "$@" \
           && "$0" manage.py bench_people --output "$1" && "$0" manage.py bench_case_page --output "$1"' \
         "$PY" "$OUTPUT" "$@"
+      # Excel on PostgreSQL too: the plain insert, the export and the import, as above.
+      PGPORT_TEST="${PGPORT_TEST:-54339}" scripts/with-postgres.sh bash -c \
+        '"$0" manage.py migrate --noinput -v0 && for phase in baseline export import; do
+           "$0" manage.py bench_import "$phase" "$2" --file "$3" --output "$1" || exit 1; done' \
+        "$PY" "$OUTPUT" "${BENCH_IMPORT_ROWS:-100000}" "$work/cases-pg.xlsx"
       ;;
     *) echo "unknown backend: $backend" >&2; exit 2 ;;
   esac

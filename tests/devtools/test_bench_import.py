@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from cases.models import ImportedRows, PetitionCase
 from devtools.bench.imports import Clock, ratio_lines
@@ -33,7 +34,9 @@ def test_the_phases_write_their_lines_into_one_section(tmp_path):
 
     text = output.read_text()
     assert text.startswith("# Benchmarks\n\nOur analysis.\n")
-    assert text.count("<!-- bench:import-sqlite -->") == 1 and "## Excel import and export on SQLite" in text
+    engine = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[connection.vendor]
+    assert text.count(f"<!-- bench:import-{connection.vendor} -->") == 1
+    assert f"## Excel import and export on {engine}" in text
     assert "40 petition cases on " in text
     block = text.split("```")[1].strip().splitlines()
     phases = [line.split(":")[0].split(" of ")[0] for line in block]
