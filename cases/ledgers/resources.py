@@ -88,7 +88,9 @@ class LedgerResource:
             chunk = keys[start : start + LOOKUP_CHUNK]
             values = {k[0] for k in chunk}
             wanted = set(chunk)
-            for obj in self.model.objects.filter(bureau=bureau, **{f"{first}__in": values}):
+            # No ORDER BY: the models' default ordering made SQLite walk the bureau's whole
+            # (bureau, received_on) index, row by row, instead of seeking each key.
+            for obj in self.model.objects.filter(bureau=bureau, **{f"{first}__in": values}).order_by():
                 key = self.key_of(obj)
                 if key in wanted:
                     found[key] = obj
@@ -261,7 +263,9 @@ class PetitionCaseResource(LedgerResource):
         found = {}
         for start in range(0, len(keys), LOOKUP_CHUNK):
             numbers = [k[0] for k in keys[start : start + LOOKUP_CHUNK]]
-            for obj in PetitionCase.objects.filter(bureau=bureau, number__in=numbers):
+            # No ORDER BY, so that SQLite seeks each number in the (bureau, number) unique index
+            # instead of reading the bureau's cases in received order (quadratic in an import).
+            for obj in PetitionCase.objects.filter(bureau=bureau, number__in=numbers).order_by():
                 found[(obj.number,)] = obj
         return found
 

@@ -110,3 +110,33 @@ def test_naming_the_new_rows_does_not_empty_every_bureaus_dashboard(bureau, monk
 
     assert ImportedRows.objects.count() == 1
     assert None not in emptied and set(emptied) == {bureau.pk}  # the import's own bureau only
+
+
+def test_rows_sent_several_insert_statements_at_a_time_are_whole_and_searchable(bureau, monkeypatch):
+    from cases.ledgers import service
+    from cases.search import search_cases
+
+    monkeypatch.setattr(service, "ROWS_PER_INSERT", 2)  # 5 rows: statements of 2, 2 and 1
+    assert run(file_with([case_row(i) for i in range(5)])).created == 5
+
+    cases = list(PetitionCase.objects.order_by("pk"))
+    assert [c.number for c in cases] == [f"WX2024-00{i}" for i in range(5)]
+    assert [c.pk for c in cases] == list(range(cases[0].pk, cases[0].pk + 5))
+    # The search index (an FTS5 trigger on SQLite) took every row of every statement.
+    found = search_cases(PetitionCase.objects.all(), "WX2024-003", personal=False)
+    assert [c.number for c in found] == ["WX2024-003"]
+
+
+def test_existing_records_are_looked_up_without_an_order(bureau):
+    """An ORDER BY made SQLite read the bureau's whole (bureau, received_on) index for each chunk
+    of numbers: quadratic in a large import. The look-up must seek the (bureau, number) index."""
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.ledgers.resources import resource_for
+
+    assert run(file_with([case_row(1)])).created == 1
+    with CaptureQueriesContext(connection) as queries:
+        found = resource_for("cases").existing(bureau, [("WX2024-001",), ("WX2024-404",)])
+    assert list(found) == [("WX2024-001",)]
+    (select,) = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert "ORDER BY" not in select
