@@ -638,59 +638,91 @@ _AS_IS = {
 def _insert_rows(model, objs: list) -> None:
     """INSERT new rows, setting their primary keys.
 
-    On SQLite, INSERT statements of ROWS_PER_INSERT rows each, the keys chosen here: the batch's
-    transaction holds the database's only write lock (IMMEDIATE), so nobody else inserts between
-    reading the largest key and writing. bulk_create() compiled an INSERT of 20 rows at a time
-    (Django's 999-parameter cap for SQLite) and prepared every value through the SQL compiler: it
-    was 40 % of an import's time. One row per statement (executemany) is no better: the case
-    search's FTS5 trigger (cases.search) pays a flush per statement, 4 s against 1 s for 20,000
-    cases sent 100 rows per statement. Values still go through pre_save() (auto_now) and
-    get_db_prep_save() wherever that could change them. Other databases use bulk_create()."""
+    bulk_create() compiled an INSERT of 20 rows at a time on SQLite (Django's 999-parameter cap)
+    and prepared every value through the SQL compiler: it was 40 % of an import's time. Here the
+    keys are chosen first and each value is prepared once (pre_save() for auto_now,
+    get_db_prep_save() wherever that could change it, so rows are stored exactly as save() stores
+    them), then:
+    - SQLite: INSERT statements of ROWS_PER_INSERT rows each. The keys follow the largest one: the
+      batch's transaction holds the database's only write lock (IMMEDIATE), so nobody else
+      inserts in between. One row per statement (executemany) is no better: the case search's
+      FTS5 trigger (cases.search) pays a flush per statement, 4 s against 1 s for 20,000 cases
+      sent 100 rows per statement.
+    - PostgreSQL: COPY, the keys drawn from the table's sequence beforehand.
+    Other databases, and models with parents, use bulk_create()."""
     connection = connections[router.db_for_write(model)]
     meta = model._meta
-    if connection.vendor != "sqlite" or meta.parents or not objs:
+    if connection.vendor not in ("sqlite", "postgresql") or meta.parents or not objs:
         model.objects.bulk_create(objs, batch_size=WRITE_BATCH)
         return
     fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
     quote = connection.ops.quote_name
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
-    row_sql = f"({', '.join(['%s'] * (len(fields) + 1))})"
-    per_statement = max(1, min(ROWS_PER_INSERT, _sqlite_variables(connection) // (len(fields) + 1)))
-    plain = [(f.attname, _AS_IS.get(type(f)), f) for f in fields]
-    # A date goes to SQLite as its ISO text, as DatabaseOperations.adapt_datefield_value() writes it.
-    dates = {i for i, f in enumerate(fields) if type(f) is models.DateField and not (f.auto_now or f.auto_now_add)}
+    alias = connection.alias
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX({pk}) FROM {table}")
-        top = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
-        if cursor.fetchone():  # AUTOINCREMENT: a key once used, even if deleted, is not used again
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
-            seq = cursor.fetchone()
-            top = max(top, seq[0] if seq else 0)
-        alias = connection.alias
+        keys = _new_keys(cursor, connection, meta, len(objs))
         for start in range(0, len(objs), WRITE_BATCH):
-            params = []
-            for obj in objs[start : start + WRITE_BATCH]:
-                top += 1
-                row = [top]
-                for i, (attname, types, field) in enumerate(plain):
-                    value = getattr(obj, attname)
-                    if value is None and (types is not None or i in dates):
-                        pass
-                    elif i in dates and value.__class__ is datetime.date:
-                        value = value.isoformat()
-                    elif types is None or value.__class__ not in types:
-                        value = field.get_db_prep_save(field.pre_save(obj, True), connection)
-                    row.append(value)
-                params.append(row)
-            for at in range(0, len(params), per_statement):
-                rows = params[at : at + per_statement]
-                values = ", ".join([row_sql] * len(rows))
-                cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", [v for row in rows for v in row])
-            for obj, row in zip(objs[start : start + WRITE_BATCH], params, strict=True):
-                obj.pk = row[0]
+            chunk = objs[start : start + WRITE_BATCH]
+            rows = _prepared_rows(chunk, keys[start : start + WRITE_BATCH], fields, connection)
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                row_sql = f"({', '.join(['%s'] * (len(fields) + 1))})"
+                per_statement = max(1, min(ROWS_PER_INSERT, _sqlite_variables(connection) // (len(fields) + 1)))
+                for at in range(0, len(rows), per_statement):
+                    part = rows[at : at + per_statement]
+                    values = ", ".join([row_sql] * len(part))
+                    cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", [v for row in part for v in row])
+            for obj, key in zip(chunk, keys[start : start + WRITE_BATCH], strict=True):
+                obj.pk = key
                 obj._state.adding, obj._state.db = False, alias
+
+
+def _new_keys(cursor, connection, meta, count: int) -> list[int]:
+    """`count` primary keys for new rows of meta's table, in ascending order."""
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return sorted(key for (key,) in cursor.fetchall())
+    cursor.execute(f"SELECT MAX({pk}) FROM {table}")
+    top = cursor.fetchone()[0] or 0
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'")
+    if cursor.fetchone():  # AUTOINCREMENT: a key once used, even if deleted, is not used again
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        seq = cursor.fetchone()
+        top = max(top, seq[0] if seq else 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def _prepared_rows(objs: list, keys: list[int], fields: list, connection) -> list[list]:
+    """Each object's row as the database stores it, its key first."""
+    plain = [(f.attname, _AS_IS.get(type(f)), f) for f in fields]
+    # SQLite: a date goes as its ISO text, as DatabaseOperations.adapt_datefield_value() writes it;
+    # PostgreSQL takes the date itself (its adapt_datefield_value() returns it unchanged).
+    dates = {i for i, f in enumerate(fields) if type(f) is models.DateField and not (f.auto_now or f.auto_now_add)}
+    iso = connection.vendor == "sqlite"
+    rows = []
+    for obj, key in zip(objs, keys, strict=True):
+        row = [key]
+        for i, (attname, types, field) in enumerate(plain):
+            value = getattr(obj, attname)
+            if value is None and (types is not None or i in dates):
+                pass
+            elif i in dates and value.__class__ is datetime.date:
+                if iso:
+                    value = value.isoformat()
+            elif types is None or value.__class__ not in types:
+                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+            row.append(value)
+        rows.append(row)
+    return rows
 
 
 def _sqlite_variables(connection) -> int:
