@@ -49,6 +49,7 @@ from cases.signals import records_changed
 
 from . import cells
 from . import values as vals
+from .readahead import RowSource
 from .resources import LOOKUP_CHUNK, LedgerResource, resource_for
 from .results import ImportResult, RowError, RowWarning, UndoResult
 from .xlsx import FileRejected, max_upload_bytes, open_sheet
@@ -211,8 +212,8 @@ def _run(
     resource: LedgerResource, file, result: ImportResult, ctx: ImportContext, *, log, progress, user, actor
 ) -> None:
     """Check (and unless a dry run, write) the file's rows."""
-    sheet = open_sheet(file)
-    rows = sheet.rows()
+    sheet = RowSource(open_sheet(file))  # a large sheet is read by a second process (readahead)
+    rows = iter(sheet)
     mapping = _find_header(resource, rows, result)
     if mapping is None:
         return

@@ -1,0 +1,78 @@
+"""A large sheet is read by a second process while the import checks and writes (issue 13):
+the same rows, the same errors with their Excel rows, and a damaged file refused as before."""
+
+import io
+import zipfile
+
+import pytest
+
+from cases.ledgers import readahead
+from cases.ledgers.readahead import RowSource
+from cases.ledgers.xlsx import FileRejected, open_sheet
+from cases.models import PetitionCase
+
+from .test_import_cases import case_row, file_with, run
+
+
+@pytest.fixture
+def ahead(settings):
+    settings.LEDGER_IMPORT_READ_AHEAD_BYTES = 1  # every sheet is read by a child process
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(readahead, "CHUNK", 7)  # several messages for a small sheet
+    yield
+    monkey.undo()
+
+
+def test_a_sheet_read_ahead_gives_the_same_rows_in_chunks(ahead):
+    data = file_with([case_row(i) for i in range(30)])
+    here = list(open_sheet(io.BytesIO(data.getvalue())).rows())
+
+    source = RowSource(open_sheet(data))
+    read = list(source)
+
+    assert source.ahead is True
+    assert read == here and len(read) == 33  # two title rows, the header, 30 cases
+    assert source.fraction_read() == 1.0
+
+
+def test_an_import_read_ahead_writes_the_rows_and_names_bad_ones_by_excel_row(ahead, bureau):
+    rows = [case_row(i) for i in range(30)]
+    assert run(file_with(rows)).created == 30
+    assert PetitionCase.objects.count() == 30
+
+    rows[20][1] = "2024年13月5日"  # data row 21 is Excel row 24 (two title rows, the header)
+    result = run(file_with([[f"X{r[0]}", *r[1:]] for r in rows]))
+    assert [str(e) for e in result.errors] == ["第 24 行 · 登记日期 · 不存在的日期：2024年13月5日"]
+    assert PetitionCase.objects.count() == 30  # nothing of the second file
+
+
+def _damaged(data: bytes) -> io.BytesIO:
+    """The same workbook with its sheet's XML cut off in the middle of a row."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) * 2 // 3] + b"<row r=<<"
+            target.writestr(info, content)
+    out.seek(0)
+    return out
+
+
+def test_a_damaged_sheet_read_ahead_is_refused_with_the_readers_message(ahead, bureau):
+    data = _damaged(file_with([case_row(i) for i in range(30)]).getvalue())
+
+    with pytest.raises(FileRejected, match="附近已损坏"):
+        list(RowSource(open_sheet(data)))
+
+    data.seek(0)
+    result = run(data)
+    assert "附近已损坏" in (result.file_error or "")
+    assert PetitionCase.objects.count() == 0
+
+
+def test_a_small_sheet_is_read_here(settings):
+    settings.LEDGER_IMPORT_READ_AHEAD_BYTES = 10 * 1024 * 1024
+    source = RowSource(open_sheet(file_with([case_row(1)])))
+    assert source.ahead is False
+    assert len(list(source)) == 4
