@@ -300,6 +300,9 @@ LEDGER_IMPORT_MAX_UNZIPPED_BYTES = envint("LEDGER_IMPORT_MAX_UNZIPPED_BYTES", st
 # reading them raised a worker's peak memory by 290 MB (7.6 s), within the importer's 500 MB budget.
 LEDGER_IMPORT_MAX_SHARED_STRINGS = envint("LEDGER_IMPORT_MAX_SHARED_STRINGS", "1000000")
 LEDGER_IMPORT_MAX_SHARED_CHARS = envint("LEDGER_IMPORT_MAX_SHARED_CHARS", "100000000")
+# A sheet whose XML unpacks to at least this many bytes (about 2,800 case rows) is read by a
+# forked second process while the import checks and writes (cases.ledgers.readahead); 0: never.
+LEDGER_IMPORT_READ_AHEAD_BYTES = envint("LEDGER_IMPORT_READ_AHEAD_BYTES", str(4 * 1024 * 1024))
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
