@@ -50,3 +50,29 @@ def test_no_province_known_prints_a_dash_the_readiness_check_reports(db):
     assert any(
         "省份" in " ".join(label for label, _link in issue.items) or "省份" in issue.explanation for issue in issues
     )
+
+
+def test_the_bureaus_administrator_sets_the_place_words_where_the_settings_are_edited(client, bureau, adam):
+    client.force_login(adam)
+    url = f"/admin/cases/bureau/{bureau.pk}/change/"
+    form = client.get(url).content.decode()
+    assert 'name="province"' in form and 'name="level_word"' in form
+    response = client.post(
+        url,
+        {
+            "county": "测试县",
+            "short_county": "测试",
+            "self_reference": "我区",
+            "level_word": "区",
+            "province": "山西",
+            "roll_forward_holidays": "on",
+            "due_soon_working_days": "3",
+            "case_number_pattern": "{year}-{seq:04d}",
+        },
+    )
+    assert response.status_code == 302
+    bureau.refresh_from_db()
+    words = bureau.place_words()
+    assert (words["province"], words["level_word"], words["self_reference"]) == ("山西", "区", "我区")
+    text = _text(build_document(report_get_or_create(bureau=bureau, year=2024)[0]))
+    assert "山西信访信息平台" in text and "区直单位" in text and "结合我区信访工作实际" in text
