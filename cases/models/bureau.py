@@ -148,7 +148,9 @@ class Bureau(models.Model):
     def province_name(self) -> str:
         if self.province or self.level == self.Level.PROVINCE:
             return self.province or self.short_county or self.county
-        ids = self.lineage_ids(include_self=False, up=True) if self.pk else []
+        if self.parent_id is None:  # no bureau above to ask: no query
+            return ""
+        ids = self.lineage_ids(include_self=False, up=True)
         above = Bureau.objects.in_bulk(ids)
         for bureau in (above[pk] for pk in ids if pk in above):  # nearest first
             if bureau.province or bureau.level == self.Level.PROVINCE:

@@ -42,6 +42,12 @@ def save_template(request, year: int):
     return redirect("reports:detail", year=year)
 
 
+def _lines(text: str) -> str:
+    """One kind of line break: a browser posts CRLF, a file may hold either; the proposals are
+    found again in the posted text when saving and must fall where they fell."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class SourceForm(forms.Form):
     """Last year's published report: its year, and its text pasted or its file uploaded."""
 
@@ -68,7 +74,8 @@ class SourceForm(forms.Form):
                 cleaned["text"] = prop.read_report_file(upload.name, upload.read())
             except prop.UnreadableFile as exc:
                 raise ValidationError(str(exc)) from None
-        if not (cleaned.get("text") or "").strip():
+        cleaned["text"] = _lines(cleaned.get("text") or "")
+        if not cleaned["text"].strip():
             raise ValidationError(_("请粘贴报告全文或上传报告文件。"))
         return cleaned
 
@@ -83,6 +90,9 @@ class ApplyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     target_year = forms.IntegerField(label=_lazy("新年度"), min_value=2000, max_value=2100, required=False)
+
+    def clean_text(self):
+        return _lines(self.cleaned_data["text"])
 
     def clean(self):
         cleaned = super().clean()
