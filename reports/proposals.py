@@ -125,15 +125,20 @@ def placeholder_words(p: Proposal) -> str:
     return "{" + "|".join(names) + "}"
 
 
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def with_words(text: str, proposals: list[Proposal], accepted=None) -> str:
-    """As with_placeholders(), with the figures named in Chinese."""
+    """As with_placeholders(), with the figures named in Chinese, as a template: a brace the
+    published text holds stays a brace ("{{")."""
     out, pos = [], 0
     for i, p in enumerate(proposals):
         if accepted is not None and i not in accepted:
             continue
-        out += [text[pos : p.start], placeholder_words(p)]
+        out += [_literal(text[pos : p.start]), placeholder_words(p)]
         pos = p.end
-    out.append(text[pos:])
+    out.append(_literal(text[pos:]))
     return "".join(out)
 
 

@@ -226,3 +226,17 @@ def test_uploads_are_read_checked_and_refused_in_chinese(wenxian, client, sarah,
         assert message in page.content.decode(), message
     assert "请粘贴报告全文或上传报告文件。" in _analyse(client, text="  ").content.decode()
     assert not BureauTemplate.objects.exists() and not Report.objects.exists()
+
+
+def test_braces_in_the_published_text_stay_braces(wenxian, client, sarah):
+    client.force_login(sarah)
+    text = "化解率80.25%，见附表{一}。"
+    response = client.post(
+        reverse("reports:propose"),
+        {"step": "apply", "year": "2024", "text": text, "accept": ["0"], "target": "report", "target_year": "2025"},
+    )
+    assert response.status_code == 302
+    report = Report.objects.get(bureau=wenxian, year=2025)
+    assert report.intro == "化解率{矛盾纠纷化解率}，见附表{{一}}。"
+    with acting_for(wenxian):
+        assert build_document(report).intro_text == "化解率—，见附表{一}。"  # 2025 has no records
