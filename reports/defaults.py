@@ -1,5 +1,7 @@
-"""The shipped template: 温县信访局's 2024 report with its figures turned into placeholders
-(data/default_template.json). Bureau name, county and year are placeholders too."""
+"""The shipped template (data/default_template.json): a county bureau's annual report with its
+figures turned into placeholders. It names no place: the bureau's name, level and place wording
+are placeholders too ({self_reference} 我县/我市, {level_word} 县直单位, {levels} 中央、省、市、县,
+{province} 河南…), filled from the bureau's settings (cases.Bureau.place_words)."""
 
 from __future__ import annotations
 

@@ -7,8 +7,9 @@ in words — per cent for a count ("下降22.24%", "增长5%"), percentage point
 `{重复信访率.同比变化率}` a rate's relative change in per cent ("下降31.31%"), as some bureaus write
 it; "持平" when unchanged, "—" when last year gives no base. The keys' English forms are `.last_year`,
 `.change` and `.relative_change`. The bureau's own data has Chinese names too: {年度}, {机关名称},
-{县名}, {地名简称}, {自称}.
-`{bureau}`, `{county}`, `{short_county}` and `{year}` print the bureau's own data;
+{县名}, {地名简称}, {自称}, {本级} (县 of 县直单位), {各级} (中央、省、市、县) and {省份} (河南).
+`{bureau}`, `{county}`, `{short_county}`, `{self_reference}`, `{level_word}`, `{levels}`,
+`{province}` and `{year}` print the bureau's own data (cases.Bureau.place_words);
 `{total_dispute_resolution_rate}` the figure over the bureau and every bureau below it. `{a|b|c}` prints
 the one value that a, b and c share, for sentences such as "…均为 100%": when they differ it prints
 "—", which the readiness check reports, rather than a sentence that is no longer true. `{{` and
@@ -39,6 +40,9 @@ CONTEXT_KEYS = {
     "county": "所在县（市、区）名称",
     "short_county": "地名简称，如“平安温县”中的“温县”",
     "self_reference": "报告对本地的自称，如“我县”“我市”",
+    "level_word": "本级简称，如“县直单位”中的“县”",
+    "levels": "各级部署，如“中央、省、市、县”",
+    "province": "所在省份简称，如“河南信访信息平台”中的“河南”",
 }
 CONTEXT_NAMES = {
     "年度": "year",
@@ -46,6 +50,9 @@ CONTEXT_NAMES = {
     "县名": "county",
     "地名简称": "short_county",
     "自称": "self_reference",
+    "本级": "level_word",
+    "各级": "levels",
+    "省份": "province",
 }
 # The forms of a figure after its name: what each prints is made in reports.render.context.
 FORMS = {
@@ -110,7 +117,8 @@ def canonical(name: str) -> str:
 def describe(key: str) -> str:
     """A canonical key in words, for the readiness check: 满意率（同比）."""
     base, _dot, form = key.partition(".")
-    label = str(BY_KEY[base].label) if base in BY_KEY else base
+    context = {key: name for name, key in CONTEXT_NAMES.items()}
+    label = str(BY_KEY[base].label) if base in BY_KEY else context.get(base, base)
     return f"{label}（{FORM_LABELS[form]}）" if form in FORM_LABELS else label
 
 

@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases.audit import log_action
 from cases.models import AuditEntry
 
 from .defaults import default_template
-from .models import Paragraph, Report, Revision, Section
+from .models import BureauTemplate, Paragraph, Report, Revision, Section
+from .models.report import TEXT_MAX
+from .placeholders import validate_template
 from .render.context import build_charts, build_document
 from .render.pdf import render_pdf
 
@@ -35,15 +38,67 @@ def _template_of(previous: Report | None) -> dict:
     }
 
 
-@transaction.atomic
-def report_get_or_create(*, bureau, year: int, user=None) -> tuple[Report, bool]:
-    """The bureau's report for `year`; a new one starts as a copy of the latest earlier year's
-    text, or of the shipped template when there is none."""
-    report = Report.objects.filter(bureau=bureau, year=year).first()
-    if report is not None:
-        return report, False
-    previous = Report.objects.filter(bureau=bureau, year__lt=year).order_by("-year").first()
-    data = _template_of(previous)
+# Where a new year's text starts from: last year's text (by default), the bureau's own template,
+# or the template shipped with the product.
+PREVIOUS, BUREAU, SHIPPED = "previous", "bureau", "shipped"
+SOURCES = {
+    PREVIOUS: _lazy("上一年度的报告文本"),
+    BUREAU: _lazy("本局模板"),
+    SHIPPED: _lazy("系统默认模板"),
+}
+
+
+def bureau_template(bureau) -> BureauTemplate | None:
+    return BureauTemplate.objects.filter(bureau=bureau).first()
+
+
+def starting_text(*, bureau, year: int, source: str = PREVIOUS) -> tuple[dict, str]:
+    """The text a new report of `year` starts from, and where it came from in words. Last year's
+    text falls back to the bureau's template, then to the shipped one, when there is no earlier
+    year; the bureau's template must exist when asked for."""
+    if source not in SOURCES:
+        raise ValidationError({"source": _("请选择新报告的起始文本。")})
+    if source == PREVIOUS:
+        previous = Report.objects.filter(bureau=bureau, year__lt=year).order_by("-year").first()
+        if previous is not None:
+            return _template_of(previous), _("复制自%(year)s年报告") % {"year": previous.year}
+        source = BUREAU if bureau_template(bureau) else SHIPPED
+    if source == BUREAU:
+        own = bureau_template(bureau)
+        if own is None:
+            raise ValidationError({"source": _("本局尚未保存报告模板，请先在某年度报告中“保存为本局模板”。")})
+        return own.as_template(), _("使用本局模板")
+    return default_template(), _("使用默认模板")
+
+
+def _validate_text(data: dict) -> None:
+    """Every text of a template's shape checked as the report's fields check it, naming where."""
+    errors = []
+    texts = [(_("标题"), data["title"]), (_("导语"), data["intro"])]
+    for i, s in enumerate(data["sections"], start=1):
+        texts.append((_("第%(n)s部分标题") % {"n": i}, s["title"]))
+        for j, p in enumerate(s["paragraphs"], start=1):
+            where = _("第%(n)s部分第%(m)s段") % {"n": i, "m": j}
+            texts += [(where, p["lead"]), (where, p["text"])]
+    for where, text in texts:
+        try:
+            validate_template(text)
+        except ValidationError as e:
+            errors.extend(f"{where}：{m}" for m in e.messages)
+    if not data["title"].strip():
+        errors.append(_("标题不能为空。"))
+    if len(data["title"]) > 200 or any(len(s["title"]) > 200 for s in data["sections"]):
+        errors.append(_("标题不能超过200字。"))
+    paragraphs = [p for s in data["sections"] for p in s["paragraphs"]]
+    if len(data["intro"]) > TEXT_MAX or any(len(p["text"]) > TEXT_MAX for p in paragraphs):
+        errors.append(_("导语和每段正文不能超过%(n)s字。") % {"n": TEXT_MAX})
+    if any(len(p["lead"]) > 200 for p in paragraphs):
+        errors.append(_("小标题不能超过200字。"))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _create(*, bureau, year: int, data: dict, user, detail: str) -> Report:
     report = Report(bureau=bureau, year=year, title=data["title"], intro=data["intro"], updated_by=user)
     report.full_clean()
     report.save()
@@ -53,9 +108,53 @@ def report_get_or_create(*, bureau, year: int, user=None) -> tuple[Report, bool]
             Paragraph(section=section, position=j, lead=p["lead"], text=p["text"])
             for j, p in enumerate(s["paragraphs"])
         )
-    source = _("复制自%(year)s年报告") % {"year": previous.year} if previous else _("使用默认模板")
-    report_log(report=report, user=user, action=AuditEntry.Action.REPORT_CREATED, detail=source)
-    return report, True
+    report_log(report=report, user=user, action=AuditEntry.Action.REPORT_CREATED, detail=detail)
+    return report
+
+
+@transaction.atomic
+def report_get_or_create(*, bureau, year: int, user=None, source: str = PREVIOUS) -> tuple[Report, bool]:
+    """The bureau's report for `year`; a new one starts as a copy of the latest earlier year's
+    text (by default), of the bureau's own template or of the shipped one (`source`)."""
+    report = Report.objects.filter(bureau=bureau, year=year).first()
+    if report is not None:
+        return report, False
+    data, detail = starting_text(bureau=bureau, year=year, source=source)
+    return _create(bureau=bureau, year=year, data=data, user=user, detail=detail), True
+
+
+@transaction.atomic
+def report_create_from_text(*, bureau, year: int, data: dict, user, detail: str) -> Report:
+    """A new year's report whose text is `data` (a template's shape), e.g. last year's published
+    report with its numbers turned into placeholders. Refused when the year has a report."""
+    if Report.objects.filter(bureau=bureau, year=year).exists():
+        raise ValidationError(_("%(year)s年的报告已存在，未作改动。") % {"year": year})
+    _validate_text(data)
+    return _create(bureau=bureau, year=year, data=data, user=user, detail=detail)
+
+
+@transaction.atomic
+def template_save(*, bureau, user, data: dict, detail: str) -> BureauTemplate:
+    """Make `data` (a template's shape) the bureau's own template, replacing the one it had."""
+    _validate_text(data)
+    template = bureau_template(bureau)
+    created = template is None
+    template = template or BureauTemplate(bureau=bureau)
+    template.title, template.intro, template.sections = data["title"], data["intro"], data["sections"]
+    template.source = detail[:200]
+    template.updated_by = user if user is not None and user.is_authenticated else None
+    template.save()
+    action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE
+    log_action(template, user=user, action=action, detail=_("保存本局报告模板：%(d)s") % {"d": detail})
+    return template
+
+
+def template_save_from_report(*, report: Report, user) -> BureauTemplate:
+    """ "Save this report as our template": its section order, headings and paragraphs."""
+    detail = _("以%(year)s年报告为模板") % {"year": report.year}
+    template = template_save(bureau=report.bureau, user=user, data=_template_of(report), detail=detail)
+    report_log(report=report, user=user, action=AuditEntry.Action.REPORT_EDITED, detail=_("保存为本局模板"))
+    return template
 
 
 def _touch(report: Report, user, detail: str) -> None:

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import drafts, editing, public, publishing
+from .views import drafts, editing, public, publishing, templates
 
 app_name = "reports"
 urlpatterns = [
     path("", drafts.index, name="index"),
     path("new/", drafts.create, name="create"),
+    path("template/", templates.template, name="template"),
+    path("template/propose/", templates.propose, name="propose"),
     path("<int:year>/", drafts.detail, name="detail"),
+    path("<int:year>/save-template/", templates.save_template, name="save_template"),
     path("<int:year>/check/", drafts.check, name="check"),
     path("<int:year>/history/", drafts.history, name="history"),
     path("<int:year>/export/<str:fmt>/", drafts.export_draft, name="export"),

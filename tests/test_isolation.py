@@ -372,6 +372,11 @@ def test_a_bureau_without_the_year_gets_not_found_not_another_bureaus_report(cli
     for name in ("reports:detail", "reports:check", "reports:history"):
         assert client.get(reverse(name, kwargs={"year": 2023})).status_code == 404, name
     assert client.get(reverse("reports:revision_pdf", kwargs={"year": 2023, "number": 1})).status_code == 404
+    # Saving B's 2023 text as A's template: not found, and no template made.
+    assert client.post(reverse("reports:save_template", kwargs={"year": 2023})).status_code == 404
+    from reports.models import BureauTemplate
+
+    assert not BureauTemplate.objects.exists()
 
 
 # A unit's user ------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ class BureauAdmin(AuditedAdmin):
         "county",
         "short_county",
         "self_reference",
+        "level_word",
+        "province",
         "roll_forward_holidays",
         "due_soon_working_days",
         "case_number_pattern",

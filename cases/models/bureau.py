@@ -77,8 +77,20 @@ class Bureau(models.Model):
     self_reference = models.CharField(
         _("报告中的自称"),
         max_length=10,
-        default="我县",
-        help_text=_("报告正文称呼本地的用语，如“我县”“我市”“我区”。"),
+        blank=True,
+        help_text=_("报告正文称呼本地的用语，如“我县”“我市”“我区”；留空则按层级用“我县”“我市”“我省”。"),
+    )
+    level_word = models.CharField(
+        _("本级简称"),
+        max_length=4,
+        blank=True,
+        help_text=_("报告中“县直单位”“县信访接待服务中心”里的“县”，如“县”“市”“区”；留空则按层级用“县”“市”“省”。"),
+    )
+    province = models.CharField(
+        _("所在省份简称"),
+        max_length=10,
+        blank=True,
+        help_text=_("报告中“河南信访信息平台”里的“河南”；留空则用上级省级信访局的地名简称。"),
     )
 
     case_number_pattern = models.CharField(
@@ -110,6 +122,40 @@ class Bureau(models.Model):
         order = [self.Level.PROVINCE, self.Level.CITY, self.Level.COUNTY]
         if self.parent_id and order.index(self.parent.level) >= order.index(self.level):
             raise ValidationError({"parent": _("上级信访局的层级必须高于本局。")})
+
+    # The word of each level in the report's place wording: 县直单位, 市直单位, 省直单位.
+    LEVEL_WORDS = {Level.PROVINCE: "省", Level.CITY: "市", Level.COUNTY: "县"}
+
+    def place_words(self) -> dict[str, str]:
+        """How the report names this bureau's place, for the template's placeholders: its own
+        settings, else what its level says (我县 / 我市 / 我省), the province's short name from
+        the bureau itself or the provincial bureau above it ("" when neither says)."""
+        word = self.level_word or self.LEVEL_WORDS.get(self.level, "县")
+        chain = ["中央", "省"]
+        if self.level in (self.Level.CITY, self.Level.COUNTY):
+            chain.append("市")
+        if self.level == self.Level.COUNTY:
+            chain.append(word)
+        return {
+            "county": self.county,
+            "short_county": self.short_county or self.county,
+            "self_reference": self.self_reference or "我" + word,
+            "level_word": word,
+            "levels": "、".join(chain),
+            "province": self.province_name(),
+        }
+
+    def province_name(self) -> str:
+        if self.province or self.level == self.Level.PROVINCE:
+            return self.province or self.short_county or self.county
+        if self.parent_id is None:  # no bureau above to ask: no query
+            return ""
+        ids = self.lineage_ids(include_self=False, up=True)
+        above = Bureau.objects.in_bulk(ids)
+        for bureau in (above[pk] for pk in ids if pk in above):  # nearest first
+            if bureau.province or bureau.level == self.Level.PROVINCE:
+                return bureau.province or bureau.short_county or bureau.county
+        return ""
 
     def lineage_ids(self, *, include_self: bool = True, up: bool = False) -> list[int]:
         """The ids of this bureau and every bureau below it (or, with up=True, above it, nearest

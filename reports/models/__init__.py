@@ -2,5 +2,6 @@
 
 from .report import Paragraph, Report, Section
 from .revision import Revision
+from .template import BureauTemplate
 
-__all__ = ["Paragraph", "Report", "Revision", "Section"]
+__all__ = ["BureauTemplate", "Paragraph", "Report", "Revision", "Section"]

@@ -234,13 +234,8 @@ def values_for(report, figures, previous=None) -> dict[str, str]:
         values[f"{key}.last_year"] = printed(before) if before is not None else DASH
         values[f"{key}.change"] = change_words(f, before)
         values[f"{key}.relative_change"] = change_words(f, before, relative=True)
-    values.update(
-        year=str(report.year),
-        bureau=bureau.name,
-        county=bureau.county,
-        short_county=bureau.short_county or bureau.county,
-        self_reference=bureau.self_reference,
-    )
+    values.update(year=str(report.year), bureau=bureau.name)
+    values.update({key: word or DASH for key, word in bureau.place_words().items()})
     return values
 
 

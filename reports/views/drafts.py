@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from reports import readiness
 from reports.models import Report, Revision
 from reports.render.context import build_charts, build_document, values_for
 from reports.render.html import render_fragment
-from reports.services import report_get_or_create
+from reports.services import PREVIOUS, SOURCES, bureau_template, report_get_or_create
 
 from .common import download, get_report
 
@@ -36,7 +37,13 @@ def index(request):
     return render(
         request,
         "reports/index.html",
-        {"bureau": bureau, "reports": reports, "next_year": local_today().year - 1},
+        {
+            "bureau": bureau,
+            "reports": reports,
+            "next_year": local_today().year - 1,
+            "sources": list(SOURCES.items()),
+            "has_template": bureau_template(bureau) is not None,
+        },
     )
 
 
@@ -50,7 +57,13 @@ def create(request):
     if not 2000 <= year <= local_today().year:
         messages.error(request, _("请填写有效的年度。"))
         return redirect("reports:index")
-    _report, created = report_get_or_create(bureau=Bureau.current(), year=year, user=request.user)
+    try:
+        _report, created = report_get_or_create(
+            bureau=Bureau.current(), year=year, user=request.user, source=request.POST.get("source") or PREVIOUS
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("reports:index")
     if created:
         messages.success(request, _("已创建%(year)s年报告。") % {"year": year})
     return redirect("reports:detail", year=year)

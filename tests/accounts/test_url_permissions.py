@@ -148,6 +148,9 @@ PAGES = {
     "indicators:rollup_bureau": (lambda objs: {"bureau_id": below(objs).pk}, EVERY_ROLE),
     "reports:index": (lambda objs: {}, READERS),
     "reports:create": (lambda objs: {}, EDITORS),
+    "reports:template": (lambda objs: {}, EDITORS),
+    "reports:propose": (lambda objs: {}, EDITORS),
+    "reports:save_template": (year, EDITORS),  # POST only
     "reports:detail": (year, READERS),
     "reports:check": (year, READERS),
     "reports:history": (year, READERS),

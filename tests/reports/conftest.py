@@ -110,7 +110,7 @@ def _outreach(bureau, townships):
 @pytest.fixture
 def wenxian(db):
     """温县信访局 with 2024 records giving the seed's figures, figure for figure."""
-    bureau = Bureau.objects.create(name="温县信访局", county="温县", short_county="温县")
+    bureau = Bureau.objects.create(name="温县信访局", county="温县", short_county="温县", province="河南")
     townships = [
         Unit.objects.create(bureau=bureau, name=n, kind=Unit.Kind.TOWNSHIP, sort_order=i)
         for i, n in enumerate(TOWNSHIPS)

@@ -5,24 +5,15 @@ from django.core.management.base import CommandError
 from cases.management.bureau import BureauCommand
 from indicators.compute import compute
 from indicators.registry import Period
-from reports.proposals import propose, with_placeholders
+from reports.proposals import UnreadableFile, propose, read_report_file, with_placeholders
 
 
 def read_text(path: Path) -> str:
     """A published report as text: a .txt file (UTF-8) or a Word file's paragraphs."""
-    if path.suffix.lower() == ".docx":
-        import docx
-
-        try:
-            return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-        except Exception as exc:  # a damaged or disguised file
-            raise CommandError(f"无法读取 Word 文件 {path.name}：{type(exc).__name__}") from None
-    if path.suffix.lower() != ".txt":
-        raise CommandError("只能读取 .txt 或 .docx 文件。")
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CommandError(f"{path.name} 不是 UTF-8 编码的文本，请另存为 UTF-8 后再试。") from None
+        return read_report_file(path.name, path.read_bytes())
+    except UnreadableFile as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BureauCommand):
