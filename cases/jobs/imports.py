@@ -38,9 +38,11 @@ def start_import(
     path: str,
     file_name: str = "",
     mappings: dict[tuple[str, str], str] | None = None,
+    rows: int = 0,
 ) -> Job:
     """Hand the import of the stored upload `path` (named `file_name` when uploaded) into the
-    ledger `kind` to the worker, with the clerk's value mappings ((column, text) → option)."""
+    ledger `kind` to the worker, with the clerk's value mappings ((column, text) → option);
+    `rows`: the data rows its check counted, the progress bar's total (0: estimated as it reads)."""
     resource = resource_for(kind)
     meta = resource.model._meta
     user = get_user_model().objects.get(pk=user_id)
@@ -59,14 +61,16 @@ def start_import(
             "file_name": name,
             # JSON has no tuple keys: [column, text, option] triples.
             "mappings": [[column, text, option] for (column, text), option in (mappings or {}).items()],
+            "rows": rows,
         },
         permission=f"{meta.app_label}.add_{meta.model_name}",
+        total=rows,
     )
 
 
 @work(atomic=False)
 def import_in_background(
-    ctx, *, bureau_id: int, user_id: int, kind: str, path: str, mappings: list, file_name: str = ""
+    ctx, *, bureau_id: int, user_id: int, kind: str, path: str, mappings: list, file_name: str = "", rows: int = 0
 ) -> None:
     """Import the stored upload `path` for `user_id` of `bureau_id` (the job runs in that bureau)."""
     if ctx.job.bureau_id != bureau_id or ctx.user.pk != user_id:
@@ -75,11 +79,14 @@ def import_in_background(
     if not file.is_file():
         raise JobFailed(_("上传的文件已不存在（超过一天未确认会被清理），请重新上传。"))
     resource = resource_for(kind)
-    ctx.progress(0, 0, _("正在读取 %(file)s") % {"file": file_name or file.name})
+    checked = rows  # the rows its check counted, if it did
+    ctx.progress(0, checked, _("正在读取 %(file)s") % {"file": file_name or file.name})
 
     def progress(rows: int, fraction: float) -> None:
-        # The importer knows the rows read and the share of the file read: the total is estimated.
-        total = max(rows, round(rows / fraction)) if fraction > 0 else 0
+        # The importer knows the rows read and the share of the file read: without the check's
+        # count the total is estimated.
+        estimate = round(rows / fraction) if fraction > 0 else 0
+        total = max(rows, checked or estimate)
         ctx.progress(rows, total, _("已检查 %(rows)d 行") % {"rows": rows})
 
     try:

@@ -163,6 +163,7 @@ class LedgerImportExportMixin(ImportExportMixin):
             path=str(stored),
             file_name=entry["name"],
             mappings=mappings,
+            rows=entry.get("rows", 0),
         )
         message = _("共 %(rows)d 行，正在后台导入，可离开此页，稍后在“后台任务”中查看结果。")
         messages.info(request, message % {"rows": entry["rows"]})
