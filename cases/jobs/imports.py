@@ -134,6 +134,7 @@ def start_check(
         bureau=Bureau.objects.get(pk=bureau_id),
         kind=Job.Kind.LEDGER_CHECK,
         title=_("检查%(title)s（%(file)s）") % {"title": resource.title, "file": file_name},
+        personal=True,  # the preview shows the rows as typed, names and phones among them
         arguments={
             "bureau_id": bureau_id,
             "user_id": user_id,

@@ -78,6 +78,8 @@ def preview(request, pk: int):
         raise Http404
     if job.state != Job.State.DONE:
         return redirect("jobs:detail", pk=job.pk)
+    if not _may_download(request, job):  # the preview quotes the rows, personal data and all
+        raise PermissionDenied
     try:
         model_admin = admin.site._registry.get(resource_for(job.arguments.get("kind", "")).model)
     except ValueError:  # a ledger no longer known

@@ -79,7 +79,7 @@ def sweep(max_age: float = KEEP_SECONDS) -> int:
     cutoff = time.time() - max_age
     removed = 0
     for old in folder().iterdir():
-        if old.suffix in (".xlsx", ".json") and old.stat().st_mtime < cutoff:
+        if old.suffix in (".xlsx", ".json", ".part") and old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -101,15 +101,20 @@ def load_preview(token: str) -> dict | None:
 
 def rows_over(file, limit: int) -> bool:
     """Whether the first sheet of the .xlsx `file` (an uploaded file or a path) has more than
-    `limit` rows (title and header rows included). A file that cannot be read this way is not:
-    the check in the request then says what is wrong with it."""
-    from .xlsx import _first_sheet  # the workbook's first sheet, as the importer reads it
+    `limit` rows (title and header rows included). A file that cannot be read this way, or that
+    the importer refuses by its size alone, is not: the check in the request then says what is
+    wrong with it. Reads no more than the sheet's declared size (a zip bomb's is refused first)."""
+    from .xlsx import _first_sheet, max_unzipped_bytes, max_upload_bytes
 
     try:
+        if getattr(file, "size", None) and file.size > max_upload_bytes():
+            return False
         if hasattr(file, "seek"):
             file.seek(0)
         with zipfile.ZipFile(file) as archive:
             name = _first_sheet(archive)[0]
+            if archive.getinfo(name).file_size > max_unzipped_bytes():
+                return False
             count, tail = 0, b""
             with archive.open(name) as stream:
                 while chunk := stream.read(_CHUNK):

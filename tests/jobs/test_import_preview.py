@@ -229,6 +229,13 @@ def test_the_rows_are_counted_without_reading_the_cells(write_only):
     assert not kept.rows_over(io.BytesIO(b"not a workbook"), 0)
 
 
+def test_rows_are_counted_across_the_reads_chunks_and_an_oversize_file_stays_in_the_request(settings):
+    data = make_xlsx([[f"第{i}行", i] for i in range(3000)], write_only=True)  # a sheet XML of ~150 kB
+    assert kept.rows_over(io.BytesIO(data), 2999) and not kept.rows_over(io.BytesIO(data), 3000)
+    settings.LEDGER_IMPORT_MAX_BYTES = len(data) - 1  # refused at once by the check in the request
+    assert not kept.rows_over(SimpleUploadedFile("大.xlsx", data), 10)
+
+
 def test_a_small_upload_is_still_checked_in_the_request(client, alice, bureau, settings):
     settings.LEDGER_IMPORT_BACKGROUND_ROWS = 10
     client.force_login(alice)
