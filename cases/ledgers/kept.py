@@ -28,6 +28,7 @@ KEEP_SECONDS = 24 * 3600
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _CHUNK = 1 << 16
+_MOST = 64 << 20  # sheet XML read at most to count the rows
 
 
 def folder() -> Path:
@@ -104,7 +105,7 @@ def rows_over(file, limit: int) -> bool:
     `limit` rows (title and header rows included). A file that cannot be read this way, or that
     the importer refuses by its size alone, is not: the check in the request then says what is
     wrong with it. Reads no more than the sheet's declared size (a zip bomb's is refused first)."""
-    from .xlsx import _first_sheet, max_unzipped_bytes, max_upload_bytes
+    from .xlsx import MAX_RATIO, _first_sheet, max_unzipped_bytes, max_upload_bytes
 
     try:
         if getattr(file, "size", None) and file.size > max_upload_bytes():
@@ -113,11 +114,16 @@ def rows_over(file, limit: int) -> bool:
             file.seek(0)
         with zipfile.ZipFile(file) as archive:
             name = _first_sheet(archive)[0]
-            if archive.getinfo(name).file_size > max_unzipped_bytes():
-                return False
-            count, tail = 0, b""
+            info = archive.getinfo(name)
+            ratio = info.file_size / (info.compress_size or 1)
+            if info.file_size > max_unzipped_bytes() or (info.file_size > 10 * 1024 * 1024 and ratio > MAX_RATIO):
+                return False  # refused at once by the check
+            count, tail, read = 0, b"", 0
             with archive.open(name) as stream:
                 while chunk := stream.read(_CHUNK):
+                    read += len(chunk)
+                    if read > _MOST:
+                        return True  # rows this long are for the worker to read
                     data = tail + chunk
                     # A tag cut at the chunk's end is counted with the next chunk.
                     cut = max(0, len(data) - 16)
