@@ -2,7 +2,7 @@
 checked by the worker too (`start_check()`, `check_in_background`): the upload's page
 (cases/ledgers/admin.py) keeps the file and shows the check's job, whose result is the preview
 page (jobs:preview), stored beside the kept upload (cases.ledgers.kept); a check that cannot read
-the file fails with the reason and keeps nothing. Then the preview's confirm button (cases/ledgers/admin.py) calls
+the file fails with the reason and keeps nothing. Then the preview's confirm button calls
 `start_import()` for a file of more than settings.LEDGER_IMPORT_BACKGROUND_ROWS rows, with the
 upload it kept and the value mappings the clerk chose, and shows the job's page; the worker runs
 `import_in_background`, which calls the confirm step (`cases.ledgers.service.import_stored`)
