@@ -590,8 +590,23 @@ def test_another_bureaus_background_jobs_are_not_found(client, world, role, sett
         result_name="乙.pdf",
     )
     job.result_file.save("b.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    check = Job.objects.create(  # the check of an upload whose preview B's administrator opens
+        bureau=world["B"],
+        user=b_admin,
+        kind=Job.Kind.LEDGER_CHECK,
+        title="检查乙的台账",
+        work="cases.jobs.imports.check_in_background",
+        arguments={"kind": "cases", "token": "b" * 32},
+        permission="cases.add_petitioncase",
+        state=Job.State.DONE,
+    )
     client.force_login(world["users"][role])
-    for url in (f"/jobs/{job.pk}/", f"/jobs/{job.pk}/status/", f"/jobs/{job.pk}/download/"):
+    for url in (
+        f"/jobs/{job.pk}/",
+        f"/jobs/{job.pk}/status/",
+        f"/jobs/{job.pk}/download/",
+        f"/jobs/{check.pk}/preview/",
+    ):
         assert client.get(url).status_code == 404, url
     assert "乙2024年报告" not in client.get("/jobs/").content.decode()
     client.force_login(b_admin)

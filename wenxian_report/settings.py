@@ -138,9 +138,13 @@ TASKS = {
 # case rows take about 1.3 s on a small shared machine, more would keep the request for seconds
 # (docs/benchmarks.md, "Background jobs").
 LEDGER_EXPORT_BACKGROUND_ROWS = envint("LEDGER_EXPORT_BACKGROUND_ROWS", "20000")
-# Confirmed imports of more rows than this are written by the worker (cases.jobs.imports): the
-# importer writes about 1,500 case rows a second (docs/benchmarks.md), so 5,000 rows take ~3 s.
+# Uploads of more rows than this are checked, and once confirmed written, by the worker
+# (cases.jobs.imports): the importer writes about 1,500 case rows a second (docs/benchmarks.md),
+# so 5,000 rows take ~3 s.
 LEDGER_IMPORT_BACKGROUND_ROWS = envint("LEDGER_IMPORT_BACKGROUND_ROWS", "5000")
+# Where uploads wait for their confirmation (cases.ledgers.kept), shared by the web and worker
+# processes; empty: `wenxian-ledger-imports` in the system's temporary folder.
+LEDGER_IMPORT_KEPT_DIR = os.getenv("LEDGER_IMPORT_KEPT_DIR", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

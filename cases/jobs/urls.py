@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/status/", views.status, name="status"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
 ]

@@ -3,9 +3,10 @@ script, and the result file. A job is its owner's, and also of whoever holds its
 same bureau; another bureau's job is not found (the scoped manager), a result with personal data
 is given only to holders of cases.view_personal_data."""
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 
 from cases import privacy
@@ -65,3 +66,24 @@ def download(request, pk: int):
 
 def _may_download(request, job: Job) -> bool:
     return not job.personal or privacy.can_see_personal_data(request.user)
+
+
+def preview(request, pk: int):
+    """The preview a background check of an upload stored (cases.jobs.imports.check_in_background),
+    shown by the ledger's admin with its confirm button."""
+    from cases.ledgers.resources import resource_for
+
+    job = _job(request, pk)
+    if job.kind != Job.Kind.LEDGER_CHECK:
+        raise Http404
+    if job.state != Job.State.DONE:
+        return redirect("jobs:detail", pk=job.pk)
+    if not _may_download(request, job):  # the preview quotes the rows, personal data and all
+        raise PermissionDenied
+    try:
+        model_admin = admin.site._registry.get(resource_for(job.arguments.get("kind", "")).model)
+    except ValueError:  # a ledger no longer known
+        model_admin = None
+    if model_admin is None:
+        raise Http404
+    return model_admin.stored_preview(request, job)

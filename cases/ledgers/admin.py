@@ -2,16 +2,16 @@
 our own service (its row-by-row import is too slow for a city's ledgers).
 
 Import is two steps, as in django-import-export: the upload is checked as a dry run and shown
-as a summary, the errors and the first rows; the file is kept in a private temporary folder,
-bound to the session, until the clerk confirms, and then imported all or nothing.
+as a summary, the errors and the first rows; the file is kept in a private temporary folder
+(cases.ledgers.kept), bound to the session, until the clerk confirms, and then imported all or
+nothing. A file of more than settings.LEDGER_IMPORT_BACKGROUND_ROWS rows is checked, and once
+confirmed imported, by the background worker (cases.jobs.imports): the clerk sees the job's
+progress, then its preview (`stored_preview`, bound to the check's job instead of the session),
+and may leave and come back to it from 我的后台任务.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import tempfile
-import time
 from pathlib import Path
 
 from django import forms
@@ -35,17 +35,17 @@ from cases import privacy
 from cases.admin.guarded import GuardedAdmin
 from cases.admin.lookups import RefusedLookup
 from cases.audit import log_action
-from cases.models import AuditEntry, Bureau, ImportLog, ImportValueMapping
+from cases.models import AuditEntry, Bureau, ImportLog, ImportValueMapping, Job
 
+from . import kept, preview
 from .export import XLSX_TYPE, export_workbook, template_workbook
+from .kept import TOKEN
 from .results import without_personal_values
 from .service import import_ledger, import_stored
 
 SESSION_KEY = "ledger_imports"
 MASKED_MESSAGE = "masked_message"
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
-SHOWN_ERRORS = 500
-KEEP_SECONDS = 24 * 3600
+SHOWN_ERRORS = preview.SHOWN_ERRORS
 
 
 class LedgerImportForm(forms.Form):
@@ -89,6 +89,8 @@ class LedgerImportExportMixin(ImportExportMixin):
         context = {}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
+            if kept.rows_over(upload, settings.LEDGER_IMPORT_BACKGROUND_ROWS):
+                return self._check_in_background(request, resource, kept.keep(upload), upload.name, {})
             result = import_ledger(
                 kind=resource.kind, file=upload, file_name=upload.name, user=request.user, dry_run=True
             )
@@ -105,14 +107,19 @@ class LedgerImportExportMixin(ImportExportMixin):
         resource = self.ledger_resource()
         token = request.POST.get("token", "")
         entry = request.session.get(SESSION_KEY, {}).get(token) if TOKEN.match(token) else None
+        if entry is None and TOKEN.match(token):
+            entry = _checked_in_background(request, token, request.POST.get("job", ""))
         stored = _folder() / f"{token}.xlsx"
         if not entry or entry["kind"] != resource.kind or not stored.exists():
             messages.error(request, _("导入文件已失效，请重新上传。"))
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
         mappings = posted_mappings(request.POST)
         check_only = "check" in request.POST  # 重新检查: the preview again, with the values mapped
-        if not check_only and entry.get("rows", 0) > settings.LEDGER_IMPORT_BACKGROUND_ROWS:
-            return self._import_in_background(request, resource, token, entry, stored, mappings)
+        if entry.get("background") or entry.get("rows", 0) > settings.LEDGER_IMPORT_BACKGROUND_ROWS:
+            _forget_in_session(request, token)
+            if check_only:
+                return self._check_in_background(request, resource, token, entry["name"], mappings)
+            return self._import_in_background(request, resource, token, entry, kept.move(token), mappings)
         result = None
         try:
             result = import_stored(
@@ -127,10 +134,8 @@ class LedgerImportExportMixin(ImportExportMixin):
         finally:
             keep = result is not None and (result.only_values or (check_only and result.ok))
             if not keep:  # kept while a value is unmapped, or a checked file awaits its confirmation
-                stored.unlink(missing_ok=True)
-                sessions = request.session.get(SESSION_KEY, {})
-                sessions.pop(token, None)
-                request.session[SESSION_KEY] = sessions
+                kept.forget(token)
+                _forget_in_session(request, token)
         if result.ok and not check_only:
             messages.success(request, _("导入完成。%(summary)s") % {"summary": result.summary()})
             for line in result.mapping_lines():
@@ -150,9 +155,7 @@ class LedgerImportExportMixin(ImportExportMixin):
         the kept upload when done; the clerk watches it on the job's page."""
         from cases.jobs.imports import start_import
 
-        sessions = request.session.get(SESSION_KEY, {})
-        sessions.pop(token, None)
-        request.session[SESSION_KEY] = sessions
+        _forget_in_session(request, token)
         job = start_import(
             bureau_id=Bureau.current().pk,
             user_id=request.user.pk,
@@ -160,10 +163,43 @@ class LedgerImportExportMixin(ImportExportMixin):
             path=str(stored),
             file_name=entry["name"],
             mappings=mappings,
+            rows=entry.get("rows", 0),
         )
         message = _("共 %(rows)d 行，正在后台导入，可离开此页，稍后在“后台任务”中查看结果。")
         messages.info(request, message % {"rows": entry["rows"]})
         return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+    def _check_in_background(self, request, resource, token, name, mappings):
+        """A large file's check (the preview's dry run) goes to the worker; the job's page links
+        to the preview when it is done (`stored_preview`)."""
+        from cases.jobs.imports import start_check
+
+        job = start_check(
+            bureau_id=Bureau.current().pk,
+            user_id=request.user.pk,
+            kind=resource.kind,
+            token=token,
+            file_name=name,
+            mappings=mappings,
+        )
+        messages.info(request, _("文件较大，正在后台检查，可离开此页，稍后在“我的后台任务”中查看检查结果。"))
+        return HttpResponseRedirect(reverse("jobs:detail", args=[job.pk]))
+
+    def stored_preview(self, request, job: Job):
+        """The preview a background check stored (its job: `job`, found and shown to this user by
+        cases.jobs.views.preview), with the confirm and re-check buttons while its upload is kept."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        resource = self.ledger_resource()
+        token = job.arguments.get("token", "")
+        data = kept.load_preview(token) if TOKEN.match(token) else None
+        if data is None:
+            messages.error(request, _("此次检查的文件已确认导入或已失效（超过一天未确认会被清理），请重新上传。"))
+            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+        extra = preview.restored(data)
+        if job.user_id == request.user.pk and (_folder() / f"{token}.xlsx").exists():  # the uploader confirms
+            extra.update(token=token, job=job.pk)
+        return self._render_import(request, resource, LedgerImportForm(), extra, stored=True)
 
     def export_action(self, request):
         if not self.has_export_permission(request):
@@ -199,7 +235,7 @@ class LedgerImportExportMixin(ImportExportMixin):
         name = _("%(title)s-%(date)s.xlsx") % {"title": resource.title, "date": timezone.localdate().isoformat()}
         return _xlsx_response(data, name)
 
-    def _render_import(self, request, resource, form, extra):
+    def _render_import(self, request, resource, form, extra, *, stored: bool = False):
         result = extra.get("result")
         context = {
             **self.admin_site.each_context(request),
@@ -211,13 +247,8 @@ class LedgerImportExportMixin(ImportExportMixin):
             "template_url": reverse("admin:{}_{}_import_template".format(*self.get_model_info())),
             **extra,
         }
-        if result is not None:
-            groups = result.error_groups()
-            context["error_groups"] = groups[:SHOWN_ERRORS]
-            context["hidden_errors"] = sum(n for *_rest, n in groups[SHOWN_ERRORS:]) + result.unlisted_errors
-            chosen = extra.get("chosen", {})
-            context["issues"] = [(issue, chosen.get((issue.column, issue.raw), "")) for issue in result.issues]
-            context["shown_headers"], context["preview_rows"] = _preview_table(result)
+        if result is not None and not stored:
+            context.update(preview.context(result, extra.get("chosen", {})))
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
@@ -233,18 +264,6 @@ def posted_mappings(data) -> dict[tuple[str, str], str]:
     }
 
 
-def _preview_table(result) -> tuple[list[str], list]:
-    """The preview's headers and rows without the columns that are empty in every previewed row,
-    so that the table fits the screen; a cell is (as read, as typed when it differs)."""
-    if not result.preview:
-        return [], []
-    filled = [
-        i for i in range(len(result.headers)) if any(cells[i][0] or cells[i][1] for _a, _n, cells in result.preview)
-    ]
-    rows = [(action, number, [cells[i] for i in filled]) for action, number, cells in result.preview]
-    return [result.headers[i] for i in filled], rows
-
-
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     from urllib.parse import quote
 
@@ -254,26 +273,39 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 
 def _folder() -> Path:
-    folder = Path(tempfile.gettempdir()) / "wenxian-ledger-imports"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
+    return kept.folder()
 
 
 def _keep(request, upload, kind: str, *, rows: int = 0) -> str:
-    """Store the checked upload until the clerk confirms; forget files older than a day."""
-    folder = _folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    with (folder / f"{token}.xlsx").open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    """Store the checked upload until the clerk confirms, bound to the session."""
+    token = kept.keep(upload)
     sessions = request.session.get(SESSION_KEY, {})
     sessions[token] = {"kind": kind, "name": upload.name, "rows": rows}
     request.session[SESSION_KEY] = dict(list(sessions.items())[-5:])
     return token
+
+
+def _forget_in_session(request, token: str) -> None:
+    sessions = request.session.get(SESSION_KEY, {})
+    if token in sessions:
+        sessions.pop(token)
+        request.session[SESSION_KEY] = sessions
+
+
+def _checked_in_background(request, token: str, job_id: str) -> dict | None:
+    """The kept upload `token` as its background check's job knows it (kind, name, rows), when
+    that job is this user's, in this bureau (the scoped manager), done, and checked that upload."""
+    if not job_id.isdigit():
+        return None
+    job = Job.objects.filter(
+        pk=int(job_id), user=request.user, kind=Job.Kind.LEDGER_CHECK, state=Job.State.DONE
+    ).first()
+    if job is None or job.arguments.get("token") != token:
+        return None
+    data = kept.load_preview(token) or {}
+    rows = data.get("result", {}).get("rows", 0)
+    name = job.arguments.get("file_name", "")
+    return {"kind": job.arguments.get("kind"), "name": name, "rows": rows, "background": True}
 
 
 @admin.register(ImportLog)

@@ -23,6 +23,7 @@ class Job(models.Model):
         REPORT_EXPORT = "report_export", _("导出年度报告")
         LEDGER_EXPORT = "ledger_export", _("导出台账")
         LEDGER_IMPORT = "ledger_import", _("导入台账")
+        LEDGER_CHECK = "ledger_check", _("检查导入文件")
         NOTICE_PDF = "notice_pdf", _("生成告知书")
         OTHER = "other", _("其他")
 

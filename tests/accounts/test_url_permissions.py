@@ -39,6 +39,7 @@ READERS = EVERY_ROLE  # reports.view_report: every role reads the draft
 EDITORS = {"staff", "admin"}  # reports.change_report
 EXPORTERS = {"head", "staff", "admin"}  # reports.export_report
 PUBLISHERS = {"head", "admin"}  # reports.publish_report
+IMPORTERS = {"clerk", "admin"}  # cases.add_petitioncase: the case ledger's import
 
 
 def year(objs):
@@ -119,8 +120,33 @@ def job(objs):
     return {"pk": found.pk}
 
 
+def check_job(objs):
+    """A finished background check of another user's case ledger upload (cases.jobs.imports), its
+    stored preview beside the kept upload: open for those who may import cases."""
+    from cases.ledgers import kept, preview
+    from cases.ledgers.results import ImportResult
+    from cases.models import Job
+
+    found = Job.objects.filter(bureau=objs["bureau"], kind=Job.Kind.LEDGER_CHECK).first()
+    if found is None:
+        token = "c" * 32
+        kept.save_preview(token, preview.snapshot(ImportResult("cases", "信访事项", "台账.xlsx", True, rows=1), {}))
+        found = Job.objects.create(
+            bureau=objs["bureau"],
+            user=objs["publisher"],
+            kind=Job.Kind.LEDGER_CHECK,
+            title="检查信访事项（台账.xlsx）",
+            work="cases.jobs.imports.check_in_background",
+            arguments={"kind": "cases", "token": token, "file_name": "台账.xlsx"},
+            permission="cases.add_petitioncase",
+            state=Job.State.DONE,
+        )
+    return {"pk": found.pk}
+
+
 @pytest.fixture(autouse=True)
 def _attachments_in_tmp(settings, tmp_path):
+    settings.LEDGER_IMPORT_KEPT_DIR = str(tmp_path / "kept")
     settings.STORAGES = {
         **settings.STORAGES,
         "attachments": {
@@ -191,6 +217,7 @@ PAGES = {
     "jobs:detail": (job, EXPORTERS),
     "jobs:status": (job, EXPORTERS),
     "jobs:download": (job, EXPORTERS),
+    "jobs:preview": (check_job, IMPORTERS),
 }
 # The site's root is the bureau's dashboard; it sends a unit's officer to their desk.
 SENT_TO_DESK = {(UNIT, "indicators:dashboard")}

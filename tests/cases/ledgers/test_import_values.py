@@ -392,28 +392,31 @@ def test_the_other_ledgers_choices_take_short_forms_too():
 
 
 def test_a_large_files_confirmation_goes_to_the_worker(client, alice, bureau, settings):
-    """Past LEDGER_IMPORT_BACKGROUND_ROWS rows the confirmed import is a background job (run at
-    once by the tests' task backend): the clerk lands on the job's page, the mapped values are
-    applied, remembered, and the kept upload is gone."""
+    """Past LEDGER_IMPORT_BACKGROUND_ROWS rows the check and the confirmed import are background
+    jobs (run at once by the tests' task backend; tests/jobs/test_import_preview.py follows the
+    check): the clerk lands on the job's page, the mapped values are applied, remembered, and the
+    kept upload is gone."""
     from cases.ledgers.admin import _folder
     from cases.models import Job
 
     settings.LEDGER_IMPORT_BACKGROUND_ROWS = 5
     client.force_login(alice)
-    page = client.post(IMPORT, {"import_file": SimpleUploadedFile("2021台账.xlsx", ledger_2021())})
-    token = page.context["token"]
+    client.post(IMPORT, {"import_file": SimpleUploadedFile("2021台账.xlsx", ledger_2021())})
+    check = Job.objects.get(kind=Job.Kind.LEDGER_CHECK)
+    token = check.arguments["token"]
 
     done = client.post(
         CONFIRM,
         {
             "token": token,
+            "job": check.pk,
             "map_column": ["复查复核", "责任单位"],
             "map_raw": ["是", "人社局"],
             "map_value": ["复查", "县人社局"],
         },
     )
 
-    job = Job.objects.get()
+    job = Job.objects.get(kind=Job.Kind.LEDGER_IMPORT)
     assert done.status_code == 302 and done["Location"] == reverse("jobs:detail", args=[job.pk])
     assert (job.kind, job.state, job.user) == (Job.Kind.LEDGER_IMPORT, Job.State.DONE, alice)
     assert job.message == "共 8 行：新增 8 条，更新 0 条，未变化 0 条；1 行有提示（不影响导入）"
