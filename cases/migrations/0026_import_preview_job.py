@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0024_import_speed"),
+        ("cases", "0025_place_words"),
     ]
 
     operations = [
