@@ -23,6 +23,7 @@ from cases.models import (
     AccountabilityAction,
     AccountablePerson,
     AuditEntry,
+    BacklogEntry,
     Bureau,
     DisputeScreening,
     Holiday,
@@ -76,6 +77,7 @@ def ledger(bureau: Bureau, tag: str, unit: Unit, other_unit: Unit) -> dict:
     )
     objs = {
         PetitionCase: cases[0],
+        BacklogEntry: BacklogEntry.objects.create(bureau=bureau, case=cases[0], listed_on=D, note=f"{tag}积案"),
         DisputeScreening: DisputeScreening.objects.create(
             bureau=bureau, found_on=D, unit=unit, kind="土地", description=f"{tag}纠纷"
         ),
