@@ -359,11 +359,12 @@ ROADMAP = Source(
 
 def _backlog(bureau_ids: list[int], period: Period):
     """The 积案 entries on the list at some time in the period: listed by its end, not resolved
-    before its start."""
+    before its start; neither the entry nor its case voided."""
     return BacklogEntry.objects.filter(
         Q(resolved_on__isnull=True) | Q(resolved_on__gte=period.start),
         **_of_bureaus("bureau", bureau_ids),
         listed_on__lte=period.end,
+        case__voided_at__isnull=True,
     )
 
 

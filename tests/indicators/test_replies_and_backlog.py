@@ -16,7 +16,10 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-def routed(bureau, number, *, accepted=D(2024, 3, 4), **fields):
+ACCEPTED = D(2024, 3, 4)
+
+
+def routed(bureau, number, *, accepted=ACCEPTED, **fields):
     return make_case(
         bureau,
         number,
@@ -84,6 +87,10 @@ def test_backlog_stock_and_added_with_what_was_resolved(bureau, alice):
     voided = entry(8, D(2024, 2, 1))
     voided.voided_at, voided.void_reason = datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC), "录错"
     voided.save()
+    on_a_voided_case = entry(9, D(2024, 2, 1))
+    PetitionCase.objects.filter(pk=on_a_voided_case.case_id).update(
+        voided_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC), void_reason="录错"
+    )
 
     assert backlog(bureau, 2024) == [3, 1, 3, 2]
     assert backlog(bureau, 2023) == [1, 1, 3, 0]
