@@ -24,6 +24,7 @@ MENU = (
         (
             "cases.petitioncase",
             "cases.petitioner",
+            "cases.backlogentry",
             "cases.disputescreening",
             "cases.accountabilityaction",
             "cases.ordercase",

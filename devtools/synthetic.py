@@ -352,6 +352,8 @@ class _Generator:
             objection_sustained=objection_sustained,
             accepted_on=accepted_on,
             unit_accepted_on=unit_accepted_on,
+            # A routed case is closed on its unit's 答复 (no draw of its own: the sequence stays).
+            unit_replied_on=closed_on if unit_accepted_on is not None else None,
             handling_path=pick(rng, PATHS),
             extension_days=extension_days,
             extension_approved=extension_approved,

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
+    BacklogEntry,
     DisputeScreening,
     OrderCase,
     OrderPerson,
@@ -355,8 +356,41 @@ ROADMAP = Source(
     unit_field="unit",
 )
 
+
+def _backlog(bureau_ids: list[int], period: Period):
+    """The 积案 entries on the list at some time in the period: listed by its end, not resolved
+    before its start; neither the entry nor its case voided."""
+    return BacklogEntry.objects.filter(
+        Q(resolved_on__isnull=True) | Q(resolved_on__gte=period.start),
+        **_of_bureaus("bureau", bureau_ids),
+        listed_on__lte=period.end,
+        case__voided_at__isnull=True,
+    )
+
+
+BACKLOG = Source(
+    key="backlog",
+    model=BacklogEntry,
+    select=_backlog,
+    section=PETITIONS_SECTION,
+    columns=(
+        Column(_("信访件编号"), "case__number"),
+        Column(_("信访人"), "case__petitioner_name"),
+        Column(_("责任单位"), "case__responsible_unit"),
+        Column(_("列入积案日期"), "listed_on"),
+        Column(_("化解日期"), "resolved_on"),
+        Column(_("说明"), "note", width=40),
+    ),
+    select_related=("case__responsible_unit",),
+    link_path="case_id",
+    admin_url_name="cases_petitioncase",
+    page_url_name="casework:case",
+    unit_field="case__responsible_unit",
+)
+
 SOURCES = (
     CASES,
+    BACKLOG,
     SCREENINGS,
     ACCOUNTABLE_UNITS,
     ACCOUNTABLE_PERSONS,
@@ -402,6 +436,21 @@ def _closure_due(period: Period) -> Q:
     return CLOSED | Q(handling_due_on__lt=period.as_of)
 
 
+# 按期答复: the responsible unit's 答复 (信访处理意见书, Art. 32) given within the handling time of
+# Art. 34 (60 days from its 受理, plus an approved extension of at most 30): `handling_due_on`, the
+# deadline the case's page shows. A case counts in the year it was received, as every figure of
+# the petition ledger does (its drill-down, per-unit column and stored years are the ledger's).
+REPLIED = ROUTED & Q(unit_replied_on__isnull=False, handling_due_on__isnull=False)
+
+
+def _reply_due(period: Period) -> Q:
+    # An open case with no reply whose deadline has passed counts against the rate; a case
+    # closed without a recorded reply (old ledgers) is not judged. Only open cases depend on the
+    # day (Source.waits_for: handling_due_on while not closed).
+    waiting = ROUTED & Q(unit_replied_on__isnull=True, closed_on__isnull=True, handling_due_on__lt=period.as_of)
+    return REPLIED | waiting
+
+
 def _measure(measure: str) -> Q:
     return Q(measure=measure)
 
@@ -427,6 +476,58 @@ def _assigned(source: str, prefix: str, name: str) -> tuple[Indicator, Indicator
             source=CASES,
             numerator=of_source & CLOSED & Q(resolved_first_time=True),
             denominator=of_source & CLOSED,
+        ),
+    )
+
+
+# 信访积案: the bureau's list (cases.models.BacklogEntry), as bureaus publish it ("存量231件，已化解
+# 130件；增量64件，已化解39件"): 存量 on the list at the start of the year, 增量 listed in the year.
+BACKLOG_RULE = (
+    "信访积案指本局列入积案名单的长期未化解信访事项（多为多年重复信访），以名单的列入日期和化解（销号）日期为准；"
+)
+
+
+def _stock(period: Period) -> Q:
+    return Q(listed_on__lt=period.start)
+
+
+def _added(period: Period) -> Q:
+    return Q(listed_on__gte=period.start)
+
+
+def _resolved_in(period: Period) -> Q:
+    return Q(resolved_on__gte=period.start, resolved_on__lte=period.end)
+
+
+def _backlog_indicators() -> tuple[Indicator, ...]:
+    return (
+        Indicator(
+            key="backlog_stock",
+            label="信访积案存量",
+            definition=BACKLOG_RULE + "存量为期初（1月1日前列入、尚未化解）在名单上的积案",
+            source=BACKLOG,
+            numerator=_stock,
+        ),
+        Indicator(
+            key="backlog_stock_resolved",
+            label="存量积案已化解",
+            definition=BACKLOG_RULE + "存量积案中期内化解（销号）的",
+            source=BACKLOG,
+            numerator=lambda period: _stock(period) & _resolved_in(period),
+        ),
+        Indicator(
+            key="backlog_added",
+            label="信访积案增量",
+            definition=BACKLOG_RULE + "增量为期内新列入名单的积案",
+            source=BACKLOG,
+            numerator=_added,
+        ),
+        Indicator(
+            key="backlog_added_resolved",
+            label="增量积案已化解",
+            definition=BACKLOG_RULE + "期内新列入的积案中期内已化解（销号）的",
+            source=BACKLOG,
+            numerator=lambda period: _added(period) & _resolved_in(period),
         ),
     )
 
@@ -468,6 +569,20 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator=CLOSED & Q(closed_on__lte=F("handling_due_on")),
         denominator=_closure_due,
         per_unit=True,
+    ),
+    Indicator(
+        key="on_time_reply_rate",
+        label="按期答复率",
+        definition=(
+            "责任单位在办理期限（自受理之日起60日，加批准的延期，《信访工作条例》第三十四条）内"
+            "作出答复（出具信访处理意见书）的转送交办事项 ÷ 已答复及期限已过仍未答复的转送交办事项；"
+            "按登记日期计入年度，与按期办结率等指标为同一批事项"
+        ),
+        source=CASES,
+        numerator=REPLIED & Q(unit_replied_on__lte=F("handling_due_on")),
+        denominator=_reply_due,
+        per_unit=True,
+        extra_columns=(Column(_("责任单位答复日期"), "unit_replied_on"),),
     ),
     Indicator(
         key="one_time_resolution_rate",
@@ -599,6 +714,7 @@ INDICATORS: tuple[Indicator, ...] = (
     *_assigned(C.Source.ABOVE, "assigned_above", "中央/省交办件"),
     *_assigned(C.Source.CITY, "assigned_city", "市交办件"),
     *_assigned(C.Source.BAOLIAN, "baolian", "包联件"),
+    *_backlog_indicators(),
     Indicator(
         key="disputes_screened",
         label="排查矛盾纠纷",

@@ -3,6 +3,7 @@
 from .accountability import AccountabilityAction, AccountablePerson
 from .attachments import Attachment
 from .audit import AuditEntry
+from .backlog import BacklogEntry
 from .bureau import Bureau, Holiday, HolidayYear, Membership, Unit
 from .imports import ImportedRows, ImportLog, ImportValueMapping
 from .jobs import Job
@@ -24,6 +25,7 @@ __all__ = [
     "AccountablePerson",
     "Attachment",
     "AuditEntry",
+    "BacklogEntry",
     "Bureau",
     "CaseNumberCounter",
     "CasePerson",

@@ -15,6 +15,7 @@ from accounts import roles
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
+    BacklogEntry,
     DisputeScreening,
     Holiday,
     NormativeDocument,
@@ -259,6 +260,7 @@ def records(bureau):
             responsible_unit=unit,
         ),
         PetitionCase: case,
+        BacklogEntry: BacklogEntry.objects.create(bureau=bureau, case=case, listed_on=d),
         DisputeScreening: DisputeScreening.objects.create(bureau=bureau, found_on=d, unit=unit, kind="土地"),
         AccountabilityAction: action,
         AccountablePerson: AccountablePerson.objects.create(action=action, name="李四"),

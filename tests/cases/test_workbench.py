@@ -135,7 +135,7 @@ def test_the_menu_follows_the_clerks_work(client, alice, adam):
     names = [str(g["name"]) for g in groups]
     assert names == ["信访事项与台账", "导入与操作记录", "设置"]
     ledgers = [m["object_name"] for m in groups[0]["models"]]
-    assert ledgers[:3] == ["PetitionCase", "Petitioner", "DisputeScreening"]
+    assert ledgers[:4] == ["PetitionCase", "Petitioner", "BacklogEntry", "DisputeScreening"]
     assert {"Bureau", "Unit", "Holiday", "User", "Group"} <= {m["object_name"] for m in groups[-1]["models"]}
     assert [m["object_name"] for m in groups[-1]["models"]][:3] == ["Bureau", "Unit", "Holiday"]
     # The clerk's menu: their ledgers first, the settings they may read last, the same order.

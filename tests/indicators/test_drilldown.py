@@ -114,16 +114,22 @@ def test_sum_indicators_show_the_sum_too(client, henry, bureau, unit):
 
 
 def test_personal_data_is_masked_without_the_permission(client, alice, henry, sarah, bureau, unit):
-    make_case(bureau, "2024-001", "2024-03-01", unit=unit, petitioner_name="张三丰、李四")
+    from cases.models import BacklogEntry
+
+    case = make_case(bureau, "2024-001", "2024-03-01", unit=unit, petitioner_name="张三丰、李四")
     Volunteer.objects.create(bureau=bureau, name="王五", joined_on=day("2023-01-01"))
+    BacklogEntry.objects.create(bureau=bureau, case=case, listed_on=day("2024-06-01"))
     for masked in (sarah, henry):  # staff and head: the figures, not who the petitioners are
         client.force_login(masked)
         html = client.get("/indicators/cases_received/?year=2024").content.decode()
         assert "张**、李*" in html and "按您的权限，姓名只显示首字。" in html
         assert "王*" in client.get("/indicators/volunteers/?year=2024").content.decode()
+        html = client.get("/indicators/backlog_added/?year=2024").content.decode()
+        assert count(html) == 1 and "张**、李*" in html and "张三丰" not in html
     client.force_login(alice)  # the clerk, who holds the permission
     html = client.get("/indicators/cases_received/?year=2024").content.decode()
     assert "张三丰、李四" in html and "张**" not in html and "姓名只显示首字" not in html
+    assert "张三丰、李四" in client.get("/indicators/backlog_added/?year=2024").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -174,6 +180,7 @@ def every_ledger(bureau, unit, disputes):
             routing=PetitionCase.Routing.TRANSFER,
             routed_on=day("2024-03-05"),
             unit_accepted_on=day("2024-03-10"),
+            unit_replied_on=day("2024-03-30"),
             closed_on=day("2024-04-01"),
             resolved_first_time=i > 0,
             satisfaction=PetitionCase.Satisfaction.SATISFIED,
@@ -202,6 +209,13 @@ def every_ledger(bureau, unit, disputes):
             closed_on=day("2024-04-01"),
             resolved_first_time=True,
         )
+    # 信访积案: one on the list since 2023 and one listed in 2024, both resolved in 2024.
+    from cases.models import BacklogEntry
+
+    first = make_case(bureau, "2023-001", "2023-02-01", unit=unit)
+    second = PetitionCase.objects.get(number="2024-001")
+    BacklogEntry.objects.create(bureau=bureau, case=first, listed_on=day("2023-06-01"), resolved_on=day("2024-05-01"))
+    BacklogEntry.objects.create(bureau=bureau, case=second, listed_on=day("2024-04-01"), resolved_on=day("2024-09-01"))
 
 
 @pytest.mark.parametrize("indicator", registry.INDICATORS, ids=lambda i: i.key)
@@ -220,7 +234,7 @@ def test_every_list_is_as_long_as_its_figure(
         assert count(html) == len(rows(html)) == expected, (indicator.key, part)
         assert expected > 0, (indicator.key, part)  # the fixture exercises every list
         # A case opens its own page (its timeline); the other ledgers' records their admin page.
-        link = '<a href="/cases/' if indicator.source.model is PetitionCase else '<a href="/admin/cases/'
+        link = '<a href="/cases/' if indicator.source.page_url_name else '<a href="/admin/cases/'
         assert all(link in row for row in rows(html))
 
 

@@ -22,11 +22,12 @@ def test_every_lower_is_better_indicator_is_a_rate():
     assert all(i.is_rate for i in registry.INDICATORS if i.lower_is_better)
 
 
-def test_the_per_unit_table_shows_the_cases_then_five_rates():
+def test_the_per_unit_table_shows_the_cases_then_six_rates():
     assert [i.key for i in dashboard.unit_columns()] == [
         "cases_received",
         "timely_acceptance_rate",
         "on_time_closure_rate",
+        "on_time_reply_rate",
         "one_time_resolution_rate",
         "satisfaction_rate",
         "dispute_resolution_rate",

@@ -213,9 +213,9 @@ def test_the_public_pdf_costs_one_query(client, report, henry, django_assert_num
 def test_the_draft_page_costs_a_fixed_number_of_queries(client, sarah, report, django_assert_num_queries):
     client.force_login(sarah)
     client.get(reverse("reports:detail", args=[YEAR]))  # last year's figures counted and stored
-    # session, user, membership and permissions (5), report, the indicators (one per source, 9),
+    # session, user, membership and permissions (5), report, the indicators (one per source, 10),
     # last year's stored figures (1), sections, paragraphs and the latest revision (3).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(reverse("reports:detail", args=[YEAR]))
     assert any(p.startswith("2024年来，我局") for p in html_paragraphs(response.content.decode()))
 
