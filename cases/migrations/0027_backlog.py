@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0024_import_speed"),
+        ("cases", "0026_import_preview_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
