@@ -54,23 +54,41 @@ class RecordChange:
 
 
 @dataclass(frozen=True)
+class Published:
+    """What drift needs of a revision: its number, time and frozen figures (not its PDF, nor the
+    charts kept in its document)."""
+
+    number: int
+    published_at: datetime.datetime
+    figures: list[dict]
+
+
+@dataclass(frozen=True)
 class Drift:
     report: Report
-    revision: Revision
+    revision: Published
     figures: list[FigureDrift]
     records: list[RecordChange]
     more_records: int  # changes beyond those listed
 
 
-def latest_revision(report: Report) -> Revision | None:
-    return report.revisions.only("number", "published_at", "document", "report").order_by("-number").first()
+def latest_revision(report: Report) -> Published | None:
+    """The latest revision's number, time and figures: one query, reading the figures alone out
+    of the stored document."""
+    row = (
+        Revision.objects.filter(report=report)
+        .order_by("-number")
+        .values_list("number", "published_at", "document__figures")
+        .first()
+    )
+    return Published(row[0], row[1], row[2] or []) if row else None
 
 
-def figure_drift(revision: Revision, live: dict) -> list[FigureDrift]:
+def figure_drift(revision: Published, live: dict) -> list[FigureDrift]:
     """The figures whose counts differ between the revision and `live` (key → Figure), in the
     revision's order."""
     found = []
-    for row in revision.document.get("figures", []):
+    for row in revision.figures:
         figure = live.get(row["key"])
         if figure is None:
             continue

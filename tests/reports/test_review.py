@@ -319,3 +319,16 @@ def test_the_editor_lists_every_figure_by_name_with_its_value_and_forms(client, 
         {"title": "存在问题", "lead": [""], "text": ["{满意度}"]},
     )
     assert "未知的占位符：{满意度}" in refused.content.decode() and "{满意率}" in refused.content.decode()
+
+
+def test_the_dashboard_notice_costs_a_few_queries(rf, published, bureau, unit, henry, assert_max_data_queries):
+    """On every dashboard view of a published year: the report, the revision's figures (not its
+    PDF nor its charts), the stored figures, and the activity log's count and page."""
+    DisputeScreening.objects.create(bureau=bureau, unit=unit, found_on=datetime.date(YEAR, 5, 1), kind="土地")
+    request = rf.get("/")
+    request.user = henry
+    drift.dashboard_notice(request, bureau, YEAR)  # the stored figures brought up to date once
+    with assert_max_data_queries(5) as ctx:
+        html = drift.dashboard_notice(request, bureau, YEAR)
+    assert 'id="drift-notice"' in html
+    assert not [q for q in ctx.captured_queries if '"pdf"' in q["sql"]]
