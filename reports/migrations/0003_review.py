@@ -30,7 +30,10 @@ class Migration(migrations.Migration):
                     ("published", "已发布"),
                 ],
                 default="draft",
-                help_text="草稿 → 已提交（工作人员提交）→ 已退回或已批准（局长）→ 已发布。修改已提交或已批准的报告即回到草稿。",
+                help_text=(
+                    "草稿 → 已提交（工作人员提交）→ 已退回或已批准（局长）→ 已发布。"
+                    "修改已提交或已批准的报告即回到草稿。"
+                ),
                 max_length=12,
                 verbose_name="审核状态",
             ),

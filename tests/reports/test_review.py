@@ -61,6 +61,7 @@ def test_staff_submit_and_the_head_returns_with_a_comment_on_a_section(client, r
     assert (comment.section, comment.text, comment.created_by) == (section, "请补充排查数字的来源。", henry)
     assert _actions(report)[-2:] == ["report_submitted", "report_returned"]
     assert "已提交”→“已退回" in report.events.first().detail
+    assert "<td>已退回</td>" in client.get(reverse("reports:index")).content.decode()
 
 
 def test_returning_without_any_comment_is_refused_and_changes_nothing(client, report, sarah, henry):
