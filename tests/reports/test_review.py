@@ -73,6 +73,18 @@ def test_returning_without_any_comment_is_refused_and_changes_nothing(client, re
     assert not ReviewComment.objects.exists()
 
 
+def test_a_review_without_an_action_or_with_too_long_a_comment_changes_nothing(client, report, sarah, henry):
+    section = report.sections.first()
+    services.report_submit(report=report, user=sarah)
+    client.force_login(henry)
+    url = reverse("reports:review", args=[YEAR])
+    nothing = client.post(url, {f"comment-{section.pk}": "改"}).content.decode()
+    assert "请选择“批准”或“退回”。" in nothing
+    long = client.post(url, {"action": "return", f"comment-{section.pk}": "长" * 2001}).content.decode()
+    assert "的审核意见超过2000字。" in long
+    assert _status(report) == S.SUBMITTED and not ReviewComment.objects.exists()
+
+
 def test_the_head_approves_a_submitted_report_only(report, sarah, henry):
     with pytest.raises(ValidationError, match="只有已提交的报告可以批准"):
         services.report_approve(report=report, user=henry)
