@@ -17,7 +17,7 @@ from cases.audit import log_action
 from cases.models import AuditEntry, Bureau, Unit
 from cases.models.base import local_today
 
-from . import cache, drilldown, exports, registry
+from . import cache, drilldown, exports, hooks, registry
 from . import dashboard as service
 from . import rollup as rollups
 from .models import Dashboard
@@ -30,7 +30,9 @@ def dashboard(request):
     year = _year(request, bureau)
     years = service.record_years(bureau.pk)
     body = service.page_body(bureau, year, years)
-    return render(request, "indicators/dashboard.html", {"bureau": bureau, "year": year, "years": years, "body": body})
+    notices = hooks.dashboard_notices(request, bureau, year)
+    context = {"bureau": bureau, "year": year, "years": years, "body": body, "notices": notices}
+    return render(request, "indicators/dashboard.html", context)
 
 
 @permission_required(DASHBOARD, raise_exception=True)

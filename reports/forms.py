@@ -72,6 +72,9 @@ class SectionForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    """The head's confirmation: the box ticked, the fingerprint of what the page showed, and for
+    a correction its reason."""
+
     reason = forms.CharField(
         label=_lazy("更正理由"),
         required=False,
@@ -79,3 +82,18 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_lazy("首次发布可不填；已发布的报告再次发布即为更正，须说明理由。"),
     )
+    confirm = forms.BooleanField(
+        label=_lazy("我已核对以上标题和数字，确认发布"),
+        error_messages={"required": _lazy("请先核对并勾选“确认发布”。")},
+    )
+    shown = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, correction: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.correction = correction
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if self.correction and not reason:
+            raise ValidationError(_("更正发布须填写更正理由。"))
+        return reason

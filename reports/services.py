@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -14,8 +15,9 @@ from cases.audit import log_action
 from cases.models import AuditEntry
 
 from .defaults import default_template
-from .models import BureauTemplate, Paragraph, Report, Revision, Section
+from .models import BureauTemplate, Paragraph, Report, ReviewComment, Revision, Section
 from .models.report import TEXT_MAX
+from .models.review import COMMENT_MAX
 from .placeholders import validate_template
 from .render.context import build_charts, build_document
 from .render.pdf import render_pdf
@@ -157,9 +159,20 @@ def template_save_from_report(*, report: Report, user) -> BureauTemplate:
     return template
 
 
+# Editing the text of a report in these states sends it back to 草稿: what was submitted,
+# approved or published is no longer what the text says, and must be submitted again.
+REOPENED_BY_EDITING = (Report.Status.SUBMITTED, Report.Status.APPROVED, Report.Status.PUBLISHED)
+
+
 def _touch(report: Report, user, detail: str) -> None:
     report.updated_by = user if user is not None and user.is_authenticated else None
-    report.save(update_fields=["updated_by", "updated_at"])
+    fields = ["updated_by", "updated_at"]
+    status = Report.objects.filter(pk=report.pk).values_list("status", flat=True).first() or report.status
+    if status in REOPENED_BY_EDITING:
+        detail += _("；报告由“%(old)s”回到草稿，须重新提交审核") % {"old": Report.Status(status).label}
+        report.status = Report.Status.DRAFT
+        fields.append("status")
+    report.save(update_fields=fields)
     report_log(report=report, user=user, action=AuditEntry.Action.REPORT_EDITED, detail=detail)
 
 
@@ -249,7 +262,103 @@ def report_publish(*, report: Report, user, reason: str = "") -> Revision:
         sha256=Revision.checksum(pdf),
         published_by=user,
     )
+    report.status = Report.Status.PUBLISHED
+    report.save(update_fields=["status"])
     action = AuditEntry.Action.REPORT_PUBLISHED if number == 1 else AuditEntry.Action.REPORT_CORRECTED
-    detail = _("第%(n)s版 SHA-256 %(sha)s") % {"n": number, "sha": revision.sha256}
+    detail = _("第%(n)s版 校验码 %(sha)s") % {"n": number, "sha": revision.sha256}
     report_log(report=report, user=user, action=action, detail=(detail + " " + reason).strip())
     return revision
+
+
+# Review: 草稿 → 已提交 (staff) → 已退回 / 已批准 (the head) → 已发布 (the head). ----------------
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("bureau").get(pk=report.pk)
+
+
+def _refuse(report: Report, allowed, message: str) -> None:
+    if report.status not in allowed:
+        raise ValidationError(message % {"status": report.get_status_display()})
+
+
+def _set_status(report: Report, status: str, user, action: str, detail: str = "") -> None:
+    old = report.get_status_display()
+    report.status = status
+    report.save(update_fields=["status"])
+    words = _("“%(old)s”→“%(new)s”") % {"old": old, "new": report.get_status_display()}
+    report_log(report=report, user=user, action=action, detail=(words + " " + detail).strip())
+
+
+@transaction.atomic
+def report_submit(*, report: Report, user) -> Report:
+    """Staff hand the text to the head for review."""
+    report = _locked(report)
+    S = Report.Status
+    _refuse(report, (S.DRAFT, S.RETURNED), _("报告当前为“%(status)s”，只有草稿或已退回的报告可以提交审核。"))
+    _set_status(report, S.SUBMITTED, user, AuditEntry.Action.REPORT_SUBMITTED)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: Report, user, comments: dict[int, str]) -> list[ReviewComment]:
+    """The head sends the report back with comments, each on one of its sections
+    (section id → text); blank comments are dropped and at least one is needed."""
+    report = _locked(report)
+    S = Report.Status
+    _refuse(report, (S.SUBMITTED, S.APPROVED), _("报告当前为“%(status)s”，只有已提交或已批准的报告可以退回。"))
+    sections = {s.pk: s for s in report.sections.all()}
+    given = {pk: text.strip() for pk, text in comments.items() if text and text.strip()}
+    if not given:
+        raise ValidationError(_("退回时请至少对一个部分填写审核意见。"))
+    if set(given) - set(sections):
+        raise ValidationError(_("审核意见所对应的部分不存在，请刷新页面后重试。"))
+    too_long = [sections[pk].title for pk, text in given.items() if len(text) > COMMENT_MAX]
+    if too_long:
+        raise ValidationError(
+            _("“%(titles)s”的审核意见超过%(n)s字。") % {"titles": "、".join(too_long), "n": COMMENT_MAX}
+        )
+    made = ReviewComment.objects.bulk_create(
+        ReviewComment(
+            report=report, section=sections[pk], section_title=sections[pk].title[:200], text=text, created_by=user
+        )
+        for pk, text in sorted(given.items(), key=lambda item: sections[item[0]].position)
+    )
+    titles = "、".join(c.section_title[:20] for c in made)
+    _set_status(
+        report,
+        S.RETURNED,
+        user,
+        AuditEntry.Action.REPORT_RETURNED,
+        _("审核意见%(n)s条：%(titles)s") % {"n": len(made), "titles": titles},
+    )
+    return made
+
+
+@transaction.atomic
+def report_approve(*, report: Report, user) -> Report:
+    report = _locked(report)
+    S = Report.Status
+    _refuse(report, (S.SUBMITTED,), _("报告当前为“%(status)s”，只有已提交的报告可以批准。"))
+    _set_status(report, S.APPROVED, user, AuditEntry.Action.REPORT_APPROVED)
+    return report
+
+
+@transaction.atomic
+def report_publish_approved(*, report: Report, user, reason: str = "") -> Revision:
+    """Publish, as the head does from the confirmation page: only an approved report."""
+    report = _locked(report)
+    _refuse(report, (Report.Status.APPROVED,), _("报告当前为“%(status)s”，只有已批准的报告可以发布。"))
+    return report_publish(report=report, user=user, reason=reason)
+
+
+@transaction.atomic
+def comment_resolve(*, comment: ReviewComment, user) -> None:
+    """Staff mark one of the head's comments as dealt with; it leaves the editing page."""
+    if comment.resolved_at is not None:
+        return
+    comment.resolved_at = timezone.now()
+    comment.resolved_by = user
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    detail = _("“%(title)s”：%(text)s") % {"title": comment.section_title[:40], "text": comment.text[:100]}
+    report_log(report=comment.report, user=user, action=AuditEntry.Action.REPORT_COMMENT_RESOLVED, detail=detail)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafts, editing, public, publishing, templates
+from .views import drafts, editing, public, publishing, review, templates
 
 app_name = "reports"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("<int:year>/sections/<int:pk>/preview/", editing.preview_section, name="preview_section"),
     path("<int:year>/sections/<int:pk>/move/", editing.move_section, name="move_section"),
     path("<int:year>/sections/<int:pk>/delete/", editing.delete_section, name="delete_section"),
+    path("<int:year>/submit/", review.submit, name="submit"),
+    path("<int:year>/review/", review.review, name="review"),
+    path("<int:year>/comments/<int:pk>/resolve/", review.resolve_comment, name="resolve_comment"),
     path("<int:year>/publish/", publishing.publish, name="publish"),
     path("<int:year>/revisions/<int:number>/pdf/", publishing.revision_pdf, name="revision_pdf"),
     path("public/", public.index, name="public_index"),

@@ -364,6 +364,28 @@ def test_a_section_of_another_bureaus_report_is_not_found(client, world):
     assert b_section.title != "改掉"
 
 
+def test_another_bureaus_review_is_not_found(client, world):
+    """A's staff cannot submit or resolve B's report's comments, A's head cannot review B's: 404
+    for every review URL given B's objects, and B's report is unchanged. (A has a 2024 report of its
+    own, so these pages exist for A: B's comment's number is what is not found.)"""
+    from reports.models import Report, ReviewComment
+
+    b_section = world["b"]["section"]
+    b_report = b_section.report
+    b_comment = ReviewComment.objects.create(
+        report=b_report, section=b_section, section_title=b_section.title, text="乙的意见"
+    )
+    client.force_login(world["users"]["staff"])
+    url = reverse("reports:resolve_comment", kwargs={"year": 2024, "pk": b_comment.pk})
+    assert client.post(url).status_code == 404
+    b_comment.refresh_from_db()
+    assert b_comment.resolved_at is None
+    client.force_login(world["users"]["head"])
+    review = client.get(reverse("reports:review", kwargs={"year": 2024})).content.decode()
+    assert "乙的意见" not in review and f"comment-{b_section.pk}" not in review
+    assert Report.objects.get(pk=b_report.pk).status == Report.Status.PUBLISHED  # as B published it
+
+
 def test_a_bureau_without_the_year_gets_not_found_not_another_bureaus_report(client, world):
     """B has a 2023 report, A none: A's 2023 pages are 404."""
     from reports.services import report_get_or_create
@@ -371,8 +393,9 @@ def test_a_bureau_without_the_year_gets_not_found_not_another_bureaus_report(cli
     with scope(bureau=[world["B"].pk], unit=None, org=[world["B"].pk], _bureau=world["B"], _unit=None):
         report_get_or_create(bureau=world["B"], year=2023)
     client.force_login(world["users"]["admin"])
-    for name in ("reports:detail", "reports:check", "reports:history"):
+    for name in ("reports:detail", "reports:check", "reports:history", "reports:review", "reports:publish"):
         assert client.get(reverse(name, kwargs={"year": 2023})).status_code == 404, name
+    assert client.post(reverse("reports:submit", kwargs={"year": 2023})).status_code == 404
     assert client.get(reverse("reports:revision_pdf", kwargs={"year": 2023, "number": 1})).status_code == 404
     # Saving B's 2023 text as A's template: not found, and no template made.
     assert client.post(reverse("reports:save_template", kwargs={"year": 2023})).status_code == 404

@@ -29,6 +29,10 @@ class AuditEntry(models.Model):
         REPORT_EDITED = "report_edited", _("修改报告文本")
         REPORT_PUBLISHED = "report_published", _("审核发布报告")
         REPORT_CORRECTED = "report_corrected", _("更正发布报告")
+        REPORT_SUBMITTED = "report_submitted", _("提交报告审核")
+        REPORT_RETURNED = "report_returned", _("退回报告")
+        REPORT_APPROVED = "report_approved", _("批准报告")
+        REPORT_COMMENT_RESOLVED = "report_resolved", _("处理审核意见")
         LOGIN = "login", _("登录")
         LOCKED_OUT = "locked_out", _("登录被锁定")
         # A case's stages under the 条例 (cases.stages, cases.workflow), one code per stage.

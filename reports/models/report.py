@@ -30,6 +30,23 @@ class Report(models.Model):
     intro = models.TextField(_("导语"), max_length=TEXT_MAX, blank=True, validators=[validate_template])
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已批准")
+        PUBLISHED = "published", _("已发布")
+
+    status = models.CharField(
+        _("审核状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_(
+            "草稿 → 已提交（工作人员提交）→ 已退回或已批准（局长）→ 已发布。修改已提交或已批准的报告即回到草稿。"
+        ),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

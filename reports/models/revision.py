@@ -9,14 +9,17 @@ from cases.scoping import scoped_manager
 
 class Revision(models.Model):
     """A published report, frozen: the filled text and every figure (`document`), and the PDF
-    bytes with their SHA-256. Records changed later never touch it; a correction is a new number."""
+    bytes with their checksum (SHA-256; users read it as the 校验码, a fingerprint of the PDF).
+    Records changed later never touch it; a correction is a new number."""
 
     report = models.ForeignKey("reports.Report", on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveSmallIntegerField(_("版本号"))
     reason = models.TextField(_("更正理由"), max_length=2000, blank=True)
     document = models.JSONField(_("报告内容"))
     pdf = models.BinaryField(_("PDF 文件"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = models.CharField(
+        _("校验码"), max_length=64, help_text=_("PDF 文件的“指纹”：文件有任何改动，校验码都会不同。")
+    )
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

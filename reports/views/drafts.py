@@ -14,6 +14,7 @@ from cases.models.base import local_today
 from indicators.compute import compute
 from indicators.registry import Period
 from reports import readiness
+from reports.drift import drift_of, notice_html
 from reports.models import Report, Revision
 from reports.render.context import build_charts, build_document, values_for
 from reports.render.html import render_fragment
@@ -74,10 +75,11 @@ def detail(request, year: int):
     report = get_report(year)
     doc = build_document(report)
     latest = report.revisions.defer("pdf", "document").order_by("-number").first()
+    drift = notice_html(drift_of(report, user=request.user)) if latest else ""
     return render(
         request,
         "reports/detail.html",
-        {"report": report, "doc_html": render_fragment(doc), "latest": latest},
+        {"report": report, "doc_html": render_fragment(doc), "latest": latest, "drift": drift},
     )
 
 

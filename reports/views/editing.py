@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from indicators import store
 from indicators.compute import compute
 from indicators.registry import INDICATORS, Period
 from reports import services
 from reports.forms import HeadingForm, SectionForm
-from reports.placeholders import CONTEXT_KEYS
+from reports.placeholders import CONTEXT_KEYS, CONTEXT_NAMES, FORM_LABELS
 from reports.render.context import build_section, values_for
 
 from .common import get_report
@@ -27,27 +28,79 @@ def _placeholder_help(report):
     return keys + [(i.key, i.label) for i in INDICATORS]
 
 
+def figure_list(report) -> list[dict]:
+    """Every figure by its Chinese name, with its value for the report's year as the report prints
+    it, and its forms (上年, 同比, and for a rate 同比变化率); then the bureau's own data. Read from
+    the stored figures the dashboard keeps (indicators.store): one query when current."""
+    current = store.figures_by_bureau([report.bureau_id], Period.year(report.year))[report.bureau_id]
+    values = values_for(report, current)
+    rows = []
+    for indicator in INDICATORS:
+        label, key = str(indicator.label), indicator.key
+        forms = [form for form in FORM_LABELS if form != "relative_change" or indicator.is_rate]
+        rows.append(
+            {
+                "name": label,
+                "key": key,
+                "value": values.get(key, "—"),
+                "forms": [
+                    {
+                        "name": f"{label}.{FORM_LABELS[form]}",
+                        "label": FORM_LABELS[form],
+                        "value": values[f"{key}.{form}"],
+                    }
+                    for form in forms
+                ],
+            }
+        )
+    for name, key in CONTEXT_NAMES.items():
+        rows.append({"name": name, "key": key, "value": values.get(key, ""), "forms": []})
+    return rows
+
+
+def _reopened(request, before: str, report) -> None:
+    """Say so when saving sent a submitted, approved or published report back to 草稿."""
+    report.refresh_from_db(fields=["status"])
+    if before in services.REOPENED_BY_EDITING and report.status == report.Status.DRAFT:
+        messages.warning(
+            request,
+            _("报告原为“%(old)s”，修改后已回到草稿；请改完后重新提交审核。") % {"old": report.Status(before).label},
+        )
+
+
+def _open_comments(report, section=None):
+    comments = report.comments.filter(resolved_at__isnull=True).select_related("created_by")
+    return comments.filter(section=section) if section is not None else comments
+
+
 @permission_required(CHANGE, raise_exception=True)
 def edit(request, year: int):
     report = get_report(year)
+    before = report.status
     form = HeadingForm(request.POST if request.method == "POST" else None, instance=report)
     if request.method == "POST" and form.is_valid():
         services.report_update_heading(
             report=report, user=request.user, title=form.cleaned_data["title"], intro=form.cleaned_data["intro"]
         )
         messages.success(request, _("已保存标题和导语。"))
+        _reopened(request, before, report)
         return redirect("reports:edit", year=year)
-    return render(
-        request,
-        "reports/edit.html",
-        {"report": report, "form": form, "sections": report.sections.all()},
-    )
+    context = {
+        "report": report,
+        "form": form,
+        "sections": report.sections.all(),
+        "comments": _open_comments(report),
+        "figures": figure_list(report),
+        "can_submit": report.status in (report.Status.DRAFT, report.Status.RETURNED),
+    }
+    return render(request, "reports/edit.html", context)
 
 
 @permission_required(CHANGE, raise_exception=True)
 def edit_section(request, year: int, pk: int):
     report = get_report(year)
     section = _section(report, pk)
+    before = report.status
     if request.method == "POST":
         form = SectionForm(request.POST)
         if form.is_valid():
@@ -55,6 +108,7 @@ def edit_section(request, year: int, pk: int):
                 section=section, user=request.user, title=form.cleaned_data["title"], paragraphs=form.paragraphs
             )
             messages.success(request, _("已保存“%(title)s”。") % {"title": section.title})
+            _reopened(request, before, report)
             return redirect("reports:edit_section", year=year, pk=pk)
     else:
         form = SectionForm(
@@ -64,7 +118,14 @@ def edit_section(request, year: int, pk: int):
     return render(
         request,
         "reports/edit_section.html",
-        {"report": report, "section": section, "form": form, "placeholders": _placeholder_help(report)},
+        {
+            "report": report,
+            "section": section,
+            "form": form,
+            "placeholders": _placeholder_help(report),
+            "figures": figure_list(report),
+            "comments": _open_comments(report, section),
+        },
     )
 
 

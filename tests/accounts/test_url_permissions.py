@@ -55,6 +55,17 @@ def revision(objs):
     return {"year": 2024, "number": 1}
 
 
+def comment(objs):
+    """A comment of the head on the report's first section (reports.ReviewComment)."""
+    from reports.models import ReviewComment
+
+    section = objs["section"]
+    found = ReviewComment.objects.filter(section=section).first() or ReviewComment.objects.create(
+        report=section.report, section=section, section_title=section.title, text="请核对数字"
+    )
+    return {"year": 2024, "pk": found.pk}
+
+
 def unit_case(objs):
     return {"pk": objs["unit_case"].pk}
 
@@ -188,6 +199,9 @@ PAGES = {
     "reports:preview_section": (section, EDITORS),
     "reports:move_section": (section, EDITORS),
     "reports:delete_section": (section, EDITORS),
+    "reports:submit": (year, EDITORS),  # POST only
+    "reports:review": (year, PUBLISHERS),  # the head returns or approves
+    "reports:resolve_comment": (comment, EDITORS),  # POST only
     "reports:publish": (year, PUBLISHERS),
     "reports:revision_pdf": (revision, READERS),
     "reports:public_index": (lambda objs: {}, PUBLIC),

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import DisputeScreening
-from reports.services import report_get_or_create
+from reports.services import report_approve, report_get_or_create, report_submit
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
@@ -43,9 +43,12 @@ def test_staff_edit_export_head_publishes_public_downloads(page, browser, live_s
         page.click("#job-download")
     exported = _sha256(download.value.path())
 
+    report_submit(report=report, user=sarah)  # the review itself: tests/browser/test_report_review.py
+    report_approve(report=report, user=henry)
     head = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
     login(head, "henry", "pw-henry")
     head.goto("/reports/2024/publish/")
+    head.check("#publish-confirm-box")
     head.click("#publish-button")
     expect(head.locator(".messages")).to_contain_text("已发布第1版")
     head.context.close()

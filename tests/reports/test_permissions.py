@@ -77,9 +77,17 @@ def test_the_head_may_not_edit_the_text(client, report, henry, name):
     assert _status(client, henry, method, url) == 403
 
 
-def test_the_head_publishes(client, report, henry):
+def test_the_head_publishes(client, report, henry, sarah):
+    import re
+
+    from reports.services import report_approve, report_submit
+
+    report_submit(report=report, user=sarah)
+    report_approve(report=report, user=henry)
     client.force_login(henry)
-    response = client.post(reverse("reports:publish", args=[YEAR]))
+    page = client.get(reverse("reports:publish", args=[YEAR])).content.decode()
+    shown = re.search(r'name="shown" value="([0-9a-f]{64})"', page).group(1)
+    response = client.post(reverse("reports:publish", args=[YEAR]), {"confirm": "on", "shown": shown})
     assert response.status_code == 302
     assert report.revisions.get().published_by == henry
 
