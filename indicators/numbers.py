@@ -84,6 +84,14 @@ def percent_text(value: Decimal | None, fmt: NumberFormat = DEFAULT) -> str:
     return ("-" if value < 0 else "") + number_text(value, fmt) + "%"
 
 
+def sheet_number(value: Decimal, fmt: NumberFormat = DEFAULT) -> Decimal | int:
+    """A per cent for a spreadsheet cell, still a number: two places (shown "80.50"), a whole
+    number as an integer ("100") unless the bureau writes "100.00"."""
+    if not fmt.decimals and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 POINTS, PERCENT = "points", "percent"
 
 

@@ -34,6 +34,8 @@ class FigureRow:
     # "-22.24%", "持平", "—"). Absent from revisions published before they were kept.
     previous: str | None = None
     change: str = ""
+    # The bureau writes a whole per cent "100.00%" (indicators.numbers); the Excel appendix too.
+    whole_decimals: bool = False
 
 
 @dataclass
@@ -166,6 +168,7 @@ def figure_rows(figures, previous=None) -> list[FigureRow]:
                 display=f.display,
                 previous=None if before is None or before.value is None else str(before.value),
                 change=dashboard.year_on_year(f, before)[0] if before is not None else "",
+                whole_decimals=f.fmt.decimals,
             )
         )
     return rows

@@ -7,7 +7,7 @@ from indicators import numbers
 from indicators.compute import Figure
 from indicators.numbers import NumberFormat
 from indicators.registry import BY_KEY
-from reports.render.context import change_words, printed
+from reports.render.context import change_words, printed, values_for
 
 HALF_UP = NumberFormat()
 TRUNCATE = NumberFormat(truncate=True)
@@ -99,3 +99,53 @@ def test_chinese_numerals_for_ranks():
         "一百零五",
         "一百二十",
     ]
+
+
+def test_the_bureaus_choice_reaches_the_report_and_the_dashboard(bureau):
+    """合阳's figures through the report's values and a dashboard card, as the bureau is set."""
+    import datetime
+
+    from indicators import dashboard
+    from reports.services import report_get_or_create
+
+    report, _ = report_get_or_create(bureau=bureau, year=2022)
+    figures = {"visit_persons": count("visit_persons", 3326), "online_cases": count("online_cases", 682)}
+    previous = {"visit_persons": count("visit_persons", 4727), "online_cases": count("online_cases", 1209)}
+    data = dict(
+        year=2022,
+        today=datetime.date(2023, 1, 10),
+        figures={"visit_persons": (3326, None)},
+        previous={"visit_persons": (4727, None)},
+        units=[],
+        by_unit={},
+        monthly={},
+        overdue=[],
+        overdue_total=0,
+        due_soon=[],
+        due_soon_total=0,
+    )
+    values = values_for(report, figures, previous)
+    assert (values["visit_persons.change"], values["online_cases.change"]) == ("下降29.64%", "下降43.59%")
+    card = dashboard._card(BY_KEY["visit_persons"], dashboard.DashboardData(**data))
+    assert (card.change, card.direction) == ("-29.64%", "down")
+
+    bureau.percent_rounding = "truncate"
+    bureau.save()
+    report.bureau.refresh_from_db()
+    values = values_for(report, figures, previous)
+    assert (values["visit_persons.change"], values["online_cases.change"]) == ("下降29.63%", "下降43.58%")
+    card = dashboard._card(BY_KEY["visit_persons"], dashboard.DashboardData(**data, number_format=TRUNCATE))
+    assert card.change == "-29.63%"
+
+
+def test_spreadsheet_cells_stay_numbers_written_the_bureaus_way():
+    from reports.render import xlsx
+    from reports.render.context import ReportDocument, figure_rows
+
+    for fmt, cell in ((HALF_UP, 100), (DECIMALS, Decimal("100.00"))):
+        rows = figure_rows({"satisfaction_rate": rate(5, 5, fmt)}, {"satisfaction_rate": rate(161, 200, fmt)})
+        doc = ReportDocument(bureau="甲", year=2024, title="", intro=[], sections=[], figures=rows)
+        (row,) = list(xlsx.rows(doc))
+        assert row[3:6] == [cell, Decimal("80.50"), "+19.50 个百分点"]
+        assert type(row[3]) is type(cell)
+    assert numbers.sheet_number(Decimal("80.50")) == Decimal("80.50")
