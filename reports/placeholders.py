@@ -160,6 +160,13 @@ def suggestions(name: str, n: int = 3) -> list[str]:
     return found
 
 
+def uses_references(*texts: str) -> bool:
+    """Whether a text may name a reference figure (indicators.references): a quick look for
+    their names, so that a text without them costs no query."""
+    words = (PROVINCE_WORD, REFERENCE_WORD, references.PROVINCE, references.REFERENCE, references.VS_PROVINCE)
+    return any(word in text for text in texts for word in words)
+
+
 def uses_totals(*texts: str) -> bool:
     return any("{" + TOTAL in text or "|" + TOTAL in text for text in texts)
 

@@ -14,7 +14,7 @@ from cases.models.base import local_today
 from indicators import dashboard, numbers, references, rollup, store
 from indicators.compute import compute
 from indicators.registry import Period
-from reports.placeholders import DASH, TOTAL, Run, fill, fill_text, uses_totals
+from reports.placeholders import DASH, TOTAL, Run, fill, fill_text, uses_references, uses_totals
 
 NUMERALS = numbers.NUMERALS
 chinese_number = numbers.chinese_number  # 1 → 一, 12 → 十二: sections and lead headings
@@ -192,7 +192,7 @@ def _formatted(figures: dict, fmt: numbers.NumberFormat) -> dict:
     return {key: f.formatted(fmt) for key, f in figures.items()}
 
 
-def values_for(report, figures, previous=None) -> dict[str, str]:
+def values_for(report, figures, previous=None, *, with_references: bool = True) -> dict[str, str]:
     """Printed value of every placeholder key: the figures and their forms (last year's value,
     同比), then the bureau's own data. `previous`: last year's figures, else read where stored."""
     bureau = report.bureau
@@ -207,7 +207,8 @@ def values_for(report, figures, previous=None) -> dict[str, str]:
         values[f"{key}.change"] = change_words(f, before)
         values[f"{key}.relative_change"] = change_words(f, before, relative=True)
     # The figures the bureau typed in for the year (全省平均, 全省排名, 参考): those entered.
-    values.update(references.placeholder_values(report.bureau_id, report.year, figures, fmt))
+    if with_references:
+        values.update(references.placeholder_values(report.bureau_id, report.year, figures, fmt))
     values.update(
         year=str(report.year),
         bureau=bureau.name,
@@ -234,21 +235,29 @@ def build_document(report, figures=None) -> ReportDocument:
     """The report's current text filled with the figures of its year.
 
     Queries: the sections and their paragraphs (2), last year's stored figures (1 when stored,
-    else counted once), plus this year's indicators (one per source) unless `figures` is given."""
+    else counted once), the reference figures (1, only if the text may name one: indicators.references),
+    plus this year's indicators (one per source) unless `figures` is given."""
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
     # Last year's, for 上年 and 同比: read where stored (the dashboard keeps it), else counted once.
     previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
     fmt = numbers.NumberFormat.of(report.bureau)
     figures, previous = _formatted(figures, fmt), _formatted(previous, fmt)
-    values = values_for(report, figures, previous)
     texts = [
         (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
         for section in report.sections.prefetch_related("paragraphs")
     ]
-    if uses_totals(
-        report.title, report.intro, *(t for title, paragraphs in texts for t in (title, *(x for _l, x in paragraphs)))
-    ):
+    every_text = [
+        report.title,
+        report.intro,
+        *(
+            t
+            for title, paragraphs in texts
+            for t in (title, *(x for lead, x in paragraphs), *(lead for lead, _x in paragraphs))
+        ),
+    ]
+    values = values_for(report, figures, previous, with_references=uses_references(*every_text))
+    if uses_totals(*every_text):
         # A city's or province's report quoting its whole area: the roll-up (figures only).
         totals = rollup.rollup_figures(report.bureau, Period.year(report.year))
         values.update({TOTAL + key: printed(f.formatted(fmt)) for key, f in totals.items()})

@@ -168,6 +168,7 @@ def test_the_dashboard_shows_a_rate_beside_the_provinces(client, henry, bureau, 
     assert response.status_code == 302
     html = card(client.get("/?year=2024").content.decode(), "dispute_resolution_rate")
     assert "低于全省 2.50 个百分点（全省 80%）" in html
+    assert "低于全省 2.50 个百分点（全省 80%）" in client.get("/dashboard/print/?year=2024").content.decode()
 
 
 def test_changzhi_on_a_dashboard_card():
