@@ -35,6 +35,8 @@ def role_grants(role: str, app_label: str, codename: str, model: str | None) -> 
         return True
     if model == "auditentry":  # the trail is written by the system and read by the head
         return role == HEAD and perm == VIEW_HISTORY
+    if model == "referencefigure":  # typed from the province's bulletins by staff or the head
+        return role in (HEAD, STAFF)
     if role == CLERK:
         if app_label == "cases":
             if model in SETTINGS_MODELS:

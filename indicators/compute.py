@@ -8,27 +8,25 @@ the records it counts); `compute_by_unit()` the same per responsible unit. Both 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.db.models import Count, Expression, IntegerField, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import registry
+from . import numbers, registry
+from .numbers import NumberFormat
 from .registry import INDICATORS, Indicator, Period
 
-HUNDREDTH = Decimal("0.01")
-DASH = "—"
+DASH = numbers.DASH
 
 
-def percent(numerator: int, denominator: int) -> Decimal | None:
-    """numerator ÷ denominator as a percentage, two decimals, half up; None for a zero
-    denominator (shown as "—", never as 0% or 100%)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+def percent(numerator: int, denominator: int, fmt: NumberFormat = numbers.DEFAULT) -> Decimal | None:
+    """numerator ÷ denominator as a percentage, two decimals (see indicators.numbers); None for
+    a zero denominator (shown as "—", never as 0% or 100%)."""
+    return numbers.percent(numerator, denominator, fmt)
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,12 @@ class Figure:
     indicator: Indicator
     numerator: int
     denominator: int | None = None
+    # How the bureau prints it (indicators.numbers): rounding, and "100%" or "100.00%".
+    fmt: NumberFormat = field(default=numbers.DEFAULT, compare=False, repr=False)
+
+    def formatted(self, fmt: NumberFormat) -> Figure:
+        """The same figure printed the bureau's way."""
+        return self if fmt == self.fmt else replace(self, fmt=fmt)
 
     @property
     def key(self) -> str:
@@ -51,7 +55,7 @@ class Figure:
 
     @property
     def percent(self) -> Decimal | None:
-        return percent(self.numerator, self.denominator or 0) if self.is_rate else None
+        return percent(self.numerator, self.denominator or 0, self.fmt) if self.is_rate else None
 
     @property
     def value(self) -> Decimal | int | None:
@@ -59,9 +63,9 @@ class Figure:
 
     @property
     def display(self) -> str:
-        """The figure as the report prints it: "80.25%", "157", or "—"."""
+        """The figure as printed everywhere: "80.25%", "100%" (or "100.00%"), "157", or "—"."""
         if self.is_rate:
-            return DASH if self.percent is None else f"{self.percent}%"
+            return numbers.percent_text(self.percent, self.fmt)
         return str(self.numerator)
 
     def url(self, year: int, part: str = "numerator", unit_id: int | None = None) -> str:

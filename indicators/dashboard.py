@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.apps import apps
 from django.template.loader import render_to_string
@@ -26,7 +26,7 @@ from cases.models import Bureau, PetitionCase, Unit
 from cases.models.base import YearQuerySet, local_today
 from cases.models.petitions import Stage
 
-from . import cache, charts, compute, registry, store
+from . import cache, charts, compute, numbers, references, registry, store
 from .compute import Figure
 from .registry import Period
 
@@ -69,6 +69,8 @@ class DashboardData:
     warnings: list[str] = field(default_factory=list)
     unit_heading: str = ""  # the per-unit table's title: "各乡镇（街道）和县直部门"
     previous_by_unit: dict[int, dict[str, Counts]] = field(default_factory=dict)  # last year's, per unit
+    number_format: numbers.NumberFormat = numbers.DEFAULT  # the bureau's (indicators.numbers)
+    province: dict[str, Decimal] = field(default_factory=dict)  # rates' province averages, as typed
 
 
 def record_years(bureau_id: int) -> list[int]:
@@ -199,6 +201,8 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> DashboardData:
         units=[(pk, name, unit_kind_label(kind, bureau.level)) for pk, name, kind in shown],
         unit_heading=unit_heading({kind for _pk, _name, kind in shown}, bureau.level),
         by_unit=by_unit,
+        number_format=numbers.NumberFormat.of(bureau),
+        province=references.province_averages(bureau.pk, year),
         monthly=_monthly(stored.by_month, period, [i.key for i in monthly_indicators()]),
         overdue=[],
         overdue_total=0,
@@ -273,32 +277,17 @@ def _case_rows(cases, today, calendar, due_soon_days: int, state: str) -> list[C
 # Presentation (no queries) -------------------------------------------------------------------
 
 
-def _figure(indicator: registry.Indicator, counts: Counts | None) -> Figure:
+def _figure(indicator: registry.Indicator, counts: Counts | None, fmt=numbers.DEFAULT) -> Figure:
     numerator, denominator = counts or (0, 0)
-    return Figure(indicator, numerator, (denominator or 0) if indicator.is_rate else None)
+    return Figure(indicator, numerator, (denominator or 0) if indicator.is_rate else None, fmt)
 
 
 def year_on_year(current: Figure, previous: Figure) -> tuple[str, str]:
-    """(text, direction) of the change from last year: percentage points for rates ("+2.50
-    个百分点"), per cent for counts ("+12.50%"); "—" when last year gives no base."""
-    if current.is_rate:
-        if current.percent is None or previous.percent is None:
-            return "—", ""
-        change = current.percent - previous.percent
-        text = _("%(change)s 个百分点") % {"change": _signed(change)}
-    else:
-        if not previous.numerator:
-            return "—", ""
-        change = Decimal(current.numerator - previous.numerator) * 100 / previous.numerator
-        text = f"{_signed(change)}%"
-    if change == 0:
-        return _("持平"), "flat"
-    return text, "up" if change > 0 else "down"
-
-
-def _signed(value: Decimal) -> str:
-    value = value.quantize(compute.HUNDREDTH, rounding=ROUND_HALF_UP)
-    return f"{value:+.2f}"
+    """(text, direction) of the change from last year, printed the bureau's way (the figures'
+    `fmt`; indicators.numbers): percentage points for rates ("+2.50 个百分点"), per cent for
+    counts ("+12.50%"); "持平"; "—" when last year gives no base."""
+    change = numbers.change(current, previous, current.fmt)
+    return numbers.signed(change, current.fmt), change.direction
 
 
 @dataclass(frozen=True)
@@ -310,6 +299,7 @@ class Card:
     verdict: str  # "better", "worse" or "" (counts are neither good nor bad by themselves)
     url: str  # the records of the numerator
     denominator_url: str | None
+    versus: str = ""  # against the province's average, if typed in: "高于全省 0.33 个百分点"
 
 
 @dataclass(frozen=True)
@@ -328,14 +318,23 @@ def sections() -> dict[str, list[registry.Indicator]]:
 
 
 def _card(indicator: registry.Indicator, data: DashboardData) -> Card:
-    current = _figure(indicator, data.figures.get(indicator.key))
-    previous = _figure(indicator, data.previous.get(indicator.key))
+    fmt = data.number_format
+    current = _figure(indicator, data.figures.get(indicator.key), fmt)
+    previous = _figure(indicator, data.previous.get(indicator.key), fmt)
     change, direction = year_on_year(current, previous)
     verdict = ""
     if indicator.is_rate and direction in ("up", "down"):
         verdict = "better" if (direction == "up") != indicator.lower_is_better else "worse"
     denominator_url = current.url(data.year, "denominator") if indicator.is_rate else None
-    return Card(current, previous, change, direction, verdict, current.url(data.year), denominator_url)
+    versus = ""
+    if indicator.is_rate and indicator.key in data.province:
+        province = data.province[indicator.key]
+        versus = references.versus_words(references.versus(current, province, fmt), fmt, spaced=True)
+        versus = _("%(versus)s（全省 %(province)s）") % {
+            "versus": versus,
+            "province": numbers.percent_text(numbers.round2(province, fmt), fmt),
+        }
+    return Card(current, previous, change, direction, verdict, current.url(data.year), denominator_url, versus)
 
 
 def cards(data: DashboardData) -> list[Section]:
@@ -354,8 +353,9 @@ class UnitChange:
 
 
 def unit_change(current: Figure, previous: Figure) -> UnitChange:
-    change, direction = year_on_year(current, previous)
-    short = _signed(current.percent - previous.percent) if direction in ("up", "down") else change
+    difference = numbers.change(current, previous, current.fmt)
+    change, direction = numbers.signed(difference, current.fmt), difference.direction
+    short = numbers.signed(difference, current.fmt, unit=False) if direction in ("up", "down") else change
     verdict = ""
     if direction in ("up", "down"):
         verdict = "better" if (direction == "up") != current.indicator.lower_is_better else "worse"
@@ -393,9 +393,12 @@ def unit_rows(data: DashboardData) -> list[UnitRow]:
     columns = unit_columns()
 
     def unit_row(pk: int, name: str, kind: str) -> UnitRow:
-        figures = [_figure(i, data.by_unit.get(pk, {}).get(i.key)) for i in columns]
+        fmt = data.number_format
+        figures = [_figure(i, data.by_unit.get(pk, {}).get(i.key), fmt) for i in columns]
         previous = data.previous_by_unit.get(pk, {})
-        changes = [unit_change(f, _figure(f.indicator, previous.get(f.key))) if f.is_rate else None for f in figures]
+        changes = [
+            unit_change(f, _figure(f.indicator, previous.get(f.key), fmt)) if f.is_rate else None for f in figures
+        ]
         return UnitRow(pk, name, kind, figures, [f.url(data.year, unit_id=pk) for f in figures], changes)
 
     rows = [unit_row(*unit) for unit in data.units]

@@ -59,11 +59,14 @@ def listing(
     unit_id: int | None,
     page: str | None,
     user,
+    fmt=None,
 ) -> Listing:
     """One page of the records counted in `part` of the figure. Three queries: the figure, the
     count and the page."""
     source = indicator.source
     figure = compute.compute(bureau_id, period, unit_id=unit_id, keys=[indicator.key])[indicator.key]
+    if fmt is not None:  # printed the bureau's way (indicators.numbers)
+        figure = figure.formatted(fmt)
     records = indicator.records(bureau_id, period, part, unit_id).select_related(*source.select_related)
     ordering = [*(source.model._meta.ordering or []), "pk"]
     page_obj = Paginator(records.order_by(*ordering), PER_PAGE).get_page(page)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cases.ledgers.sheetwriter import Sheet, write_workbook
 from cases.models import Bureau
 
-from . import dashboard
+from . import dashboard, numbers
 from .compute import Figure
 from .dashboard import DashboardData
 
@@ -24,10 +24,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _value(figure: Figure) -> Decimal | int | str:
-    """A rate as its percentage (a number, two places), a count as an integer; "—" for a rate
-    with nothing to count."""
+    """A rate as its percentage (a number, two places; a whole number as the bureau writes it:
+    indicators.numbers), a count as an integer; "—" for a rate with nothing to count."""
     value = figure.value
-    return "—" if value is None else value
+    if value is None:
+        return "—"
+    return numbers.sheet_number(value, figure.fmt) if figure.is_rate else value
 
 
 def indicator_rows(data: DashboardData):

@@ -1,7 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.base import Record
 from cases.scoping import scoped_manager
+
+from .registry import BY_KEY
 
 
 class Dashboard(models.Model):
@@ -58,3 +61,55 @@ class BureauFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau_id}:{self.year}"
+
+
+class ReferenceFigure(Record):
+    """A figure the bureau types in for a year because no record of its own gives it: the
+    province's average of a rate (全省平均满意率), the bureau's rank in the province (全省排名第七),
+    or a figure from another system — each with where it comes from. The dashboard shows a rate
+    beside the province's ("高于全省0.33个百分点"); the report prints them by placeholders
+    ({全省满意率}, {满意率.较全省}, {全省排名}, {参考.名称}: reports.placeholders)."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("全省平均")
+        RANK = "rank", _("全省排名")
+        OTHER = "other", _("其他系统的数字")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    indicator = models.CharField(_("指标"), max_length=60, blank=True, help_text=_("全省平均：与本局哪一项比率比较。"))
+    name = models.CharField(
+        _("名称"), max_length=30, blank=True, help_text=_("其他系统的数字：报告中用 {参考.名称} 引用。")
+    )
+    value = models.DecimalField(
+        _("数值"), max_digits=12, decimal_places=2, help_text=_("比率填百分数（如 98.10 表示 98.10%），排名填名次。")
+    )
+    source = models.CharField(_("来源说明"), max_length=200, help_text=_("如“省信访局2023年度通报”。"))
+
+    objects = scoped_manager()
+
+    class Meta:
+        verbose_name = _("参考数字")
+        verbose_name_plural = _("参考数字")
+        ordering = ["year", "kind", "indicator", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bureau", "year", "kind", "indicator", "name"],
+                condition=models.Q(voided_at__isnull=True),
+                name="reference_figure_unique",
+                violation_error_message=_("本年度已录入这项参考数字，请修改原有的一项。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.label}"
+
+    @property
+    def label(self) -> str:
+        """全省平均满意率, 全省排名, or the typed name."""
+        if self.kind == self.Kind.PROVINCE:
+            indicator = BY_KEY.get(self.indicator)
+            return _("全省平均%(label)s") % {"label": indicator.label if indicator else self.indicator}
+        if self.kind == self.Kind.RANK:
+            return str(_("全省排名"))
+        return self.name

@@ -22,7 +22,7 @@ from cases.models import Bureau
 from cases.models.base import local_today
 from cases.scoping import within
 
-from . import cache, compute, registry, store
+from . import cache, compute, numbers, registry, store
 from .compute import Figure
 from .dashboard import year_on_year
 from .registry import Period
@@ -72,6 +72,7 @@ class RollupData:
     previous_total: dict[str, Counts]
     previous_below: dict[str, Counts]
     previous_by_lower: dict[int, dict[str, Counts]]
+    number_format: numbers.NumberFormat = numbers.DEFAULT  # the bureau's (indicators.numbers)
 
 
 def _counts(figures: dict[str, Figure]) -> dict[str, Counts]:
@@ -118,12 +119,13 @@ def _build(bureau: Bureau, year: int, today: datetime.date) -> RollupData:
         previous_total=previous["total"],
         previous_below=previous["below"],
         previous_by_lower=previous["by_lower"],
+        number_format=numbers.NumberFormat.of(bureau),
     )
 
 
-def figure(indicator: registry.Indicator, counts: Counts | None) -> Figure:
+def figure(indicator: registry.Indicator, counts: Counts | None, fmt=numbers.DEFAULT) -> Figure:
     numerator, denominator = counts or (0, 0)
-    return Figure(indicator, numerator, (denominator or 0) if indicator.is_rate else None)
+    return Figure(indicator, numerator, (denominator or 0) if indicator.is_rate else None, fmt)
 
 
 def ranks(figures: dict[int, Figure]) -> dict[int, int | None]:
@@ -168,10 +170,11 @@ def rows(data: RollupData, page_url) -> list[Row]:
     total with itself, and each bureau directly below with its rank this year and last.
     `page_url(bureau_id)` is the address of a lower bureau's figure page."""
     result = []
+    fmt = data.number_format
     for indicator in registry.INDICATORS:
         key = indicator.key
-        current = {pk: figure(indicator, data.by_lower.get(pk, {}).get(key)) for pk, _name in data.lower}
-        previous = {pk: figure(indicator, data.previous_by_lower.get(pk, {}).get(key)) for pk, _name in data.lower}
+        current = {pk: figure(indicator, data.by_lower.get(pk, {}).get(key), fmt) for pk, _name in data.lower}
+        previous = {pk: figure(indicator, data.previous_by_lower.get(pk, {}).get(key), fmt) for pk, _name in data.lower}
         rank, previous_rank = ranks(current), ranks(previous)
         lower = [
             Cell(current[pk], previous[pk], rank[pk], previous_rank[pk], f"{page_url(pk)}#row-{key}")
@@ -180,9 +183,9 @@ def rows(data: RollupData, page_url) -> list[Row]:
         result.append(
             Row(
                 indicator,
-                Cell(figure(indicator, data.own.get(key)), figure(indicator, data.previous_own.get(key))),
-                Cell(figure(indicator, data.below.get(key)), figure(indicator, data.previous_below.get(key))),
-                Cell(figure(indicator, data.total.get(key)), figure(indicator, data.previous_total.get(key))),
+                Cell(figure(indicator, data.own.get(key), fmt), figure(indicator, data.previous_own.get(key), fmt)),
+                Cell(figure(indicator, data.below.get(key), fmt), figure(indicator, data.previous_below.get(key), fmt)),
+                Cell(figure(indicator, data.total.get(key), fmt), figure(indicator, data.previous_total.get(key), fmt)),
                 lower,
             )
         )

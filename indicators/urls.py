@@ -10,4 +10,6 @@ urlpatterns = [
     path("indicators/<slug:key>/", views.records, name="records"),
     path("rollup/", views.rollup, name="rollup"),
     path("rollup/<int:bureau_id>/", views.rollup_bureau, name="rollup_bureau"),
+    path("references/", views.reference_figures, name="references"),
+    path("references/<int:pk>/", views.reference_figure_edit, name="reference_edit"),
 ]

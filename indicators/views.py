@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,10 +18,11 @@ from cases.audit import log_action
 from cases.models import AuditEntry, Bureau, Unit
 from cases.models.base import local_today
 
-from . import cache, drilldown, exports, hooks, registry
+from . import cache, drilldown, exports, hooks, references, registry
 from . import dashboard as service
 from . import rollup as rollups
-from .models import Dashboard
+from .models import Dashboard, ReferenceFigure
+from .numbers import NumberFormat
 from .registry import Period
 
 
@@ -88,6 +90,7 @@ def records(request, key: str):
         unit_id=unit.pk if unit else None,
         page=request.GET.get("page"),
         user=request.user,
+        fmt=NumberFormat.of(bureau),
     )
     context = {"bureau": bureau, "year": year, "unit": unit, "listing": listing, "indicator": indicator}
     return render(request, "indicators/records.html", context)
@@ -172,3 +175,46 @@ def _unit(request, bureau: Bureau, indicator: registry.Indicator) -> Unit | None
     if unit is None:
         raise Http404(_("没有这个责任单位。"))
     return unit
+
+
+REFERENCE_PERMISSION = "indicators.change_referencefigure"
+
+
+@permission_required(REFERENCE_PERMISSION, raise_exception=True)
+def reference_figures(request):
+    """The reference figures of a year (全省平均, 全省排名, 其他系统的数字), and a form to add one."""
+    bureau = _bureau()
+    year = _year(request, bureau)
+    form = references.ReferenceFigureForm(request.POST or None, bureau=bureau, year=year)
+    if request.method == "POST" and form.is_valid():
+        figure = references.save(form, user=request.user)
+        messages.success(request, _("已保存：%(figure)s。") % {"figure": figure})
+        return redirect(f"{reverse('indicators:references')}?year={year}")
+    context = {
+        "bureau": bureau,
+        "year": year,
+        "years": service.year_choices(service.record_years(bureau.pk), year, local_today()),
+        "figures": references.of_year(bureau.pk, year),
+        "form": form,
+    }
+    return render(request, "indicators/references.html", context, status=400 if form.errors else 200)
+
+
+@permission_required(REFERENCE_PERMISSION, raise_exception=True)
+def reference_figure_edit(request, pk: int):
+    """Change one reference figure, or (POST with `delete`) remove it; another bureau's is not
+    found."""
+    _bureau()
+    figure = get_object_or_404(ReferenceFigure, pk=pk)
+    back = f"{reverse('indicators:references')}?year={figure.year}"
+    if request.method == "POST" and "delete" in request.POST:
+        references.delete(figure, user=request.user)
+        messages.success(request, _("已删除：%(figure)s。") % {"figure": figure})
+        return redirect(back)
+    form = references.ReferenceFigureForm(request.POST or None, instance=figure, bureau=figure.bureau, year=figure.year)
+    if request.method == "POST" and form.is_valid():
+        references.save(form, user=request.user)
+        messages.success(request, _("已保存：%(figure)s。") % {"figure": figure})
+        return redirect(back)
+    context = {"figure": figure, "form": form, "year": figure.year, "back": back}
+    return render(request, "indicators/reference_edit.html", context, status=400 if form.errors else 200)

@@ -15,6 +15,12 @@ the one value that a, b and c share, for sentences such as "…均为 100%": whe
 "—", which the readiness check reports, rather than a sentence that is no longer true. `{{` and
 `}}` are literal braces.
 
+Reference figures the bureau types in for the year (indicators.references): `{全省满意率}`
+(`{province_satisfaction_rate}`) the province's average of a rate, `{满意率.较全省}`
+(`.vs_province`) the bureau's rate against it ("高于全省0.33个百分点"), `{全省排名}`
+(`{province_rank}`) the bureau's rank ("第七"), `{参考.名称}` (`{reference.名称}`) a figure from
+another system; one not entered prints "—" and the readiness check lists it.
+
 Figures are printed exactly where the placeholder stands, with no space added around them: 公文
 are typed without spaces between Chinese and digits (the gaps in the seed's "达到了 93.96%" are
 Word's automatic CJK/Latin spacing carried into the copied text). A bureau that wants spaces types
@@ -31,6 +37,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from indicators import references
 from indicators.registry import BY_KEY
 
 DASH = "—"
@@ -62,8 +69,12 @@ FORMS = {
     "change": "change",
     "同比变化率": "relative_change",
     "relative_change": "relative_change",
+    "较全省": references.VS_PROVINCE,
+    references.VS_PROVINCE: references.VS_PROVINCE,
 }
-FORM_LABELS = {"last_year": "上年", "change": "同比", "relative_change": "同比变化率"}
+FORM_LABELS = {"last_year": "上年", "change": "同比", "relative_change": "同比变化率", references.VS_PROVINCE: "较全省"}
+RATE_FORMS = {references.VS_PROVINCE}  # forms of a rate only
+PROVINCE_WORD, RANK_NAME, REFERENCE_WORD = "全省", "全省排名", "参考"
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z_]+)?")
 
@@ -92,8 +103,20 @@ def known_keys() -> set[str]:
         set(BY_KEY)
         | {TOTAL + key for key in BY_KEY}
         | set(CONTEXT_KEYS)
-        | {f"{key}.{form}" for key in BY_KEY for form in FORM_LABELS}
+        | {f"{key}.{form}" for key in BY_KEY for form in FORM_LABELS if form not in RATE_FORMS}
+        | {f"{key}.{form}" for key, i in BY_KEY.items() if i.is_rate for form in RATE_FORMS}
+        | {references.PROVINCE + key for key, i in BY_KEY.items() if i.is_rate}
+        | {references.RANK}
     )
+
+
+def _is_known(key: str, known: set[str]) -> bool:
+    """A key the text may use: a known one, or `reference.<name>` (a figure from another
+    system, whatever the bureau names it)."""
+    if key.startswith(references.REFERENCE):
+        name = key.removeprefix(references.REFERENCE)
+        return bool(name) and not (references.FORBIDDEN_IN_NAME & set(name))
+    return bool(_KEY.fullmatch(key)) and key in known
 
 
 def _by_label() -> dict[str, str]:
@@ -106,7 +129,14 @@ def canonical(name: str) -> str:
     name = name.strip().replace("．", ".")
     base, dot, form = name.partition(".")
     base = base.strip()
-    key = _by_label().get(base) or CONTEXT_NAMES.get(base) or base
+    if base in (REFERENCE_WORD, "reference") and dot and form.strip():
+        return references.REFERENCE + form.strip()
+    if base == RANK_NAME:
+        return references.RANK
+    labels = _by_label()
+    if base.startswith(PROVINCE_WORD) and not dot and BY_KEY.get(labels.get(base.removeprefix(PROVINCE_WORD), "")):
+        return references.PROVINCE + labels[base.removeprefix(PROVINCE_WORD)]
+    key = labels.get(base) or CONTEXT_NAMES.get(base) or base
     if not dot:
         return key
     if key in BY_KEY and form.strip() in FORMS:
@@ -115,7 +145,13 @@ def canonical(name: str) -> str:
 
 
 def describe(key: str) -> str:
-    """A canonical key in words, for the readiness check: 满意率（同比）."""
+    """A canonical key in words, for the readiness check: 满意率（同比）, 全省满意率, 参考.名称."""
+    if key.startswith(references.REFERENCE):
+        return REFERENCE_WORD + "." + key.removeprefix(references.REFERENCE)
+    if key == references.RANK:
+        return RANK_NAME
+    if key.startswith(references.PROVINCE) and key.removeprefix(references.PROVINCE) in BY_KEY:
+        return PROVINCE_WORD + str(BY_KEY[key.removeprefix(references.PROVINCE)].label)
     base, _dot, form = key.partition(".")
     context = {key: name for name, key in CONTEXT_NAMES.items()}
     label = str(BY_KEY[base].label) if base in BY_KEY else context.get(base, base)
@@ -125,11 +161,18 @@ def describe(key: str) -> str:
 def suggestions(name: str, n: int = 3) -> list[str]:
     """The nearest names of figures to a name that stands for none."""
     base = name.strip().partition(".")[0]
-    names = [*_by_label(), *CONTEXT_NAMES]
+    names = [*_by_label(), *CONTEXT_NAMES, RANK_NAME]
     found = difflib.get_close_matches(base, names, n=n, cutoff=0.3)
     if not found:  # a name sharing characters with the typed one: 满意度 → 满意率
         found = [label for label in names if set(base) & set(label) and len(set(base) & set(label)) >= 2][:n]
     return found
+
+
+def uses_references(*texts: str) -> bool:
+    """Whether a text may name a reference figure (indicators.references): a quick look for
+    their names, so that a text without them costs no query."""
+    words = (PROVINCE_WORD, REFERENCE_WORD, references.PROVINCE, references.REFERENCE, references.VS_PROVINCE)
+    return any(word in text for text in texts for word in words)
 
 
 def uses_totals(*texts: str) -> bool:
@@ -171,7 +214,7 @@ def validate_template(text: str) -> None:
     known = known_keys()
     unknown, near = [], []
     for p in placeholders(text):
-        bad = [k for k in p.keys if not (_KEY.fullmatch(k) and k in known)]
+        bad = [k for k in p.keys if not _is_known(k, known)]
         if bad:
             unknown.append(p.source)
             near.extend(name for k in bad for name in suggestions(k))

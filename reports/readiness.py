@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.deadlines import UnknownHolidayYear
 from cases.models import DisputeScreening, Holiday, PetitionCase, Unit
 from cases.models.base import local_today, year_bounds
+from indicators import references
 
 from .placeholders import Placeholder, describe, placeholders, value_of
 
@@ -100,13 +101,12 @@ def unknown_holidays(year: int, today) -> Issue | None:
 
 def dashed_placeholders(report, values: dict[str, str]) -> Issue | None:
     """Placeholders that print "—": no records behind a rate, or an "all equal" group that differs."""
-    texts = [report.title, report.intro]
-    for s in report.sections.prefetch_related("paragraphs"):
-        texts.append(s.title)
-        texts.extend(t for p in s.paragraphs.all() for t in (p.lead, p.text))
     found: dict[str, Placeholder] = {}
-    for text in texts:
+    for text in _texts(report):
         for p in placeholders(text):
+            # A reference figure not entered is listed by missing_references().
+            if any(references.is_reference_key(k) and k not in values for k in p.keys):
+                continue
             if value_of(p, values) == "—":
                 found.setdefault(p.source, p)
     if not found:
@@ -127,6 +127,36 @@ def dashed_placeholders(report, values: dict[str, str]) -> Issue | None:
     )
 
 
+def missing_references(report, values: dict[str, str]) -> Issue | None:
+    """Reference figures (全省平均, 全省排名, 参考) the text uses but the bureau has not entered
+    for the report's year (indicators.references)."""
+    missing: dict[str, str] = {}
+    for text in _texts(report):
+        for p in placeholders(text):
+            for key in p.keys:
+                if references.is_reference_key(key) and key not in values:
+                    missing.setdefault(key, p.source)
+    if not missing:
+        return None
+    return Issue(
+        _("尚未录入的参考数字"),
+        _("正文引用了这些参考数字，但本年度尚未录入；请在“参考数字”页面录入数值和来源。"),
+        len(missing),
+        [
+            (f"{describe(k)}（{src}）", reverse("indicators:references") + f"?year={report.year}")
+            for k, src in missing.items()
+        ],
+    )
+
+
+def _texts(report) -> list[str]:
+    texts = [report.title, report.intro]
+    for s in report.sections.prefetch_related("paragraphs"):
+        texts.append(s.title)
+        texts.extend(t for p in s.paragraphs.all() for t in (p.lead, p.text))
+    return texts
+
+
 def check(report, values: dict[str, str], today=None) -> list[Issue]:
     today = today or local_today()
     bureau, year = report.bureau, report.year
@@ -137,5 +167,6 @@ def check(report, values: dict[str, str], today=None) -> list[Issue]:
         silent_units(bureau, year),
         unknown_holidays(year, today),
         dashed_placeholders(report, values),
+        missing_references(report, values),
     ]
     return [i for i in issues if i is not None]

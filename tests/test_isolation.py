@@ -659,3 +659,19 @@ def test_the_dashboard_export_and_print_hold_only_the_bureaus_own_figures(client
     printed = client.get(reverse("indicators:dashboard_print") + "?year=2024").content.decode()
     assert "温泉街道" in printed and not any(name in printed for name in B_UNITS)
     assert "乙-1" not in printed and "乙县信访局" not in printed
+
+
+def test_another_bureaus_reference_figures_are_not_found(client, world):
+    """Reference figures (indicators.references): B's cannot be opened, changed or deleted by A's
+    staff, and A's list of the year shows none of them."""
+    from indicators.models import ReferenceFigure
+
+    theirs = ReferenceFigure.objects.create(bureau=world["B"], year=2024, kind="rank", value=3, source="乙省通报")
+    client.force_login(world["users"]["staff"])
+    url = reverse("indicators:reference_edit", args=[theirs.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"delete": "1"}).status_code == 404
+    assert client.post(url, {"kind": "rank", "value": "1", "source": "改掉"}).status_code == 404
+    assert "乙省通报" not in client.get(reverse("indicators:references") + "?year=2024").content.decode()
+    theirs.refresh_from_db()
+    assert (theirs.value, theirs.source, theirs.voided_at) == (3, "乙省通报", None)

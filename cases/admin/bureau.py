@@ -46,6 +46,8 @@ class BureauAdmin(AuditedAdmin):
         "roll_forward_holidays",
         "due_soon_working_days",
         "case_number_pattern",
+        "percent_whole",
+        "percent_rounding",
     )
 
     def get_queryset(self, request):

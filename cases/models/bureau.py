@@ -92,6 +92,26 @@ class Bureau(models.Model):
         blank=True,
         help_text=_("报告中“河南信访信息平台”里的“河南”；留空则用上级省级信访局的地名简称。"),
     )
+    # How every figure is printed (indicators.numbers; the names are those it reads).
+    percent_whole = models.CharField(
+        _("整数百分比的写法"),
+        max_length=10,
+        choices=[("plain", _("100%（不带小数）")), ("decimals", _("100.00%（保留两位小数）"))],
+        default="plain",
+        help_text=_(
+            "比率和同比恰为整数时的写法，仪表盘、报告、Word、Excel和命令行一律照此；其他数值都保留两位小数，如80.50%。"
+        ),
+    )
+    percent_rounding = models.CharField(
+        _("百分比的取舍"),
+        max_length=10,
+        choices=[("half_up", _("四舍五入（默认）")), ("truncate", _("截尾（舍去两位小数之后的部分）"))],
+        default="half_up",
+        help_text=_(
+            "比率和同比保留两位小数时第三位起的处理方式。例如3326人次比上年4727人次下降29.638…%，"
+            "四舍五入为29.64%，截尾为29.63%。"
+        ),
+    )
 
     case_number_pattern = models.CharField(
         _("信访件编号规则"),

@@ -8,24 +8,16 @@ the records move afterwards.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from cases.models.base import local_today
-from indicators import dashboard, rollup, store
+from indicators import dashboard, numbers, references, rollup, store
 from indicators.compute import compute
 from indicators.registry import Period
-from reports.placeholders import DASH, TOTAL, Run, fill, fill_text, uses_totals
+from reports.placeholders import DASH, TOTAL, Run, fill, fill_text, uses_references, uses_totals
 
-NUMERALS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (enough for sections and lead headings)."""
-    if n < 10:
-        return NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else NUMERALS[tens]) + "十" + (NUMERALS[ones] if ones else "")
+NUMERALS = numbers.NUMERALS
+chinese_number = numbers.chinese_number  # 1 → 一, 12 → 十二: sections and lead headings
 
 
 @dataclass(frozen=True)
@@ -42,6 +34,8 @@ class FigureRow:
     # "-22.24%", "持平", "—"). Absent from revisions published before they were kept.
     previous: str | None = None
     change: str = ""
+    # The bureau writes a whole per cent "100.00%" (indicators.numbers); the Excel appendix too.
+    whole_decimals: bool = False
 
 
 @dataclass
@@ -174,66 +168,47 @@ def figure_rows(figures, previous=None) -> list[FigureRow]:
                 display=f.display,
                 previous=None if before is None or before.value is None else str(before.value),
                 change=dashboard.year_on_year(f, before)[0] if before is not None else "",
+                whole_decimals=f.fmt.decimals,
             )
         )
     return rows
 
 
 def printed(figure) -> str:
-    """The figure as the report prints it: its own display, except that a whole percentage drops
-    its ".00" ("100%", as the seed and 公文 write it); "93.96%" and "80.50%" keep both decimals."""
-    p = figure.percent
-    if p is not None and p == p.to_integral_value():
-        return f"{int(p)}%"
+    """The figure as the report prints it: its display, the bureau's way ("100%" or "100.00%",
+    rounded half up or cut off: indicators.numbers)."""
     return figure.display
 
 
-def _percent_text(value: Decimal) -> str:
-    """A change in per cent or points as the report prints it: half-up to two places, a whole
-    number without its ".00" (as printed() does)."""
-    value = abs(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return str(int(value)) if value == value.to_integral_value() else f"{value:.2f}"
-
-
 def change_words(current, previous, *, relative: bool = False) -> str:
-    """同比 in words: per cent for a count ("增长12.5%" → "增长12.50%", "下降22.24%"), percentage points
-    for a rate ("提高1.30个百分点"), or with `relative` a rate's relative change in per cent; "持平"
-    when unchanged, "—" when last year gives no base."""
-    if previous is None:
-        return DASH
-    if current.is_rate and not relative:
-        if current.percent is None or previous.percent is None:
-            return DASH
-        change = current.percent - previous.percent
-        if change == 0:
-            return "持平"
-        return ("提高" if change > 0 else "下降") + _percent_text(change) + "个百分点"
-    if current.is_rate:
-        if not current.denominator or not previous.denominator or not previous.numerator:
-            return DASH
-        before = Decimal(previous.numerator) / previous.denominator
-        change = (Decimal(current.numerator) / current.denominator - before) * 100 / before
-    else:
-        if not previous.numerator:
-            return DASH
-        change = Decimal(current.numerator - previous.numerator) * 100 / previous.numerator
-    if change == 0:
-        return "持平"
-    return ("增长" if change > 0 else "下降") + _percent_text(change) + "%"
+    """同比 in words (indicators.numbers.words): per cent for a count ("下降22.24%"), percentage
+    points for a rate ("提高1.30个百分点"), or with `relative` a rate's relative change in per
+    cent; "持平" when unchanged, "—" when last year gives no base. Printed the way of `current`'s
+    bureau (its `fmt`)."""
+    return numbers.words(numbers.change(current, previous, current.fmt, relative=relative), current.fmt)
 
 
-def values_for(report, figures, previous=None) -> dict[str, str]:
+def _formatted(figures: dict, fmt: numbers.NumberFormat) -> dict:
+    return {key: f.formatted(fmt) for key, f in figures.items()}
+
+
+def values_for(report, figures, previous=None, *, with_references: bool = True) -> dict[str, str]:
     """Printed value of every placeholder key: the figures and their forms (last year's value,
     同比), then the bureau's own data. `previous`: last year's figures, else read where stored."""
     bureau = report.bureau
     if previous is None:
         previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
+    fmt = numbers.NumberFormat.of(bureau)
+    figures, previous = _formatted(figures, fmt), _formatted(previous, fmt)
     values = {key: printed(f) for key, f in figures.items()}
     for key, f in figures.items():
         before = previous.get(key)
         values[f"{key}.last_year"] = printed(before) if before is not None else DASH
         values[f"{key}.change"] = change_words(f, before)
         values[f"{key}.relative_change"] = change_words(f, before, relative=True)
+    # The figures the bureau typed in for the year (全省平均, 全省排名, 参考): those entered.
+    if with_references:
+        values.update(references.placeholder_values(report.bureau_id, report.year, figures, fmt))
     values.update(year=str(report.year), bureau=bureau.name)
     values.update({key: word or DASH for key, word in bureau.place_words().items()})
     return values
@@ -255,22 +230,32 @@ def build_document(report, figures=None) -> ReportDocument:
     """The report's current text filled with the figures of its year.
 
     Queries: the sections and their paragraphs (2), last year's stored figures (1 when stored,
-    else counted once), plus this year's indicators (one per source) unless `figures` is given."""
+    else counted once), the reference figures (1, only if the text may name one: indicators.references),
+    plus this year's indicators (one per source) unless `figures` is given."""
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
     # Last year's, for 上年 and 同比: read where stored (the dashboard keeps it), else counted once.
     previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
-    values = values_for(report, figures, previous)
+    fmt = numbers.NumberFormat.of(report.bureau)
+    figures, previous = _formatted(figures, fmt), _formatted(previous, fmt)
     texts = [
         (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
         for section in report.sections.prefetch_related("paragraphs")
     ]
-    if uses_totals(
-        report.title, report.intro, *(t for title, paragraphs in texts for t in (title, *(x for _l, x in paragraphs)))
-    ):
+    every_text = [
+        report.title,
+        report.intro,
+        *(
+            t
+            for title, paragraphs in texts
+            for t in (title, *(x for lead, x in paragraphs), *(lead for lead, _x in paragraphs))
+        ),
+    ]
+    values = values_for(report, figures, previous, with_references=uses_references(*every_text))
+    if uses_totals(*every_text):
         # A city's or province's report quoting its whole area: the roll-up (figures only).
         totals = rollup.rollup_figures(report.bureau, Period.year(report.year))
-        values.update({TOTAL + key: printed(f) for key, f in totals.items()})
+        values.update({TOTAL + key: printed(f.formatted(fmt)) for key, f in totals.items()})
     sections = [build_section(i, title, paragraphs, values) for i, (title, paragraphs) in enumerate(texts, start=1)]
     return ReportDocument(
         bureau=report.bureau.name,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from cases.ledgers.sheetwriter import Sheet, write_workbook
+from indicators import numbers
 
 from .context import FigureRow, ReportDocument
 
@@ -19,7 +20,9 @@ def header() -> list[str]:
 def _number(f: FigureRow, value: str | None):
     if value is None:
         return None
-    return Decimal(value) if f.is_rate else int(value)
+    if not f.is_rate:
+        return int(value)
+    return numbers.sheet_number(Decimal(value), numbers.NumberFormat(decimals=f.whole_decimals))
 
 
 def rows(doc: ReportDocument):

@@ -233,6 +233,9 @@ PAGES = {
     "jobs:status": (job, EXPORTERS),
     "jobs:download": (job, EXPORTERS),
     "jobs:preview": (check_job, IMPORTERS),
+    # Reference figures (全省平均, 全省排名): typed in by staff or the head (indicators.change_referencefigure).
+    "indicators:references": (lambda objs: {}, {"head", "staff", "admin"}),
+    "indicators:reference_edit": (lambda objs: {"pk": objs["reference"].pk}, {"head", "staff", "admin"}),
 }
 # The site's root is the bureau's dashboard; it sends a unit's officer to their desk.
 SENT_TO_DESK = {(UNIT, "indicators:dashboard")}
@@ -300,6 +303,11 @@ def records(bureau):
     objs["section"] = report.sections.first()
     objs["bureau"] = bureau
     objs["publisher"] = publisher
+    from indicators.models import ReferenceFigure
+
+    objs["reference"] = ReferenceFigure.objects.create(
+        bureau=bureau, year=2024, kind="rank", value=7, source="省信访局通报"
+    )
     from cases.audit import log_action
     from cases.models import AuditEntry
 

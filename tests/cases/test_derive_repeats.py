@@ -58,9 +58,9 @@ def test_the_dry_run_prints_before_and_after_and_writes_nothing(imported):
     out = run("--dry-run")
 
     assert "（试运行，未写入）" in out
-    assert "  重复信访率：0.00% → 25.00%" in out  # I-2 becomes a repeat; I-4 keeps its override
-    assert "  一次性化解率：100.00% → 0.00%" in out  # I-1 and I-3 each had a later petition
-    assert "  初次信访事项一次性化解率：100.00% → 0.00%" in out
+    assert "  重复信访率：0% → 25%" in out  # I-2 becomes a repeat; I-4 keeps its override
+    assert "  一次性化解率：100% → 0%" in out  # I-1 and I-3 each had a later petition
+    assert "  初次信访事项一次性化解率：100% → 0%" in out
     assert "  变化的事项：3 件（初次/重复 1 件，一次性化解 2 件）" in out
     assert flags() == recorded
     assert not AuditEntry.objects.exists()
@@ -70,7 +70,7 @@ def test_the_dry_run_prints_before_and_after_and_writes_nothing(imported):
 def test_the_run_writes_skips_overrides_and_logs(imported):
     out = run()
 
-    assert "（已写入）" in out and "  重复信访率：0.00% → 25.00%" in out
+    assert "（已写入）" in out and "  重复信访率：0% → 25%" in out
     assert flags() == [
         ("I-1", True, False),
         ("I-2", False, False),

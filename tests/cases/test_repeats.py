@@ -67,7 +67,7 @@ def first(bureau, alice, unit):
 def test_a_repeat_petitioner_is_detected_on_entry_and_counted(bureau, alice, unit, first):
     assert first.is_initial is True
     assert first.resolved_first_time is True  # closed, no review, nothing later yet
-    assert figure(bureau, "one_time_resolution_rate").display == "100.00%"
+    assert figure(bureau, "one_time_resolution_rate").display == "100%"
 
     second = register(bureau, alice, number="温信2024-0100", day=D(2024, 9, 1), unit=unit)
 
@@ -76,9 +76,9 @@ def test_a_repeat_petitioner_is_detected_on_entry_and_counted(bureau, alice, uni
     first.refresh_from_db()
     assert first.resolved_first_time is False  # a repeat petition: not resolved at once
     rate = figure(bureau, "repeat_petition_rate")
-    assert (rate.numerator, rate.denominator, rate.display) == (1, 2, "50.00%")
-    assert figure(bureau, "one_time_resolution_rate").display == "0.00%"
-    assert figure(bureau, "initial_one_time_resolution_rate").display == "0.00%"
+    assert (rate.numerator, rate.denominator, rate.display) == (1, 2, "50%")
+    assert figure(bureau, "one_time_resolution_rate").display == "0%"
+    assert figure(bureau, "initial_one_time_resolution_rate").display == "0%"
     logged = entries(first).get(action="update")
     assert logged.changes == {"resolved_first_time": ["是", "否"]}
     assert "温信2024-0100" in logged.detail
@@ -156,7 +156,7 @@ def test_an_override_needs_a_reason_and_is_logged_and_shown_in_the_drill_down(
     entry = entries(second).filter(action="update").latest("id")
     assert entry.changes["is_initial"] == ["否", "是"]
     assert entry.changes["initial_override_reason"] == ["", reason]
-    assert figure(bureau, "repeat_petition_rate").display == "0.00%"
+    assert figure(bureau, "repeat_petition_rate").display == "0%"
 
     # Saving again keeps the override: the rule does not undo it.
     client.post(url, change_data(second, unit, is_initial="on", initial_override_reason=reason))

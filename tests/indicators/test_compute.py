@@ -131,7 +131,7 @@ def test_an_open_overdue_item_counts_against_on_time_closure(bureau, unit):
     figure = compute(bureau.pk, Period(D(2024, 1, 1), D(2024, 12, 31), as_of=D(2025, 1, 10)))["on_time_closure_rate"]
 
     assert (figure.numerator, figure.denominator) == (1, 2)
-    assert figure.display == "50.00%"
+    assert figure.display == "50%"
 
 
 @pytest.mark.django_db
@@ -181,9 +181,9 @@ def test_figures_per_responsible_unit(bureau, unit):
 
     assert set(by_unit) == {unit.pk, taihang.pk}
     assert by_unit[unit.pk]["cases_received"].numerator == 2
-    assert by_unit[unit.pk]["one_time_resolution_rate"].display == "100.00%"
+    assert by_unit[unit.pk]["one_time_resolution_rate"].display == "100%"
     assert by_unit[taihang.pk]["cases_received"].numerator == 2
-    assert by_unit[taihang.pk]["one_time_resolution_rate"].display == "0.00%"
+    assert by_unit[taihang.pk]["one_time_resolution_rate"].display == "0%"
     assert by_unit[taihang.pk]["disputes_screened"].numerator == 1
     assert "disputes_screened" not in by_unit[unit.pk]  # no row for a unit without screenings
     # the per-unit figure equals compute() limited to that unit
@@ -305,9 +305,9 @@ def test_cases_assigned_from_above_and_baolian_are_counted_per_source(bureau, un
 
     assert [figures[k].numerator for k in ("assigned_above_cases", "assigned_city_cases", "baolian_cases")] == [3, 1, 1]
     above = figures["assigned_above_resolution_rate"]
-    assert (above.numerator, above.denominator, above.display) == (1, 2, "50.00%")
+    assert (above.numerator, above.denominator, above.display) == (1, 2, "50%")
     city = figures["assigned_city_resolution_rate"]
-    assert (city.numerator, city.denominator, city.display) == (1, 1, "100.00%")
+    assert (city.numerator, city.denominator, city.display) == (1, 1, "100%")
     baolian = figures["baolian_resolution_rate"]
     assert (baolian.numerator, baolian.denominator, baolian.display) == (0, 0, "—")
     assert figures["cases_received"].numerator == 7

@@ -83,13 +83,13 @@ def test_ranks_best_first_ties_shared_lower_is_better_and_none_without_a_denomin
         return [(c.figure.display, c.rank, c.previous.display, c.previous_rank) for c in rows[key].lower]
 
     # 乙县 50.00% second, 甲县 83.33% first; last year 乙县 100% first, 甲县 0% second
-    assert ranked("one_time_resolution_rate") == [("50.00%", 2, "100.00%", 1), ("83.33%", 1, "0.00%", 2)]
+    assert ranked("one_time_resolution_rate") == [("50%", 2, "100%", 1), ("83.33%", 1, "0%", 2)]
     # lower is better: 甲县 1/6 = 16.67% before 乙县 1/4 = 25.00%
-    assert ranked("repeat_petition_rate") == [("25.00%", 2, "0.00%", 1), ("16.67%", 1, "0.00%", 1)]
+    assert ranked("repeat_petition_rate") == [("25%", 2, "0%", 1), ("16.67%", 1, "0%", 1)]
     # a tie shares the first rank
     assert [c.rank for c in rows["satisfaction_rate"].lower] == [1, 1]
     # nothing to count: no rank
-    assert ranked("baolian_resolution_rate") == [("—", None, "—", None), ("100.00%", 1, "—", None)]
+    assert ranked("baolian_resolution_rate") == [("—", None, "—", None), ("100%", 1, "—", None)]
     # counts are not ranked; the own and total cells never are
     assert [c.rank for c in rows["cases_received"].lower] == [None, None]
     assert rows["one_time_resolution_rate"].total.figure.display == "72.73%"
@@ -130,8 +130,8 @@ def test_the_city_head_sees_the_roll_up_with_figures_only(client, city, heads):
     html = response.content.decode()
     row = html[html.index('id="row-one_time_resolution_rate"') :]
     row = row[: row.index("</tr>")]
-    assert ">100.00%<small>1/1</small>" in row  # the city itself
-    assert ">70.00%<small>7/10</small>" in row  # below
+    assert ">100%<small>1/1</small>" in row  # the city itself
+    assert ">70%<small>7/10</small>" in row  # below
     assert ">72.73%<small>8/11</small>" in row  # with itself
     assert f'<a href="/rollup/{a.pk}/?year=2024#row-one_time_resolution_rate">83.33%</a>' in row
     assert "第1名" in row and "第2名" in row
@@ -194,5 +194,5 @@ def test_a_province_sees_each_city_with_its_counties_added(client, city):
     assert '<th scope="col">含下级合计</th>' in html
     row = html[html.index('id="row-one_time_resolution_rate"') :]
     row = row[: row.index("</tr>")]
-    assert "<td>100.00%<small>1/1</small>" in row and "<td>72.73%<small>8/11</small>" in row
+    assert "<td>100%<small>1/1</small>" in row and "<td>72.73%<small>8/11</small>" in row
     assert client.get(f"/rollup/{a.pk}/?year=2024").status_code == 200  # a county two levels below

@@ -18,7 +18,7 @@ from cases import repeats
 from cases.audit import log_action
 from cases.management.bureau import BureauCommand
 from cases.models import AuditEntry, PetitionCase
-from indicators import compute
+from indicators import compute, numbers
 from indicators.registry import INDICATORS, Period
 
 FIGURES = ("repeat_petition_rate", "one_time_resolution_rate", "initial_one_time_resolution_rate")
@@ -81,7 +81,9 @@ class Command(BureauCommand):
             pass
         head = "（试运行，未写入）" if dry_run else "（已写入）"
         self.stdout.write(f"{self.bureau} {year}年 重新认定初次/重复信访和一次性化解{head}")
+        fmt = numbers.NumberFormat.of(self.bureau)  # printed the bureau's way
         for key in FIGURES:
-            self.stdout.write(f"  {labels[key]}：{before[key].display} → {after[key].display}")
+            was, now = before[key].formatted(fmt).display, after[key].formatted(fmt).display
+            self.stdout.write(f"  {labels[key]}：{was} → {now}")
         initial, resolved = changed["is_initial"], changed["resolved_first_time"]
         self.stdout.write(f"  变化的事项：{cases} 件（初次/重复 {initial} 件，一次性化解 {resolved} 件）")

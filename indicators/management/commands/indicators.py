@@ -12,6 +12,7 @@ from cases.management.bureau import BureauCommand
 from cases.models import Bureau, Unit
 from cases.models.base import local_today, year_bounds
 from indicators.compute import DASH, Figure, compute
+from indicators.numbers import NumberFormat
 from indicators.registry import Period
 
 
@@ -45,7 +46,10 @@ class Command(BureauCommand):
         bureau = self.bureau
         period = self._period(options)
         unit = self._unit(bureau, options["unit"])
-        figures = compute(bureau.pk, period, unit_id=unit.pk if unit else None)
+        fmt = NumberFormat.of(bureau)
+        figures = {
+            key: f.formatted(fmt) for key, f in compute(bureau.pk, period, unit_id=unit.pk if unit else None).items()
+        }
         # A whole calendar year is reported as that year; any other range by its dates.
         year = period.start.year if (period.start, period.end) == year_bounds(period.start.year) else None
         if options["json"]:

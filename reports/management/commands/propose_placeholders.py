@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 
 from cases.management.bureau import BureauCommand
 from indicators.compute import compute
+from indicators.numbers import NumberFormat
 from indicators.registry import Period
 from reports.proposals import UnreadableFile, propose, read_report_file, with_placeholders
 
@@ -31,7 +32,9 @@ class Command(BureauCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
         text = read_text(path)
-        proposals = propose(text, compute(self.bureau.pk, Period.year(year)), year=year)
+        fmt = NumberFormat.of(self.bureau)  # the rates as the bureau prints them
+        figures = {key: f.formatted(fmt) for key, f in compute(self.bureau.pk, Period.year(year)).items()}
+        proposals = propose(text, figures, year=year)
         self.stdout.write(with_placeholders(text, proposals))
         self.stdout.write("")
         self.stdout.write(f"共建议 {len(proposals)} 处：")
