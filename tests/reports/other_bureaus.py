@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from decimal import Decimal
 
 from cases.models import BacklogEntry, Bureau, PetitionCase
+from indicators.models import ReferenceFigure
 
 C = PetitionCase
 D = datetime.date
@@ -72,7 +74,16 @@ def repeat(cases: list[PetitionCase], n: int) -> None:
 
 def heyang() -> Bureau:
     bureau = Bureau.objects.create(
-        name="合阳县信访局", county="合阳县", short_county="合阳", self_reference="我县", level=Bureau.Level.COUNTY
+        name="合阳县信访局",
+        county="合阳县",
+        short_county="合阳",
+        self_reference="我县",
+        level=Bureau.Level.COUNTY,
+        percent_rounding="truncate",  # 合阳 cuts its per cents off after two decimals (see the test)
+    )
+    # Typed by the bureau: its rank in the province (no record gives it).
+    ReferenceFigure.objects.create(
+        bureau=bureau, year=2022, kind=ReferenceFigure.Kind.RANK, value=7, source="省信访局2022年度考核通报"
     )
     rows = Cases(bureau)
     # 2021: the base of 2022's 同比.
@@ -108,6 +119,15 @@ def heyang() -> Bureau:
 def changzhi() -> Bureau:
     bureau = Bureau.objects.create(
         name="长治市信访局", county="长治市", short_county="长治", self_reference="我市", level=Bureau.Level.CITY
+    )
+    # Typed by the bureau: the province's 满意率 of 2023.
+    ReferenceFigure.objects.create(
+        bureau=bureau,
+        year=2023,
+        kind=ReferenceFigure.Kind.PROVINCE,
+        indicator="satisfaction_rate",
+        value=Decimal("98.10"),
+        source="省信访局2023年度通报",
     )
     rows = Cases(bureau)
     # 2022: 319 初次信访 and 100 重复.

@@ -1,11 +1,13 @@
 """Issue 12: 合阳县's 2022 and 长治市's 2023 figures from designed records (tests/reports/
 other_bureaus.py), computed by the registry and written by a report paragraph that names them in
-Chinese with their 同比 forms.
+Chinese with their 同比 forms and the figures each bureau typed in (全省排名, 全省满意率).
 
-Rounding, in DOMAIN terms: a rate and a 同比 are printed to two decimals, rounded half up (the
-product's default). 合阳 publishes 来访人次 同比 −29.63 % and 网上受理 同比 −43.58 %, which come from
-its prior years (4,727 persons, 1,209 items) only when the figures are cut off (truncated) after two
-decimals: −29.6382 % and −43.5897 %. Half up they print −29.64 % and −43.59 %, asserted below.
+Rounding, in DOMAIN terms (docs/indicators.md, 数字的写法): a rate and a 同比 are printed to two
+decimals, rounded half up by default; a bureau may choose to cut them off (truncate) instead.
+合阳 publishes 来访人次 同比 −29.63 % and 网上受理 同比 −43.58 %, which come from its prior years
+(4,727 persons, 1,209 items) only when cut off after two decimals (−29.6382 %, −43.5897 %): its
+designed bureau is set to truncate, and the same figures half up are −29.64 % and −43.59 %.
+Whole per cents print without decimals (100%), the product's default.
 """
 
 import pytest
@@ -56,14 +58,14 @@ HEYANG_2022 = {
     "collective_visit_persons": "2264",
     "online_cases": "682",
     "cases_received": "1576",
-    "on_time_reply_rate": "100.00%",
+    "on_time_reply_rate": "100%",
     "repeat_petition_rate": "8.38%",
     "assigned_above_cases": "26",
     "assigned_city_cases": "24",
     "baolian_cases": "5",
-    "assigned_above_resolution_rate": "100.00%",
-    "assigned_city_resolution_rate": "100.00%",
-    "baolian_resolution_rate": "100.00%",
+    "assigned_above_resolution_rate": "100%",
+    "assigned_city_resolution_rate": "100%",
+    "baolian_resolution_rate": "100%",
 }
 HEYANG_2021 = {
     "visit_batches": "1079",
@@ -90,18 +92,15 @@ def test_heyang_2022_report_paragraph(bureaus):
         "其中个访{个访批次}批{个访人次}人次，集体访{集体访批次}批{集体访人次}人次。"
         "网上受理信访事项{网上信访件数}件，同比{网上信访件数.同比}。按期答复率{按期答复率}，"
         "重复信访占比同比{重复信访率.同比变化率}。受理中省交办件{中央/省交办件}件、市交办件{市交办件}件、"
-        "包联件{包联件}件，化解率均为{中央/省交办件化解率|市交办件化解率|包联件化解率}。",
+        "包联件{包联件}件，化解率均为{中央/省交办件化解率|市交办件化解率|包联件化解率}。"
+        "信访工作考核全省排名{全省排名}。",
     )
-    # TODO(format helper): with the bureau's rounding set to truncation, 来访人次 and 网上信访件数
-    # print 合阳's published "下降29.63%" and "下降43.58%"; half up (the default) they are
-    # "下降29.64%" and "下降43.59%". 全省排名第七 is a reference figure typed by the bureau (format
-    # helper's work); not asserted here.
     assert text == (
-        "全年共接待群众来访839批3326人次，同比分别下降22.24%、下降29.64%。"
+        "全年共接待群众来访839批3326人次，同比分别下降22.24%、下降29.63%。"
         "其中个访689批1062人次，集体访150批2264人次。"
-        "网上受理信访事项682件，同比下降43.59%。按期答复率100%，"
+        "网上受理信访事项682件，同比下降43.58%。按期答复率100%，"
         "重复信访占比同比下降31.31%。受理中省交办件26件、市交办件24件、"
-        "包联件5件，化解率均为100%。"
+        "包联件5件，化解率均为100%。信访工作考核全省排名第七。"
     )
 
 
@@ -130,11 +129,20 @@ def test_changzhi_2023_report_paragraph(bureaus):
     text = paragraph(
         bureaus["长治"],
         2023,
-        "{自称}群众满意率{满意率}。初次信访同比{初次信访件数.同比}。"
+        "{自称}群众满意率{满意率}，{满意率.较全省}。初次信访同比{初次信访件数.同比}。"
         "信访积案存量{信访积案存量}件，已化解{存量积案已化解}件；增量{信访积案增量}件，已化解{增量积案已化解}件。",
     )
-    # TODO(format helper): "高于全省0.33个百分点" is a reference figure (the province's 满意率) the
-    # bureau types in; not asserted here.
     assert text == (
-        "我市群众满意率98.43%。初次信访同比下降53.29%。信访积案存量231件，已化解130件；增量64件，已化解39件。"
+        "我市群众满意率98.43%，高于全省0.33个百分点。初次信访同比下降53.29%。信访积案存量231件，已化解130件；增量64件，已化解39件。"
     )
+
+
+@pytest.mark.django_db
+def test_heyang_half_up_would_not_print_what_heyang_published(bureaus):
+    """The rounding rule is the bureau's choice: half up, the same records print −29.64 % and
+    −43.59 %, not the published −29.63 % and −43.58 %."""
+    heyang = bureaus["合阳"]
+    Bureau.objects.filter(pk=heyang.pk).update(percent_rounding="half_up")
+    heyang.refresh_from_db()
+    text = paragraph(heyang, 2022, "来访人次同比{来访人次.同比}，网上信访件数同比{网上信访件数.同比}。")
+    assert text == "来访人次同比下降29.64%，网上信访件数同比下降43.59%。"
