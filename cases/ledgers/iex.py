@@ -44,12 +44,14 @@ class ColumnWidget(widgets.Widget):
         return self.column.write(value, self.ctx)
 
 
-def model_resource(kind: str, bureau, *, tuned: bool = True, bulk: bool = True, mappings=None):
+def model_resource(kind: str, bureau, *, tuned: bool = True, bulk: bool = True, bare: bool = False, mappings=None):
     """The ledger `kind` of `bureau` as a ModelResource class.
 
     tuned: full_clean() as cases.ledgers.service runs it (foreign keys and uniqueness left out:
     they cost a query a row) and no diff; otherwise import_export's own validation and diff.
-    bulk: import_export's bulk mode (bulk_create/bulk_update per 1,000 rows, no save() signals)."""
+    bulk: import_export's bulk mode (bulk_create/bulk_update per 1,000 rows, no save() signals).
+    bare: no full_clean() and no derived fields (due dates) at all, for the benchmark only: what
+    its machinery costs without the validation (an import like that stores what it is given)."""
     ledger = resource_for(kind)
     model = ledger.model
     ctx = ImportContext(bureau, kind=kind, mappings=mappings)
@@ -70,7 +72,7 @@ def model_resource(kind: str, bureau, *, tuned: bool = True, bulk: bool = True, 
     Meta.use_bulk = bulk
     Meta.batch_size = BATCH
     Meta.skip_diff = tuned
-    Meta.clean_model_instances = True
+    Meta.clean_model_instances = not bare
     Meta.instance_loader_class = CachedInstanceLoader if len(ledger.identity) == 1 else ModelInstanceLoader
 
     def init_instance(self, row=None):
@@ -81,7 +83,7 @@ def model_resource(kind: str, bureau, *, tuned: bool = True, bulk: bool = True, 
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         ledger.prepare(instance, ctx)
-        if not tuned:
+        if not tuned or bare:
             return resources.ModelResource.validate_instance(self, instance, import_validation_errors, validate_unique)
         errors = dict(import_validation_errors or {})
         try:
@@ -92,7 +94,8 @@ def model_resource(kind: str, bureau, *, tuned: bool = True, bulk: bool = True, 
             raise ValidationError(errors)
 
     def before_save_instance(self, instance, row, **kwargs):
-        ledger.finish(instance, ctx)
+        if not bare:
+            ledger.finish(instance, ctx)
 
     @classmethod
     def get_display_name(cls):

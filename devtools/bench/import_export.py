@@ -11,12 +11,14 @@ Variants, each on an emptied ledger, the same .xlsx file (written by our export)
 - iex-bulk: `import_data(dataset, use_transactions=True)` with `use_bulk=True, batch_size=1000,
   skip_diff=True`, CachedInstanceLoader (one query for the existing rows), full_clean() as ours
   runs it (foreign keys and uniqueness left out); the file read by import_export's XLSX format;
+- iex-bulk-bare: the same without any full_clean() or due dates: its machinery alone;
 - iex-bulk-default: the same with import_export's own full_clean() (every field, the unique
   checks and each check constraint as a query: nine queries a row) and its diff kept, on a
   fiftieth of the rows;
 - iex-rows: import_export's default row-by-row save (a savepoint, a save() and its signals a row),
   on a tenth of the rows, since it is an order of magnitude slower;
-then a plain bulk_create of the same rows, as the import bench does.
+then a plain bulk_create of the same rows, as the import bench does; and the n rows exported to
+.xlsx by ours and by import_export (export() and its XLSX format).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from import_export.formats.base_formats import XLSX
 
 from cases.ledgers import iex
 from cases.ledgers.export import export_workbook
@@ -73,6 +76,24 @@ def _iex(bureau, data: bytes, *, rows: int | None = None, **options) -> tuple[Cl
     return read, clock, f"{totals}, {len(result.invalid_rows)} invalid, {len(result.row_errors())} errors"
 
 
+def _exports(bureau) -> list[str]:
+    """The ledger's rows to .xlsx: ours (cases.ledgers.export) and import_export's (export() to a
+    tablib Dataset, then its XLSX format)."""
+    user = User.objects.filter(is_superuser=True).first()
+    queryset = PetitionCase.objects.order_by("pk")
+    clock = Clock()
+    ours = export_workbook(resource_for("cases"), queryset, user=user)
+    clock.stop()
+    theirs = Clock()
+    data = XLSX().export_data(iex.model_resource("cases", bureau)().export(queryset))
+    theirs.stop()
+    return [
+        f"export, ours: {clock.wall:.2f} s wall, {clock.cpu:.2f} s CPU, {len(ours)} bytes",
+        f"export, iex export() + XLSX format: {theirs.wall:.2f} s wall, {theirs.cpu:.2f} s CPU, {len(data)} bytes "
+        f"({theirs.wall / clock.wall:.2f}× ours wall, {theirs.cpu / clock.cpu:.2f}× ours CPU)",
+    ]
+
+
 def _plain(bureau, units, n: int) -> Clock:
     objs = list(cases(bureau, units, n))
     clock = None
@@ -100,6 +121,7 @@ def run(n: int, *, file: Path = FILE) -> list[str]:
     data = _file(bureau, units, n, file)
     ours, said = _ours(file)
     lines = [f"ours (import_ledger, {n} rows): {ours.wall:.2f} s wall, {ours.cpu:.2f} s CPU — {said}"]
+    lines += _exports(bureau)
     _empty()
     read, bulk, said = _iex(bureau, data, tuned=True)
     lines.append(
@@ -108,6 +130,9 @@ def run(n: int, *, file: Path = FILE) -> list[str]:
     lines.append(_line("iex-bulk, import_data only (our full_clean)", bulk, ours, f"— {said}"))
     total = Clock(wall=read.wall + bulk.wall, cpu=read.cpu + bulk.cpu)
     lines.append(_line("iex-bulk, file + import_data", total, ours))
+    _empty()
+    read, bulk, said = _iex(bureau, data, tuned=True, bare=True)
+    lines.append(_line("iex-bulk-bare (no full_clean, no due dates), import_data only", bulk, ours, f"— {said}"))
     _empty()
     part = max(n // 50, 1)  # its full_clean() runs every check constraint as a query: ~70 ms a row
     read, bulk, said = _iex(bureau, data, rows=part, tuned=False)
