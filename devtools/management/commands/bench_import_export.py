@@ -19,9 +19,10 @@ class Command(ToolCommand):
         parser.add_argument("rows", type=int, nargs="?", default=20_000, help="导入的件数")
         parser.add_argument("--file", type=Path, default=import_export.FILE, help="所用的 .xlsx 文件")
         parser.add_argument("--output", type=Path, help="把结果写入（或更新）该 Markdown 文件")
+        parser.add_argument("--quick", action="store_true", help="只测本系统导入、导出和批量模式（用于重复测量）")
 
-    def handle(self, *args, rows, file, output, **options):
-        lines = import_export.run(rows, file=file)
+    def handle(self, *args, rows, file, output, quick, **options):
+        lines = import_export.run(rows, file=file, quick=quick)
         for line in lines:
             self.stdout.write(line)
         if output:
