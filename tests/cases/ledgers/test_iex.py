@@ -9,7 +9,7 @@ from django.urls import reverse
 from cases.ledgers import iex
 from cases.ledgers.resources import RESOURCES
 from cases.ledgers.service import import_ledger
-from cases.models import PetitionCase
+from cases.models import DisputeScreening, PetitionCase
 
 from .conftest import make_xlsx
 from .test_import_cases import HEADERS, TITLES, case_row, file_with
@@ -89,3 +89,18 @@ def test_its_list_buttons_are_in_chinese(client, alice, bureau):
     assert 'class="import_link">导入</a>' in text
     assert 'class="export_link">导出</a>' in text
     assert ">Import<" not in text and ">Export<" not in text
+
+
+def test_a_ledger_identified_by_several_columns_is_updated_not_doubled(bureau):
+    head = ["排查日期", "乡镇（街道）", "纠纷类型", "简要情况", "化解状态", "化解日期"]
+    rows = [[f"2024-03-0{i + 1}", "温泉街道", f"类型{i}", "", "化解中", None] for i in range(3)]
+    resource = iex.model_resource("screenings", bureau)
+    assert resource().import_data(iex.dataset(make_xlsx([head, *rows])), use_transactions=True).totals["new"] == 3
+
+    rows[1][4:] = ["已调处", "2024-04-01"]  # a synonym of 已化解, read by the column
+    result = resource().import_data(iex.dataset(make_xlsx([head, *rows])), use_transactions=True)
+
+    assert (result.totals["new"], result.totals["update"]) == (0, 3)
+    assert DisputeScreening.objects.count() == 3
+    solved = DisputeScreening.objects.get(kind="类型1")
+    assert (solved.status, solved.resolved_on) == ("resolved", datetime.date(2024, 4, 1))
