@@ -4,7 +4,8 @@
 # section of docs/benchmarks.md. Arguments go to both runs, e.g. for a quick look:
 #   scripts/bench.sh --sizes 10000,100000 --runs 3
 # BENCH_OUTPUT=path writes elsewhere; BENCH_BACKENDS=sqlite runs one backend only;
-# BENCH_IMPORT_ROWS=n sizes the Excel import bench (100000).
+# BENCH_IMPORT_ROWS=n sizes the Excel import bench (100000), BENCH_IEX_ROWS=n the
+# django-import-export comparison (20000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
@@ -39,6 +40,8 @@ for backend in $BACKENDS; do
         "$PY" manage.py bench_import "$phase" "${BENCH_IMPORT_ROWS:-100000}" --file "$work/cases.xlsx" \
           --output "$OUTPUT"
       done
+      # django-import-export's import_data() and export beside ours, on the same file (issue 13).
+      "$PY" manage.py bench_import_export "${BENCH_IEX_ROWS:-20000}" --file "$work/cases-iex.xlsx" --output "$OUTPUT"
       unset DATABASE_URL
       ;;
     postgresql)
@@ -49,9 +52,10 @@ for backend in $BACKENDS; do
         "$PY" "$OUTPUT" "$@"
       # Excel on PostgreSQL too: the plain insert, the export and the import, as above.
       PGPORT_TEST="${PGPORT_TEST:-54339}" scripts/with-postgres.sh bash -c \
-        '"$0" manage.py migrate --noinput -v0 && for phase in baseline export import; do
-           "$0" manage.py bench_import "$phase" "$2" --file "$3" --output "$1" || exit 1; done' \
-        "$PY" "$OUTPUT" "${BENCH_IMPORT_ROWS:-100000}" "$work/cases-pg.xlsx"
+        'set -e; "$0" manage.py migrate --noinput -v0; for phase in baseline export import; do
+           "$0" manage.py bench_import "$phase" "$2" --file "$3" --output "$1" || exit 1; done
+         "$0" manage.py bench_import_export "$4" --file "$3.iex.xlsx" --output "$1"' \
+        "$PY" "$OUTPUT" "${BENCH_IMPORT_ROWS:-100000}" "$work/cases-pg.xlsx" "${BENCH_IEX_ROWS:-20000}"
       ;;
     *) echo "unknown backend: $backend" >&2; exit 2 ;;
   esac

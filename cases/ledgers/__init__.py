@@ -7,5 +7,7 @@
 - `resources`: one resource per ledger: columns, identity, related rows.
 - `service`: `import_ledger()`, used by the admin and `manage.py import_ledger`; `results`: what it found.
 - `export`, `sheetwriter`: ledgers and import templates to .xlsx.
+- `iex`: each ledger as a django-import-export ModelResource, built from its columns (its formats,
+  `import_data()`); the admin's import and export are ours (docs/benchmarks.md says why).
 - `admin`: the import/export buttons mixed into each ledger's ModelAdmin.
 """
