@@ -36,7 +36,7 @@ from functools import cached_property
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models import DateField, DecimalField, Max, TimeField, UUIDField
+from django.db.models import DEFERRED, DateField, DecimalField, Max, TimeField, UUIDField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,6 +318,7 @@ class _Plan:
         carried = {*self.fields, *resource.derived_fields}
         self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in carried]
         self.as_json = _as_json(model)
+        self.slots = [(f.attname, f) for f in model._meta.concrete_fields]  # Model(*args)'s order
         self.seen: dict[tuple, int] = {}
         self.to_create: list = []
         self.to_update: list = []
@@ -418,7 +419,7 @@ class _Plan:
         compared = [*values, *resource.derived_fields]
         before = None
         if obj is None:
-            obj = resource.model(bureau=self.ctx.bureau, **values)
+            obj = self._new(values)
         else:
             before = tuple(getattr(obj, name) for name in compared)
             for name, value in values.items():
@@ -480,6 +481,27 @@ class _Plan:
         self._tally(obj, 0 if action == "new" else 1)
         if len(self.result.preview) < PREVIEW_ROWS:
             self.result.preview.append((action, number, self._shown(obj, raw, related)))
+
+    def _new(self, values: dict):
+        """A new record of the bureau with `values` (by attname), the others at their defaults.
+
+        Built positionally, Django's fast path for rows read from the database: by keywords,
+        Model.__init__ looks each of a case's 50 fields up in the keywords, catching a KeyError
+        for each one the sheet does not carry — a tenth of an import's time."""
+        args, found = [], 0
+        for attname, field in self.slots:
+            if field.generated:
+                args.append(DEFERRED)
+            elif attname in values:
+                args.append(values[attname])
+                found += 1
+            else:
+                args.append(field.get_default())
+        if found != len(values):  # a value that is no concrete field (a property): Django's way
+            return self.resource.model(bureau=self.ctx.bureau, **values)
+        obj = self.resource.model(*args)
+        obj.bureau = self.ctx.bureau
+        return obj
 
     def _tally(self, obj, index: int) -> None:
         """Count the row under its unit and year (new, updated, unchanged) for the preview."""
