@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
+from django.test.utils import override_settings
 
 from cases.ledgers.export import export_workbook
 from cases.ledgers.resources import resource_for
@@ -133,7 +134,14 @@ def ratio_lines(imported: Clock, plain: Clock, n: int) -> list[str]:
 
 
 def run(phase: str, n: int, *, file: Path = FILE) -> list[str]:
-    """Run one phase; its line, then any import errors (the first five)."""
+    """Run one phase, as production runs it (DEBUG off: with DEBUG on, the connection keeps the
+    text of its last 9,000 statements, 80 MB more for an import's 100-row INSERTs); its line,
+    then any import errors (the first five)."""
+    with override_settings(DEBUG=False):
+        return _run(phase, n, file=file)
+
+
+def _run(phase: str, n: int, *, file: Path) -> list[str]:
     bureau, units = setup()
     if phase == "baseline":
         _empty()
