@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in one worker per core (pytest-xdist; each worker has its own test database and
+# live server). PYTEST_WORKERS=0 runs it in this process, e.g. to debug with pdb.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-postgres setup system system-test venv db lint bench loadtest clean
 
@@ -17,12 +20,12 @@ run: setup db
 
 test: system-test venv node_modules/.installed
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The whole suite again, against a throw-away PostgreSQL cluster.
 test-postgres: system-test venv node_modules/.installed
 	$(PY) manage.py collectstatic --noinput -v0
-	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: system venv
 
