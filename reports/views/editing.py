@@ -11,7 +11,7 @@ from indicators.compute import compute
 from indicators.registry import INDICATORS, Period
 from reports import services
 from reports.forms import HeadingForm, SectionForm
-from reports.placeholders import CONTEXT_KEYS, CONTEXT_NAMES, FORM_LABELS
+from reports.placeholders import CONTEXT_KEYS, CONTEXT_NAMES, FORM_LABELS, RATE_FORMS
 from reports.render.context import build_section, values_for
 
 from .common import get_report
@@ -37,7 +37,9 @@ def figure_list(report) -> list[dict]:
     rows = []
     for indicator in INDICATORS:
         label, key = str(indicator.label), indicator.key
-        forms = [form for form in FORM_LABELS if form != "relative_change" or indicator.is_rate]
+        # A rate's own forms: its relative change and its comparison with the province's (a
+        # reference figure, "—" until the bureau enters it for the year).
+        forms = [form for form in FORM_LABELS if indicator.is_rate or form not in ("relative_change", *RATE_FORMS)]
         rows.append(
             {
                 "name": label,
@@ -47,7 +49,7 @@ def figure_list(report) -> list[dict]:
                     {
                         "name": f"{label}.{FORM_LABELS[form]}",
                         "label": FORM_LABELS[form],
-                        "value": values[f"{key}.{form}"],
+                        "value": values.get(f"{key}.{form}", "—"),
                     }
                     for form in forms
                 ],

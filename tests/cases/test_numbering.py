@@ -81,6 +81,8 @@ def test_the_bureau_form_refuses_a_pattern_without_seq_and_keeps_the_old_one(cli
         "roll_forward_holidays": "on",
         "due_soon_working_days": "3",
         "case_number_pattern": "测信{year}-0001",
+        "percent_whole": "plain",
+        "percent_rounding": "half_up",
     }
     response = client.post(url, data)
     assert response.status_code == 200

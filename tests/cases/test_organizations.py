@@ -199,6 +199,8 @@ def test_the_site_administrator_manages_bureaus_but_reads_no_records(client, cou
             "self_reference": "我县",
             "roll_forward_holidays": "on",
             "due_soon_working_days": "3",
+            "percent_whole": "plain",
+            "percent_rounding": "half_up",
         },
     )
     assert response.status_code == 302

@@ -68,6 +68,8 @@ def test_the_bureaus_administrator_sets_the_place_words_where_the_settings_are_e
             "roll_forward_holidays": "on",
             "due_soon_working_days": "3",
             "case_number_pattern": "{year}-{seq:04d}",
+            "percent_whole": "plain",
+            "percent_rounding": "half_up",
         },
     )
     assert response.status_code == 302

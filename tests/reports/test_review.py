@@ -13,6 +13,7 @@ from cases.audit import log_action
 from cases.models import AuditEntry, DisputeScreening, Volunteer
 from reports import drift, services
 from reports.models import Report, ReviewComment, Revision
+from reports.placeholders import CONTEXT_NAMES
 
 YEAR = 2024
 S = Report.Status
@@ -319,7 +320,8 @@ def test_the_editor_lists_every_figure_by_name_with_its_value_and_forms(client, 
     assert 'id="figure-search"' in page and "reports/figures.js" in page
     from indicators.registry import INDICATORS
 
-    assert page.count('class="figure-item"') == len(INDICATORS) + 5  # and 年度, 机关名称, 县名, 地名简称, 自称
+    # and the bureau's own words: 年度, 机关名称, 县名, 地名简称, 自称, 本级, 各级, 省份
+    assert page.count('class="figure-item"') == len(INDICATORS) + len(CONTEXT_NAMES) == len(INDICATORS) + 8
 
     response = client.post(
         reverse("reports:edit_section", args=[YEAR, section.pk]),
