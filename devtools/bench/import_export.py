@@ -27,7 +27,6 @@ import os
 from pathlib import Path
 
 from django.contrib.auth.models import User
-from django.db import transaction
 from import_export.formats.base_formats import XLSX
 
 from cases.ledgers import iex
@@ -36,7 +35,7 @@ from cases.ledgers.resources import resource_for
 from cases.ledgers.service import import_ledger
 from cases.models import PetitionCase
 from devtools.bench import write_section
-from devtools.bench.imports import Clock, _empty, _RolledBack, cases, load, setup
+from devtools.bench.imports import Clock, _empty, cases, load, plain_insert, setup
 
 FILE = Path("/tmp/cases-bench-iex.xlsx")
 LABEL = "import-export"
@@ -94,21 +93,6 @@ def _exports(bureau) -> list[str]:
     ]
 
 
-def _plain(bureau, units, n: int) -> Clock:
-    objs = list(cases(bureau, units, n))
-    clock = None
-    try:
-        with transaction.atomic():
-            _empty()
-            clock = Clock()
-            PetitionCase.objects.bulk_create(objs, batch_size=500)
-            clock.stop()
-            raise _RolledBack
-    except _RolledBack:
-        pass
-    return clock
-
-
 def _line(label: str, clock: Clock, base: Clock, extra: str = "") -> str:
     return (
         f"{label}: {clock.wall:.2f} s wall, {clock.cpu:.2f} s CPU "
@@ -151,7 +135,7 @@ def run(n: int, *, file: Path = FILE, quick: bool = False) -> list[str]:
     scaled = Clock(wall=rows.wall * n / tenth, cpu=rows.cpu * n / tenth)
     lines.append(_line(f"iex-rows (save() per row) on {tenth} rows, ×{n // tenth} for {n}", scaled, ours, f"— {said}"))
     _empty()
-    plain = _plain(bureau, units, n)
+    plain = plain_insert(bureau, units, n)
     lines.append(f"plain bulk_create of the same rows: {plain.wall:.2f} s wall, {plain.cpu:.2f} s CPU; {load()}")
     return lines
 
