@@ -140,3 +140,36 @@ def test_existing_records_are_looked_up_without_an_order(bureau):
     assert list(found) == [("WX2024-001",)]
     (select,) = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
     assert "ORDER BY" not in select
+
+
+def test_full_clean_skips_only_values_their_reader_guarantees(bureau):
+    """Dates read as dates, options read by label and yes/no read as bools are not cleaned again
+    (their clean() is a no-op); an empty option, a text or a number still is."""
+    from cases.ledgers.resources import resource_for
+    from cases.ledgers.results import ImportResult
+    from cases.ledgers.service import ImportContext, _Plan
+
+    resource = resource_for("cases")
+    plan = _Plan(
+        resource,
+        ImportContext(bureau, kind="cases"),
+        list(resource.columns),
+        ImportResult("cases", "", "", True),
+        log=None,
+        user=None,
+        actor="",
+    )
+    case = PetitionCase(
+        bureau=bureau,
+        number="X-1",
+        received_on=datetime.date(2024, 1, 4),
+        channel="visit",
+        category="",
+        is_initial=True,
+        petitioner_name="张三",
+        head_count=1,
+    )
+    skipped = set(plan._unchecked(case)) - set(plan.exclude)
+    assert {"received_on", "channel", "is_initial"} <= skipped
+    assert not skipped & {"category", "number", "petitioner_name", "head_count", "petitioner_id_number"}
+    assert not {"routed_on", "closed_on"} & skipped  # empty dates are checked as before
