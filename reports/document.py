@@ -27,17 +27,18 @@ BOLD = {"strong", "b"}
 SKIPPED = {"script", "style", "template", "textarea", "select", "object", "iframe", "svg", "math"}
 
 
-def _chips(text: str, values: dict[str, str] | None = None) -> str:
+def _chips(text: str, values: dict[str, tuple[str, str]] | None = None) -> str:
     """A model text as editor HTML: literal text escaped, each `{…}` a figure chip."""
     out, pos = [], 0
     for m in _TOKEN.finditer(text):
         out.append(escape(text[pos : m.start()], quote=False))
         if m.group(1) is not None:
             name = m.group(1)
-            shown = (values or {}).get(name, "")
-            label = f"{name} {shown}".strip() if shown else name
+            words, shown = (values or {}).get(name, (name, ""))
+            label = f"{words} {shown}".strip()
             out.append(
-                f'<span data-figure="{escape(name)}" data-value="{escape(shown)}">{escape(label, quote=False)}</span>'
+                f'<span data-figure="{escape(name)}" data-label="{escape(words)}" data-value="{escape(shown)}">'
+                f"{escape(label, quote=False)}</span>"
             )
         else:
             out.append(escape(m.group(0), quote=False))
@@ -46,9 +47,10 @@ def _chips(text: str, values: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
-def to_html(data: dict, values: dict[str, str] | None = None) -> str:
+def to_html(data: dict, values: dict[str, tuple[str, str]] | None = None) -> str:
     """A template's shape ({"intro", "sections": [{"title", "paragraphs": [{"lead", "text"}]}]})
-    as the editor's HTML. `values` (placeholder as typed → printed value) label the chips."""
+    as the editor's HTML. `values` (placeholder as typed → its name in words and the value it
+    prints) label the chips."""
     parts = []
     for line in data["intro"].split("\n") if data["intro"] else []:
         parts.append(f"<p>{_chips(line, values)}</p>")

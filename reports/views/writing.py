@@ -17,7 +17,7 @@ from indicators.compute import compute
 from indicators.registry import Period
 from reports import readiness, services
 from reports.document import from_html, report_data, to_html
-from reports.placeholders import _TOKEN, Placeholder, canonical, value_of
+from reports.placeholders import _TOKEN, Placeholder, canonical, describe, value_of
 from reports.render.context import build_document_of, values_for
 from reports.render.html import render_fragment
 
@@ -27,8 +27,9 @@ from .editing import CHANGE, _open_comments, _reopened, figure_list
 TITLE_MAX = 200
 
 
-def _chip_values(data: dict, values: dict[str, str]) -> dict[str, str]:
-    """Each placeholder of the text as typed → the value it prints, to label its chip."""
+def _chip_values(data: dict, values: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Each placeholder of the text as typed → its name in words (年度 for {year}) and the value
+    it prints, to label its chip."""
     texts = [data["intro"]]
     for s in data["sections"]:
         texts.append(s["title"])
@@ -39,7 +40,8 @@ def _chip_values(data: dict, values: dict[str, str]) -> dict[str, str]:
             name = m.group(1)
             if name is not None and name not in shown:
                 keys = tuple(canonical(k) for k in name.split("|"))
-                shown[name] = value_of(Placeholder(keys, m.group(0)), values)
+                words = "、".join(describe(k) for k in keys)
+                shown[name] = (words, value_of(Placeholder(keys, m.group(0)), values))
     return shown
 
 

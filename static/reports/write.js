@@ -22,6 +22,11 @@ if (form) {
           parseHTML: (el) => el.getAttribute("data-figure") || "",
           renderHTML: (attrs) => ({ "data-figure": attrs.name }),
         },
+        label: {
+          default: "",
+          parseHTML: (el) => el.getAttribute("data-label") || "",
+          renderHTML: (attrs) => ({ "data-label": attrs.label }),
+        },
         value: {
           default: "",
           parseHTML: (el) => el.getAttribute("data-value") || "",
@@ -33,7 +38,8 @@ if (form) {
       return [{ tag: "span[data-figure]" }];
     },
     renderHTML({ node, HTMLAttributes }) {
-      const label = node.attrs.value ? node.attrs.name + " " + node.attrs.value : node.attrs.name;
+      const words = node.attrs.label || node.attrs.name;
+      const label = node.attrs.value ? words + " " + node.attrs.value : words;
       return ["span", mergeAttributes(HTMLAttributes, { class: "figure-chip", contenteditable: "false" }), label];
     },
   });

@@ -56,8 +56,13 @@ def test_staff_write_with_a_figure_chip_and_a_bold_lead(page, report, sarah):
 
     # A new paragraph at the end: a bold 小标题, then text with 满意率 from the list as a chip.
     text = page.locator("#write-text")
-    text.click()
-    page.keyboard.press("Control+End")
+    text.locator("p").last.click()
+    # The caret at the very end of the text (Control+End is not reliable in a long contenteditable).
+    text.evaluate(
+        """el => { const r = document.createRange(); r.selectNodeContents(el.lastElementChild); r.collapse(false);
+        const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }"""
+    )
+    page.wait_for_timeout(200)  # ProseMirror reads the DOM selection on selectionchange
     page.keyboard.press("Enter")
     page.click('#write-toolbar button[data-command="bold"]')
     page.keyboard.type("群众满意度稳步提升。")
@@ -75,6 +80,9 @@ def test_staff_write_with_a_figure_chip_and_a_bold_lead(page, report, sarah):
     expect(page.locator("#write-preview .fig[data-key=satisfaction_rate]").last).to_contain_text("75")
     page.click("#write-save")
     expect(page.locator(".messages")).to_contain_text("已保存全文")
+    # The page after saving shows the saved text; its preview request ends before the test does.
+    expect(page.locator("#write-preview")).to_have_attribute("data-sequence", "1")
+    page.wait_for_load_state("networkidle")
 
     last = report.sections.order_by("position").last().paragraphs.order_by("position").last()
     assert (last.lead, last.text) == ("群众满意度稳步提升。", "全年满意率为{满意率}。")

@@ -30,7 +30,7 @@ def _texts(report):
 def test_wenxian_2024_goes_to_html_and_back_unchanged(wenxian):
     report, _ = report_get_or_create(bureau=wenxian, year=YEAR)
     data = report_data(report)
-    html = to_html(data, {"满意率": "98.43%"})
+    html = to_html(data, {"满意率": ("满意率", "98.43%")})
     assert html.count("<h2>") == 5
     assert html.count("<strong>") == 12 - sum(1 for s in data["sections"] for p in s["paragraphs"] if not p["lead"])
     parsed = from_html(html)
@@ -166,6 +166,8 @@ def test_the_page_shows_the_document_chips_and_readiness(client, sarah, report):
     client.force_login(sarah)
     page = client.get(reverse("reports:write", args=[YEAR])).content.decode()
     assert "data-figure=&quot;满意率&quot;" in page
+    # A chip says the figure's Chinese name even where the text has the key form: {year} → 年度 2024.
+    assert "data-figure=&quot;year&quot; data-label=&quot;年度&quot; data-value=&quot;2024&quot;" in page
     assert "报告暂不宜提交审核" in page or "报告已可提交审核" in page
     assert "显示为“—”的数字" in page  # no records: 满意率 prints "—", the check says so
     assert "django_prose_editor/editor.js" in page and "<script>" not in page
