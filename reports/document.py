@@ -28,7 +28,12 @@ SKIPPED = {"script", "style", "template", "textarea", "select", "object", "ifram
 
 
 def _chips(text: str, values: dict[str, tuple[str, str]] | None = None) -> str:
-    """A model text as editor HTML: literal text escaped, each `{…}` a figure chip."""
+    """A model text as editor HTML: literal text escaped, each `{…}` a figure chip, a line break
+    within the text `<br>`."""
+    return "<br>".join(_line(line, values) for line in text.split("\n"))
+
+
+def _line(text: str, values: dict[str, tuple[str, str]] | None) -> str:
     out, pos = [], 0
     for m in _TOKEN.finditer(text):
         out.append(escape(text[pos : m.start()], quote=False))
@@ -135,7 +140,7 @@ class _Parser(HTMLParser):
         elif tag in BOLD:
             self.bold += 1
         elif tag == "br":
-            self._add(" ")
+            self._add("\n")
         elif tag == "span":
             name = dict(attrs).get("data-figure")
             if name is not None:
@@ -143,7 +148,7 @@ class _Parser(HTMLParser):
 
     def handle_startendtag(self, tag, attrs):
         if tag == "br" and not self.skip and self.chip is None:
-            self._add(" ")
+            self._add("\n")
 
     def handle_endtag(self, tag):
         if tag in SKIPPED:
@@ -192,10 +197,10 @@ def from_html(html: str) -> Parsed:
     sections: list[dict] = []
     stray = False
     for block in parser.blocks:
-        lead, text = "".join(block.lead).strip(), "".join(block.text).strip()
+        lead, text = "".join(block.lead).replace("\n", " ").strip(), "".join(block.text).strip()
         stray = stray or block.stray_bold
         if block.tag == HEADING:
-            sections.append({"title": (lead + text).strip(), "paragraphs": []})
+            sections.append({"title": (lead + text).replace("\n", " ").strip(), "paragraphs": []})
         elif not (lead or text):
             continue
         elif sections:

@@ -5,7 +5,7 @@
 // with an allow-list (reports/document.py); the preview pane shows the server's escaped render.
 const form = document.getElementById("write-form");
 if (form) {
-  const { Editor, Node, mergeAttributes, Document, Paragraph, Text, Heading, Bold, UndoRedo, History } =
+  const { Editor, Node, mergeAttributes, Document, Paragraph, Text, HardBreak, Heading, Bold, UndoRedo, History } =
     await import(form.getAttribute("data-editor-module"));
 
   const FigureChip = Node.create({
@@ -55,8 +55,18 @@ if (form) {
 
   const editor = new Editor({
     element: document.getElementById("write-editor"),
-    extensions: [Document, Paragraph, Text, Heading.configure({ levels: [2] }), Bold, UndoRedo || History, FigureChip],
+    extensions: [
+      Document,
+      Paragraph,
+      Text,
+      HardBreak, // Shift+Enter: a line break within a paragraph, kept as one in the text
+      Heading.configure({ levels: [2] }),
+      Bold,
+      UndoRedo || History,
+      FigureChip,
+    ],
     content: source.value,
+    parseOptions: { preserveWhitespace: "full" }, // the text's spaces exactly as stored
     injectCSS: false,
   });
   editor.view.dom.setAttribute("aria-label", "全文");

@@ -76,6 +76,20 @@ def test_chips_leads_and_headings_map_to_sections_and_paragraphs():
     ]
 
 
+def test_a_line_break_within_a_paragraph_and_literal_braces_go_both_ways():
+    data = {
+        "title": "t",
+        "intro": "导语一\n导语二",
+        "sections": [
+            {"title": "部分", "paragraphs": [{"lead": "小标题。", "text": "第一行\n第二行{{字面}}{满意率|参评率}"}]}
+        ],
+    }
+    html = to_html(data)
+    assert "第一行<br>第二行{{字面}}" in html
+    parsed = from_html(html)
+    assert (parsed.intro, parsed.sections) == (data["intro"], data["sections"])
+
+
 def test_disallowed_tags_and_attributes_are_dropped():
     html = (
         '<h2 onclick="evil()" style="color:red">标题</h2>'
