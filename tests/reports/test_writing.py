@@ -223,3 +223,11 @@ def test_the_head_and_the_clerk_may_not_write(client, request, report, who):
     assert response.status_code == 403
     assert client.post(reverse("reports:write_preview", args=[YEAR]), {"document": ""}).status_code == 403
     assert report.sections.count() == 5
+
+
+def test_bold_inside_the_text_is_saved_plain_and_the_page_says_so(client, sarah, report):
+    client.force_login(sarah)
+    html = "<h2>部分</h2><p><strong>小标题。</strong>正文<strong>中间</strong>结束</p>"
+    response = client.post(reverse("reports:write", args=[YEAR]), {"title": "报告", "document": html}, follow=True)
+    assert "段落中间的加粗不会印出" in response.content.decode()
+    assert list(report.sections.get().paragraphs.values_list("lead", "text")) == [("小标题。", "正文中间结束")]
