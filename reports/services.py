@@ -73,7 +73,7 @@ def starting_text(*, bureau, year: int, source: str = PREVIOUS) -> tuple[dict, s
     return default_template(), _("使用默认模板")
 
 
-def _validate_text(data: dict) -> None:
+def validate_text(data: dict) -> None:
     """Every text of a template's shape checked as the report's fields check it, naming where."""
     errors = []
     texts = [(_("标题"), data["title"]), (_("导语"), data["intro"])]
@@ -131,14 +131,14 @@ def report_create_from_text(*, bureau, year: int, data: dict, user, detail: str)
     report with its numbers turned into placeholders. Refused when the year has a report."""
     if Report.objects.filter(bureau=bureau, year=year).exists():
         raise ValidationError(_("%(year)s年的报告已存在，未作改动。") % {"year": year})
-    _validate_text(data)
+    validate_text(data)
     return _create(bureau=bureau, year=year, data=data, user=user, detail=detail)
 
 
 @transaction.atomic
 def template_save(*, bureau, user, data: dict, detail: str) -> BureauTemplate:
     """Make `data` (a template's shape) the bureau's own template, replacing the one it had."""
-    _validate_text(data)
+    validate_text(data)
     template = bureau_template(bureau)
     created = template is None
     template = template or BureauTemplate(bureau=bureau)
@@ -362,3 +362,35 @@ def comment_resolve(*, comment: ReviewComment, user) -> None:
     comment.save(update_fields=["resolved_at", "resolved_by"])
     detail = _("“%(title)s”：%(text)s") % {"title": comment.section_title[:40], "text": comment.text[:100]}
     report_log(report=comment.report, user=user, action=AuditEntry.Action.REPORT_COMMENT_RESOLVED, detail=detail)
+
+
+@transaction.atomic
+def document_update(*, report: Report, user, title: str, intro: str, sections: list[dict]) -> None:
+    """Replace the whole text at once, as the whole-document editor saves it (reports.document):
+    checked first in full (unknown placeholders refused with their nearest names, nothing
+    saved), then the sections kept in place by position — a section's review comments stay with
+    it — their paragraphs replaced, sections beyond the new count deleted; one log entry."""
+    data = {"title": title.strip(), "intro": intro.strip(), "sections": sections}
+    validate_text(data)
+    if not sections:
+        raise ValidationError(_("全文至少要有一个部分：用“标题”样式写出部分的标题。"))
+    report.title, report.intro = data["title"], data["intro"]
+    report.full_clean(exclude=["bureau", "year"], validate_unique=False, validate_constraints=False)
+    report.save(update_fields=["title", "intro"])
+    existing = list(report.sections.all())
+    kept = []
+    for i, s in enumerate(sections):
+        section = existing[i] if i < len(existing) else Section(report=report)
+        section.position, section.title = i, s["title"].strip()
+        section.full_clean(exclude=["report"])
+        section.save()
+        kept.append(section)
+    for surplus in existing[len(sections) :]:
+        surplus.delete()
+    Paragraph.objects.filter(section__in=kept).delete()
+    Paragraph.objects.bulk_create(
+        Paragraph(section=section, position=j, lead=p["lead"].strip(), text=p["text"].strip())
+        for section, s in zip(kept, sections, strict=True)
+        for j, p in enumerate(s["paragraphs"])
+    )
+    _touch(report, user, _("在全文编辑中修改全文（%(n)s个部分）") % {"n": len(sections)})

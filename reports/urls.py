@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import drafts, editing, public, publishing, review, templates
+from .views import drafts, editing, public, publishing, review, templates, writing
 
 app_name = "reports"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:year>/export/<str:fmt>/", drafts.export_draft, name="export"),
     path("<int:year>/export/<str:fmt>/background/", drafts.export_background, name="export_background"),
     path("<int:year>/edit/", editing.edit, name="edit"),
+    path("<int:year>/write/", writing.write, name="write"),
+    path("<int:year>/write/preview/", writing.write_preview, name="write_preview"),
     path("<int:year>/sections/add/", editing.add_section, name="add_section"),
     path("<int:year>/sections/<int:pk>/", editing.edit_section, name="edit_section"),
     path("<int:year>/sections/<int:pk>/preview/", editing.preview_section, name="preview_section"),

@@ -364,6 +364,23 @@ def test_a_section_of_another_bureaus_report_is_not_found(client, world):
     assert b_section.title != "改掉"
 
 
+def test_another_bureaus_report_cannot_be_written_in_the_whole_document_editor(client, world):
+    """B has a 2023 report, A none: A's staff get 404 for the write page and its preview, and a
+    POST changes nothing of B's text."""
+    from reports.models import Report
+    from reports.services import report_get_or_create
+
+    with scope(bureau=[world["B"].pk], unit=None, org=[world["B"].pk], _bureau=world["B"], _unit=None):
+        b_report, _ = report_get_or_create(bureau=world["B"], year=2023)
+    client.force_login(world["users"]["staff"])
+    document = "<h2>改掉</h2><p>改掉</p>"
+    for name in ("reports:write", "reports:write_preview"):
+        url = reverse(name, kwargs={"year": 2023})
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, {"title": "改掉", "document": document}).status_code == 404, url
+    assert Report.objects.get(pk=b_report.pk).title != "改掉"
+
+
 def test_another_bureaus_review_is_not_found(client, world):
     """A's staff cannot submit or resolve B's report's comments, A's head cannot review B's: 404
     for every review URL given B's objects, and B's report is unchanged. (A has a 2024 report of its

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_prose_editor",  # the whole-document editor's vendored Tiptap (static files only)
     "accounts",
     "cases",
     "indicators",

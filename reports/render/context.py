@@ -232,23 +232,29 @@ def build_document(report, figures=None) -> ReportDocument:
     Queries: the sections and their paragraphs (2), last year's stored figures (1 when stored,
     else counted once), the reference figures (1, only if the text may name one: indicators.references),
     plus this year's indicators (one per source) unless `figures` is given."""
+    texts = [
+        (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
+        for section in report.sections.prefetch_related("paragraphs")
+    ]
+    return build_document_of(report, report.title, report.intro, texts, figures)
+
+
+def build_document_of(report, title: str, intro: str, texts: list, figures=None) -> ReportDocument:
+    """`build_document` of a text given apart from the report's saved one (the whole-document
+    editor's live preview): `texts` is [(section title, [(lead, text), …]), …]."""
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
     # Last year's, for 上年 and 同比: read where stored (the dashboard keeps it), else counted once.
     previous = store.figures_by_bureau([report.bureau_id], Period.year(report.year - 1))[report.bureau_id]
     fmt = numbers.NumberFormat.of(report.bureau)
     figures, previous = _formatted(figures, fmt), _formatted(previous, fmt)
-    texts = [
-        (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
-        for section in report.sections.prefetch_related("paragraphs")
-    ]
     every_text = [
-        report.title,
-        report.intro,
+        title,
+        intro,
         *(
             t
-            for title, paragraphs in texts
-            for t in (title, *(x for lead, x in paragraphs), *(lead for lead, _x in paragraphs))
+            for heading, paragraphs in texts
+            for t in (heading, *(x for lead, x in paragraphs), *(lead for lead, _x in paragraphs))
         ),
     ]
     values = values_for(report, figures, previous, with_references=uses_references(*every_text))
@@ -256,12 +262,12 @@ def build_document(report, figures=None) -> ReportDocument:
         # A city's or province's report quoting its whole area: the roll-up (figures only).
         totals = rollup.rollup_figures(report.bureau, Period.year(report.year))
         values.update({TOTAL + key: printed(f.formatted(fmt)) for key, f in totals.items()})
-    sections = [build_section(i, title, paragraphs, values) for i, (title, paragraphs) in enumerate(texts, start=1)]
+    sections = [build_section(i, heading, paras, values) for i, (heading, paras) in enumerate(texts, start=1)]
     return ReportDocument(
         bureau=report.bureau.name,
         year=report.year,
-        title=fill_text(report.title, values),
-        intro=fill(report.intro, values),
+        title=fill_text(title, values),
+        intro=fill(intro, values),
         sections=sections,
         figures=figure_rows(figures, previous),
         dated=chinese_date(local_today()),

@@ -17,7 +17,14 @@
     return document.querySelector("form textarea, form input[name=title]");
   }
 
-  function insert(name) {
+  function insert(name, button) {
+    // The whole-document editor (write.js) takes the figure as a chip when its text has the caret.
+    var value = button && button.nextElementSibling && button.nextElementSibling.classList.contains("figure-value")
+      ? button.nextElementSibling.textContent.trim() : "";
+    var taken = !picker.dispatchEvent(
+      new CustomEvent("figure-insert", { cancelable: true, detail: { name: name, value: value } })
+    );
+    if (taken) return;
     var field = last || firstField();
     if (!field) return;
     var text = "{" + name + "}";
@@ -37,7 +44,7 @@
   });
   picker.addEventListener("click", function (event) {
     var button = event.target.closest(".figure-insert");
-    if (button) insert(button.getAttribute("data-name"));
+    if (button) insert(button.getAttribute("data-name"), button);
   });
 
   var search = document.getElementById("figure-search");
@@ -60,7 +67,7 @@
       if (event.key !== "Enter") return;
       event.preventDefault();
       var first = picker.querySelector(".figure-item:not([hidden]) .figure-insert");
-      if (first) insert(first.getAttribute("data-name"));
+      if (first) insert(first.getAttribute("data-name"), first);
     });
   }
 })();

@@ -194,6 +194,8 @@ PAGES = {
     "reports:history": (year, READERS),
     "reports:export": (lambda objs: {"year": 2024, "fmt": "docx"}, EXPORTERS),
     "reports:edit": (year, EDITORS),
+    "reports:write": (year, EDITORS),
+    "reports:write_preview": (year, EDITORS),  # POST only
     "reports:add_section": (year, EDITORS),
     "reports:edit_section": (section, EDITORS),
     "reports:preview_section": (section, EDITORS),
