@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "wenxian_report.apps.StaticFiles",  # django.contrib.staticfiles without unused vendored files
     "import_export",
     "axes",
     "csp",
