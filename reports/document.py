@@ -68,6 +68,7 @@ def to_html(data: dict, values: dict[str, tuple[str, str]] | None = None) -> str
 
 
 def report_data(report) -> dict:
+    """The report's text in a template's shape: title, intro, sections with their paragraphs."""
     return {
         "title": report.title,
         "intro": report.intro,

@@ -15,6 +15,7 @@ from cases.audit import log_action
 from cases.models import AuditEntry
 
 from .defaults import default_template
+from .document import report_data
 from .models import BureauTemplate, Paragraph, Report, ReviewComment, Revision, Section
 from .models.report import TEXT_MAX
 from .models.review import COMMENT_MAX
@@ -28,16 +29,7 @@ def report_log(*, report: Report, user, action: str, detail: str = "") -> AuditE
 
 
 def _template_of(previous: Report | None) -> dict:
-    if previous is None:
-        return default_template()
-    return {
-        "title": previous.title,
-        "intro": previous.intro,
-        "sections": [
-            {"title": s.title, "paragraphs": [{"lead": p.lead, "text": p.text} for p in s.paragraphs.all()]}
-            for s in previous.sections.prefetch_related("paragraphs")
-        ],
-    }
+    return default_template() if previous is None else report_data(previous)
 
 
 # Where a new year's text starts from: last year's text (by default), the bureau's own template,
