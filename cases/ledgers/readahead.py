@@ -1,24 +1,25 @@
 """A large sheet read in a second process while this one checks and writes its rows.
 
-Reading the sheet's XML (cases.ledgers.xlsx) is about a fifth of a 100,000-row import, and it
-needs nothing from the rest: no database, no settings beyond the limits already checked. On the
-two cores a bureau's server has, a forked child reads the rows and sends them in chunks through
-a pipe while this process checks and writes the previous ones (docs/benchmarks.md, "Excel import").
+Reading the sheet's XML (cases.ledgers.xlsx), turning its cells into values and cleaning each
+value as its field would (cases.ledgers.service._CellReader) is about two fifths of a
+100,000-row import, and it needs nothing from the rest: no database, no settings beyond the
+limits already checked. On the two cores a bureau's server has, a forked child does it and
+sends the rows in chunks through a pipe while this process checks the records and writes the
+previous ones (docs/benchmarks.md, "Excel import").
 
-The child only parses: it touches no database connection and leaves with os._exit(), so nothing
-it inherited (a PostgreSQL connection above all) is closed or flushed from its side. A file the
-reader refuses (FileRejected) is refused here with the same message; any other failure in the
-child is reported as a damaged file, and the child never outlives the import.
+The child touches no database connection and leaves with os._exit(), so nothing it inherited
+(a PostgreSQL connection above all) is closed or flushed from its side. A file the reader
+refuses (FileRejected) is refused here with the same message; any other failure in the child is
+reported as a damaged file, and the child never outlives the import.
 
-Small files, and systems without fork(), are read in this process as before.
-"""
+Small files, and systems without fork(), are read in this process as before."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -34,22 +35,37 @@ def read_ahead_bytes() -> int:
 
 
 class RowSource:
-    """The rows of `sheet`, from this process or from a reading child; iterate it once."""
+    """The rows of `sheet`, from this process or from a reading child.
+
+    `each(rows, read)` hands out `read(number, values)` for each row of `rows` (the sheet's rows
+    iterator, perhaps partly consumed here: the header search reads the first rows itself). For
+    a large sheet a forked child goes on from where that iterator stands and calls `read` too,
+    so that turning cells into values runs beside the checking and writing here. `read` must
+    then need nothing but what the child inherits (no database), and a row it returns None for
+    is dropped. What `keep()` returns in the child at the end is `kept` here (None when read
+    here), for what `read` gathered on the side."""
 
     def __init__(self, sheet: Sheet):
         self.sheet = sheet
         self._fraction = 0.0
+        self.kept = None
         threshold = read_ahead_bytes()
         size = sheet.archive.getinfo(sheet.path).file_size
         self.ahead = bool(threshold) and size >= threshold and "fork" in multiprocessing.get_all_start_methods()
 
     def __iter__(self) -> Iterator[tuple[int, list]]:
+        return self.each(self.sheet.rows())
+
+    def each(self, rows: Iterator, read: Callable | None = None, keep: Callable | None = None) -> Iterator:
         if not self.ahead:
-            yield from self.sheet.rows()
+            for row in rows:
+                item = read(*row) if read else row
+                if item is not None:
+                    yield item
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_read, args=(self.sheet, sender), daemon=True)
+        child = context.Process(target=_read, args=(self.sheet, rows, read, keep, sender), daemon=True)
         child.start()
         sender.close()
         try:
@@ -65,6 +81,7 @@ class RowSource:
                     raise FileRejected(payload)
                 else:
                     self._fraction = 1.0
+                    self.kept = payload
                     return
         finally:
             receiver.close()
@@ -77,18 +94,22 @@ class RowSource:
         return self._fraction if self.ahead else self.sheet.fraction_read()
 
 
-def _read(sheet: Sheet, sender) -> None:
-    """The child: read every row and send them in chunks, then ("end", …) or ("error", message)."""
+def _read(sheet: Sheet, rows: Iterator, read: Callable | None, keep: Callable | None, sender) -> None:
+    """The child: read every row and send them in chunks, then ("end", keep(), …) or ("error",
+    message, …)."""
     code = 0
     try:
         chunk = []
-        for row in sheet.rows():
-            chunk.append(row)
+        for row in rows:
+            item = read(*row) if read else row
+            if item is None:
+                continue
+            chunk.append(item)
             if len(chunk) >= CHUNK:
                 sender.send(("rows", chunk, sheet.fraction_read()))
                 chunk = []
         sender.send(("rows", chunk, 1.0))
-        sender.send(("end", None, 1.0))
+        sender.send(("end", keep() if keep else None, 1.0))
     except FileRejected as exc:
         sender.send(("error", str(exc), 0.0))
     except BaseException:

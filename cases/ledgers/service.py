@@ -15,11 +15,13 @@ later row or the database fails, `import_undo()` takes back what the earlier bat
 the clerk is told nothing was imported. An import killed half-way leaves its log 进行中 with the
 rows written so far linked to it; `manage.py import_ledger --undo LOG_ID` takes those back.
 
-full_clean() runs on every row with two parts left out, for speed, because they would cost a
-query per row: foreign keys (units are matched by name against the bureau's own units, so they
-exist) and unique/check constraints. Uniqueness is checked for the whole file at once (a
-duplicate identity in the file is a row error, an existing one is an update); every check
-constraint has its twin in the model's clean(), and the database still enforces them, so a
+Every value is cleaned by its field as it is read (in the reading child for a large sheet,
+see `_CellReader`), and full_clean() then checks each record as a whole, with two parts left
+out, for speed, because they would cost a query per row: foreign keys (units are matched by
+name against the bureau's own units, so they exist) and unique/check constraints. Uniqueness is
+checked for the whole file at once (a duplicate identity in the file is a row error, an
+existing one is an update); every check constraint has its twin in the model's clean(), and the
+database still enforces them, so a
 row that slipped through would roll the whole import back.
 """
 
@@ -59,6 +61,7 @@ BATCH = 1000  # rows checked, and then written in one transaction, at a time
 WRITE_BATCH = 500
 ROWS_PER_INSERT = 100  # SQLite: rows per INSERT statement (see _insert_rows)
 PREVIEW_ROWS = 50
+KEEP_TYPED_ERRORS = 1000  # rows past the first PREVIEW_ROWS whose cells as typed are kept for it
 MAX_ERRORS = 10_000  # a wrong file can have millions; past this they are only counted
 UNDO_QUIET = datetime.timedelta(minutes=5)  # an import that wrote more recently than this may be running
 
@@ -212,26 +215,40 @@ def _run(
     resource: LedgerResource, file, result: ImportResult, ctx: ImportContext, *, log, progress, user, actor
 ) -> None:
     """Check (and unless a dry run, write) the file's rows."""
-    sheet = RowSource(open_sheet(file))  # a large sheet is read by a second process (readahead)
-    rows = iter(sheet)
+    source = RowSource(open_sheet(file))
+    rows = source.sheet.rows()
     mapping = _find_header(resource, rows, result)
     if mapping is None:
         return
     plan = _Plan(resource, ctx, list(mapping.values()), result, log=log, user=user, actor=actor)
+    # A large sheet's rows are read, and their cells turned into values, by a second process
+    # (cases.ledgers.readahead) while this one checks and writes; the mappings it used come back
+    # at the end. Columns that look records up in the database are read here.
+    cells_apart = not any(c.related for c in mapping.values())
+    reader = _CellReader(resource, ctx, mapping)
+    if cells_apart:
+        read_rows = source.each(rows, reader, keep=lambda: ctx.counted)
+    else:
+        read_rows = (reader(*row) for row in source.each(rows))
     # Each checked batch is written at once, in its own transaction, so memory stays at one batch
     # whatever the file's size and the write lock is held for one batch at a time; the first
     # error stops the writing (checking goes on, to report every error), and import_ledger()
     # takes back what earlier batches wrote. A dry run opens no transaction at all.
     try:
-        batch: list[tuple[int, list]] = []
-        for number, values in rows:
-            batch.append((number, values))
+        batch: list[tuple] = []
+        for row in read_rows:
+            if row is None:
+                continue
+            batch.append(row)
             if len(batch) >= BATCH:
                 plan.add(batch, mapping)
                 batch = []
                 if progress:
-                    progress(result.rows, sheet.fraction_read())
+                    progress(result.rows, source.fraction_read())
         plan.add(batch, mapping)
+        if source.kept:  # the mappings the reading child used
+            for key, count in source.kept.items():
+                ctx.counted[key] = ctx.counted.get(key, 0) + count
         if progress:
             progress(result.rows, 1.0)
         if result.rows == 0 and result.ok:
@@ -292,6 +309,92 @@ def _find_header(resource: LedgerResource, rows, result: ImportResult) -> dict[i
     return None
 
 
+class _CellReader:
+    """Turns a row's cells into values: (Excel row, values by field, related values, identity
+    or None, fields that could not be read, problems, invalid values), or None for a row with
+    nothing under our headers (a notes column, a spacer). A problem is an UnknownValue or
+    (column, message) of a cell that could not be read; an invalid value is (column, message) of
+    a value the field's clean() refused, reported with the record's own checks (_Plan._check).
+
+    It needs no database, so that the reading child (cases.ledgers.readahead) can run it:
+    what it learns on the side, the mappings it used, stays in the import's context.
+    The row as typed is kept for the first rows only, those a preview can show."""
+
+    def __init__(self, resource: LedgerResource, ctx: ImportContext, mapping: dict):
+        self.ctx = ctx
+        self.positions = list(mapping)
+        fields = {f.attname: f for f in resource.model._meta.concrete_fields}
+        trusted_class = {"date": datetime.date, "choice": str, "boolean": bool}
+        self.readers = [
+            (p, c.field, c.read, c.mask is not None, c.header, *_field_check(c, fields, trusted_class))
+            for p, c in mapping.items()
+        ]
+        self.related_names = [c.field for c in mapping.values() if c.related]
+        self.identity, self.key = resource.identity, resource.key
+        self.typed_rows = PREVIEW_ROWS + KEEP_TYPED_ERRORS
+
+    def __call__(self, number: int, values: list):
+        width = len(values)
+        if all(_blank(values[p]) for p in self.positions if p < width):
+            return None
+        read, bad, problems, invalid = {}, set(), [], []
+        ctx = self.ctx
+        for position, name, reader, masked, header, field, trusted in self.readers:
+            raw = values[position] if position < width else None
+            try:
+                value = reader(raw, ctx)
+                # A value its reader guarantees is left as it is; an empty one is checked, and an
+                # empty one of a field that may be blank is not (as clean_fields() does).
+                if (
+                    field is not None
+                    and (value.__class__ is not trusted or value == "")
+                    and not (field.blank and value in field.empty_values)
+                ):
+                    value = field.clean(value, None)
+            except vals.UnknownValue as exc:
+                problems.append(exc)
+                bad.add(name)
+                continue
+            except cells.CellError as exc:
+                problems.append((header, str(exc)))
+                bad.add(name)
+                continue
+            except ValidationError as exc:
+                invalid.extend((header, message) for message in exc.messages)
+                bad.add(name)
+                continue
+            if masked and value.__class__ is str and "*" in value:
+                problems.append((header, _("含有脱敏字符“*”，请使用未脱敏的原始台账")))
+                bad.add(name)
+                continue
+            read[name] = value
+        related = {name: read.pop(name) for name in self.related_names if name in read}
+        if self.typed_rows > 0:
+            self.typed_rows -= 1
+            read["__raw__"] = values
+        key = None
+        identity = self.identity
+        if not any(name in bad for name in identity) and read.get(identity[0]) not in (None, ""):
+            key = self.key(read)
+        return number, read, related, key, bad, problems, invalid
+
+
+def _field_check(column, fields: dict, trusted_class: dict) -> tuple:
+    """(the model field whose clean() a column's value goes through, the class of a value its
+    reader already guarantees). Each value is checked here as full_clean() would check it, so
+    that the model's full_clean() afterwards only checks the record as a whole (its clean())
+    and the fields prepare() and finish() set. Related rows and units are not fields to clean:
+    units are matched by name against the bureau's own (no query per row)."""
+    field = None if column.related else fields.get(column.field)
+    if field is None or field.is_relation or field.generated:
+        return None, None
+    return field, trusted_class.get(column.kind, _Unguaranteed)
+
+
+class _Unguaranteed:
+    """The class of no value: a value of a column whose reader guarantees nothing is cleaned."""
+
+
 class _Plan:
     """The rows of one import, checked batch by batch, and what writing them will do."""
 
@@ -312,22 +415,13 @@ class _Plan:
         for f in model._meta.concrete_fields:
             self.labels.setdefault(f.attname, str(f.verbose_name))
             self.labels.setdefault(f.name, str(f.verbose_name))
-        # As a ModelForm does, fields the file does not carry are left out of clean_fields()
-        # (they keep their stored or default values); clean() always runs. Foreign keys are
-        # left out because validating one costs a query: units come from the bureau's own list.
-        carried = {*self.fields, *resource.derived_fields}
-        self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in carried]
-        # Values whose column's reader already guarantees what clean_fields() would check: a date
-        # read as a date, an option read by its label (cases.ledgers.values), a yes/no read as a
-        # bool. For those, the field's clean() is a no-op taking half of full_clean()'s time; an
-        # empty one is still checked (a field that may not be blank says so).
-        kinds = {c.field: c.kind for c in resource.columns if not c.related}
-        trusted_class = {"date": datetime.date, "choice": str, "boolean": bool}
-        self.trusted = [
-            (f.name, f.attname, trusted_class[kinds[f.attname]])
-            for f in model._meta.concrete_fields
-            if kinds.get(f.attname) in trusted_class and f.name not in self.exclude
-        ]
+        # full_clean() checks the record as a whole (its clean()) and the fields prepare() and
+        # finish() set: _CellReader has cleaned each value the file carries, as a ModelForm's
+        # fields would, and fields it does not carry keep their stored or default values.
+        # Foreign keys are left out because validating one costs a query: units come from the
+        # bureau's own list.
+        derived = set(resource.derived_fields)
+        self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in derived]
         self.as_json = _as_json(model)
         self.slots = [(f.attname, f) for f in model._meta.concrete_fields]  # Model(*args)'s order
         self.seen: dict[tuple, int] = {}
@@ -338,16 +432,29 @@ class _Plan:
         self.unit_field = next((c.field for c in present if c.kind == "unit"), None)
         self.year_field = next((c.field for c in resource.columns if c.kind == "date" and c.required), None)
 
-    def add(self, batch: list[tuple[int, list]], mapping: dict) -> None:
+    def add(self, batch: list[tuple], mapping: dict) -> None:
+        """Check a batch of rows as _CellReader read them, and write it unless this is a dry run
+        or an error was found."""
         parsed = []
-        self.positions = list(mapping)
         self.present = list(mapping.items())
-        self.readers = [(p, c.field, c.read, c.mask is not None, c.header) for p, c in mapping.items()]
-        for number, values in batch:
-            row = self._read(number, values, mapping)
-            if row is not None:
-                parsed.append(row)
-        keys = [key for _n, _v, _r, key, _e in parsed if key is not None]
+        for number, read, related, key, bad, problems, invalid in batch:
+            self.result.rows += 1
+            for problem in problems:
+                if isinstance(problem, vals.UnknownValue):
+                    self._unknown(number, problem)
+                else:
+                    self._error(number, *problem)
+            if key is not None:
+                first = self.seen.get(key)
+                if first is not None:
+                    label = "、".join(self.labels.get(n, n) for n in self.resource.identity)
+                    self._error(
+                        number, label, _("与第 %(row)d 行重复（%(label)s相同）") % {"row": first, "label": label}
+                    )
+                    continue
+                self.seen[key] = number
+            parsed.append((number, read, related, key, bad, invalid))
+        keys = [row[3] for row in parsed if row[3] is not None]
         existing = self.resource.existing(self.ctx.bureau, keys) if keys else {}
         voided = self._voided(keys, existing)
         if voided:
@@ -355,7 +462,9 @@ class _Plan:
         old_related = {}
         if self.related_names and existing:
             old_related = self.resource.related_of(list(existing.values()))
-        for number, values, related, key, bad in parsed:
+        for number, values, related, key, bad, invalid in parsed:
+            for column, message in invalid:
+                self._error(number, column, message)
             self._check(number, values, related, existing.get(key), old_related, bad)
         if self.writing and self.result.ok:
             self.write()
@@ -373,7 +482,7 @@ class _Plan:
         return {key: obj for key, obj in found.items() if obj.voided_at is not None}
 
     def _refuse_voided(self, row, voided: dict) -> bool:
-        number, _values, _related, key, _bad = row
+        number, key = row[0], row[3]
         obj = voided.get(key)
         if obj is None:
             return False
@@ -386,47 +495,9 @@ class _Plan:
         )
         return True
 
-    def _read(self, number: int, values: list, mapping: dict):
-        # A row with nothing under our headers (a notes column, a spacer) is not a record.
-        width = len(values)
-        if all(_blank(values[p]) for p in mapping if p < width):
-            return None
-        read, bad = {}, set()
-        for position, name, reader, masked, header in self.readers:
-            raw = values[position] if position < width else None
-            try:
-                value = reader(raw, self.ctx)
-            except vals.UnknownValue as exc:
-                self._unknown(number, exc)
-                bad.add(name)
-                continue
-            except cells.CellError as exc:
-                self._error(number, header, str(exc))
-                bad.add(name)
-                continue
-            if masked and value.__class__ is str and "*" in value:
-                self._error(number, header, _("含有脱敏字符“*”，请使用未脱敏的原始台账"))
-                bad.add(name)
-                continue
-            read[name] = value
-        self.result.rows += 1
-        related = {name: read.pop(name) for name in self.related_names if name in read}
-        read["__raw__"] = values
-        key = None
-        identity = self.resource.identity
-        if not any(name in bad for name in identity) and read.get(identity[0]) not in (None, ""):
-            key = self.resource.key(read)
-            first = self.seen.get(key)
-            if first is not None:
-                label = "、".join(self.labels.get(n, n) for n in self.resource.identity)
-                self._error(number, label, _("与第 %(row)d 行重复（%(label)s相同）") % {"row": first, "label": label})
-                return None
-            self.seen[key] = number
-        return number, read, related, key, bad
-
     def _check(self, number, values, related, obj, old_related, bad) -> None:
         resource = self.resource
-        raw = values.pop("__raw__")
+        raw = values.pop("__raw__", None)
         compared = [*values, *resource.derived_fields]
         before = None
         if obj is None:
@@ -438,7 +509,7 @@ class _Plan:
         resource.prepare(obj, self.ctx)
         gaps = {}
         try:
-            obj.full_clean(exclude=self._unchecked(obj), validate_unique=False, validate_constraints=False)
+            obj.full_clean(exclude=self.exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             # A field old ledgers never kept (an objection's date) is a warning, not an error.
             gaps = resource.gaps_of(obj)
@@ -490,18 +561,8 @@ class _Plan:
                 if self.writing:
                     self.previous[id(obj)]["related"] = dict(previous)
         self._tally(obj, 0 if action == "new" else 1)
-        if len(self.result.preview) < PREVIEW_ROWS:
+        if raw is not None and len(self.result.preview) < PREVIEW_ROWS:  # see _CellReader
             self.result.preview.append((action, number, self._shown(obj, raw, related)))
-
-    def _unchecked(self, obj) -> list[str]:
-        """The fields full_clean() leaves alone for this record: those the sheet does not carry,
-        and those holding a value their reader guarantees (see __init__)."""
-        trusted = []
-        for name, attname, cls in self.trusted:
-            value = getattr(obj, attname)
-            if value.__class__ is cls and value != "":
-                trusted.append(name)
-        return self.exclude + trusted
 
     def _new(self, values: dict):
         """A new record of the bureau with `values` (by attname), the others at their defaults.

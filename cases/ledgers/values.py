@@ -60,6 +60,13 @@ class UnknownValue(cells.CellError):
             message = _("“%(value)s”不是可选值（可选：%(options)s）") % {"value": raw, "options": shown}
         super().__init__(message)
 
+    def __reduce__(self):  # sent from the reading child (cases.ledgers.readahead) whole
+        return (_unknown_value, (self.column, self.raw, self.suggestions, self.options, self.ambiguous, self.unit))
+
+
+def _unknown_value(column, raw, suggestions, options, ambiguous, unit):
+    return UnknownValue(column, raw, suggestions, options, ambiguous=ambiguous, unit=unit)
+
 
 @dataclass
 class ValueIssue:

@@ -76,3 +76,31 @@ def test_a_small_sheet_is_read_here(settings):
     source = RowSource(open_sheet(file_with([case_row(1)])))
     assert source.ahead is False
     assert len(list(source)) == 4
+
+
+def test_the_child_reads_values_too_and_its_questions_and_mappings_come_back(ahead, bureau, alice):
+    """The reading child turns cells into values (short forms, mappings): the preview's questions,
+    the mappings it used and the preview's rows are those of an import read here."""
+    from cases.models import ImportValueMapping
+
+    from .test_import_values import MAPPINGS, ledger_2021
+    from .test_import_values import run as run_2021
+
+    checked = run_2021(ledger_2021(), dry_run=True)
+    issues = {(i.column, i.raw): (i.count, i.rows, i.suggestions, i.ambiguous) for i in checked.issues}
+    assert issues == {
+        ("责任单位", "人社局"): (3, [4, 5, 10], ["县人社局"], False),
+        ("复查复核", "是"): (2, [6, 8], ["复查", "复核"], True),
+    }
+    assert sorted(e.row for e in checked.errors) == [4, 5, 6, 8, 10]
+    assert [number for _action, number, _cells in checked.preview] == [3, 7, 9]  # the rows without errors
+    used = {(c, r, v): n for (c, r, v, how), n in checked.mappings_used.items() if how == "short"}
+    assert used[("信访形式", "网上", "网上信访")] == 3
+    assert used[("复查复核", "否", "无")] == 5
+
+    result = run_2021(ledger_2021(), mappings=MAPPINGS, user=alice)
+    assert (result.ok, result.created) == (True, 8)
+    given = {(c, r, v): n for (c, r, v, how), n in result.mappings_used.items() if how == "given"}
+    assert given == {("复查复核", "是", "复查"): 2, ("责任单位", "人社局", "县人社局"): 3}
+    remembered = set(ImportValueMapping.objects.values_list("column", "raw", "value"))
+    assert remembered == {("复查复核", "是", "复查"), ("责任单位", "人社局", "县人社局")}
