@@ -48,6 +48,7 @@ class LedgerResource:
     columns: tuple[columns.Column, ...]
     identity: tuple[str, ...]
     derived_fields: tuple[str, ...] = ()  # set by prepare()/finish(), written with the columns
+    unique_identity = False  # whether the database holds at most one record per identity, voided or not
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -130,6 +131,7 @@ class PetitionCaseResource(LedgerResource):
     kind = "cases"
     model = PetitionCase
     identity = ("number",)
+    unique_identity = True  # case_number_unique_per_bureau: a voided case keeps its number
     derived_fields = (
         "routing",
         "routing_due_on",

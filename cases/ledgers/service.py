@@ -423,7 +423,16 @@ class _Plan:
         derived = set(resource.derived_fields)
         self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in derived]
         self.as_json = _as_json(model)
-        self.slots = [(f.attname, f) for f in model._meta.concrete_fields]  # Model(*args)'s order
+        # A new record's arguments in Model(*args)'s order: each field's default, made once where
+        # it is a constant, made for each record where it is a callable (see _new).
+        concrete = model._meta.concrete_fields
+        self.slot_of = {f.attname: i for i, f in enumerate(concrete)}
+        self.defaults = [
+            DEFERRED if f.generated else None if _made_per_record(f) else f.get_default() for f in concrete
+        ]
+        self.made = [(i, f.get_default) for i, f in enumerate(concrete) if not f.generated and _made_per_record(f)]
+        bureau_field = model._meta.get_field("bureau")
+        self.bureau_slot, self.bureau_field = self.slot_of[bureau_field.attname], bureau_field
         self.seen: dict[tuple, int] = {}
         self.to_create: list = []
         self.to_update: list = []
@@ -455,8 +464,7 @@ class _Plan:
                 self.seen[key] = number
             parsed.append((number, read, related, key, bad, invalid))
         keys = [row[3] for row in parsed if row[3] is not None]
-        existing = self.resource.existing(self.ctx.bureau, keys) if keys else {}
-        voided = self._voided(keys, existing)
+        existing, voided = self._existing(keys)
         if voided:
             parsed = [row for row in parsed if not self._refuse_voided(row, voided)]
         old_related = {}
@@ -471,15 +479,28 @@ class _Plan:
         self.to_create, self.to_update, self.related, self.changes, self.previous = [], [], {}, {}, {}
         self.numbers = {}
 
-    def _voided(self, keys: list, existing: dict) -> dict:
-        """The file's identities that name a voided (作废) record: a voided record stays voided,
-        and a voided case's number stays taken (cases.models.base.Record)."""
+    def _existing(self, keys: list) -> tuple[dict, dict]:
+        """The records the file's identities name: those in use, and those voided (作废) that no
+        record in use has the identity of. A voided record stays voided, and a voided case's
+        number stays taken (cases.models.base.Record). Where the database holds one record per
+        identity (`unique_identity`), one look-up finds both."""
+        resource, bureau = self.resource, self.ctx.bureau
+        if not keys:
+            return {}, {}
+        if not hasattr(resource.model, "voided_at"):
+            return resource.existing(bureau, keys), {}
+        if resource.unique_identity:
+            with including_voided():
+                found = resource.existing(bureau, keys)
+            existing = {key: obj for key, obj in found.items() if obj.voided_at is None}
+            return existing, {key: obj for key, obj in found.items() if obj.voided_at is not None}
+        existing = resource.existing(bureau, keys)
         missing = [key for key in keys if key not in existing]
-        if not missing or not hasattr(self.resource.model, "voided_at"):
-            return {}
+        if not missing:
+            return existing, {}
         with including_voided():
-            found = self.resource.existing(self.ctx.bureau, missing)
-        return {key: obj for key, obj in found.items() if obj.voided_at is not None}
+            found = resource.existing(bureau, missing)
+        return existing, {key: obj for key, obj in found.items() if obj.voided_at is not None}
 
     def _refuse_voided(self, row, voided: dict) -> bool:
         number, key = row[0], row[3]
@@ -570,19 +591,19 @@ class _Plan:
         Built positionally, Django's fast path for rows read from the database: by keywords,
         Model.__init__ looks each of a case's 50 fields up in the keywords, catching a KeyError
         for each one the sheet does not carry — a tenth of an import's time."""
-        args, found = [], 0
-        for attname, field in self.slots:
-            if field.generated:
-                args.append(DEFERRED)
-            elif attname in values:
-                args.append(values[attname])
-                found += 1
-            else:
-                args.append(field.get_default())
-        if found != len(values):  # a value that is no concrete field (a property): Django's way
-            return self.resource.model(bureau=self.ctx.bureau, **values)
+        args = self.defaults.copy()
+        slot_of = self.slot_of
+        for name, value in values.items():
+            slot = slot_of.get(name)
+            if slot is None:  # a value that is no concrete field (a property): Django's way
+                return self.resource.model(bureau=self.ctx.bureau, **values)
+            args[slot] = value
+        for slot, make in self.made:
+            args[slot] = make()
+        bureau = self.ctx.bureau
+        args[self.bureau_slot] = bureau.pk
         obj = self.resource.model(*args)
-        obj.bureau = self.ctx.bureau
+        self.bureau_field.set_cached_value(obj, bureau)  # as `obj.bureau = bureau` would
         return obj
 
     def _tally(self, obj, index: int) -> None:
@@ -704,6 +725,12 @@ class _Plan:
                 rows=self.result.rows, created=self.result.created, updated=self.result.updated
             )
         self.wrote = self.wrote or bool(self.to_create or self.to_update)
+
+
+def _made_per_record(field) -> bool:
+    """Whether a field's default is made anew for each record (a callable: a list, a time; a
+    database default's expression)."""
+    return (field.has_default() and callable(field.default)) or field.has_db_default()
 
 
 def _as_json(model) -> Callable[[dict], dict]:
