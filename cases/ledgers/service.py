@@ -839,13 +839,26 @@ def _prepared_rows(objs: list, keys: list[int], fields: list, connection) -> lis
     # SQLite: a date goes as its ISO text, as DatabaseOperations.adapt_datefield_value() writes it;
     # PostgreSQL takes the date itself (its adapt_datefield_value() returns it unchanged).
     dates = {i for i, f in enumerate(fields) if type(f) is models.DateField and not (f.auto_now or f.auto_now_add)}
+    # The times a new row is stamped with (auto_now, auto_now_add): one for the whole chunk, as
+    # its rows are written in one transaction, prepared once. A time left empty stays NULL.
+    now = timezone.now()
+    stamps = {
+        i: field.get_db_prep_save(now, connection)
+        for i, field in enumerate(fields)
+        if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add)
+    }
+    times = {i for i, f in enumerate(fields) if type(f) is models.DateTimeField and i not in stamps}
     iso = connection.vendor == "sqlite"
     rows = []
     for obj, key in zip(objs, keys, strict=True):
         row = [key]
         for i, (attname, types, field) in enumerate(plain):
+            if i in stamps:
+                setattr(obj, attname, now)
+                row.append(stamps[i])
+                continue
             value = getattr(obj, attname)
-            if value is None and (types is not None or i in dates):
+            if value is None and (types is not None or i in dates or i in times):
                 pass
             elif i in dates and value.__class__ is datetime.date:
                 if iso:
