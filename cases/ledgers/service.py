@@ -1,4 +1,4 @@
-"""Import one ledger sheet: read → check each row with full_clean() → write all or nothing.
+"""Import one ledger sheet: read → check each value and each record → write all or nothing.
 
 Both the admin and `manage.py import_ledger` call `import_ledger()`. The row-by-row path of
 django-import-export (a query or two per row, a diff per row) is too slow for a city's ledger,
@@ -16,8 +16,8 @@ the clerk is told nothing was imported. An import killed half-way leaves its log
 rows written so far linked to it; `manage.py import_ledger --undo LOG_ID` takes those back.
 
 Every value is cleaned by its field as it is read (in the reading child for a large sheet,
-see `_CellReader`), and full_clean() then checks each record as a whole, with two parts left
-out, for speed, because they would cost a query per row: foreign keys (units are matched by
+see `_CellReader`), and the model's clean() then checks each record as a whole: full_clean()
+with two parts left out, for speed, because they would cost a query per row: foreign keys (units are matched by
 name against the bureau's own units, so they exist) and unique/check constraints. Uniqueness is
 checked for the whole file at once (a duplicate identity in the file is a row error, an
 existing one is an update); every check constraint has its twin in the model's clean(), and the
@@ -382,9 +382,9 @@ class _CellReader:
 def _field_check(column, fields: dict, trusted_class: dict) -> tuple:
     """(the model field whose clean() a column's value goes through, the class of a value its
     reader already guarantees). Each value is checked here as full_clean() would check it, so
-    that the model's full_clean() afterwards only checks the record as a whole (its clean())
-    and the fields prepare() and finish() set. Related rows and units are not fields to clean:
-    units are matched by name against the bureau's own (no query per row)."""
+    that afterwards only the record as a whole is checked (_clean_record). Related rows and
+    units are not fields to clean: units are matched by name against the bureau's own (no
+    query per row)."""
     field = None if column.related else fields.get(column.field)
     if field is None or field.is_relation or field.generated:
         return None, None
@@ -415,13 +415,6 @@ class _Plan:
         for f in model._meta.concrete_fields:
             self.labels.setdefault(f.attname, str(f.verbose_name))
             self.labels.setdefault(f.name, str(f.verbose_name))
-        # full_clean() checks the record as a whole (its clean()) and the fields prepare() and
-        # finish() set: _CellReader has cleaned each value the file carries, as a ModelForm's
-        # fields would, and fields it does not carry keep their stored or default values.
-        # Foreign keys are left out because validating one costs a query: units come from the
-        # bureau's own list.
-        derived = set(resource.derived_fields)
-        self.exclude = [f.name for f in model._meta.concrete_fields if f.is_relation or f.attname not in derived]
         self.as_json = _as_json(model)
         # A new record's arguments in Model(*args)'s order: each field's default, made once where
         # it is a constant, made for each record where it is a callable (see _new).
@@ -530,7 +523,7 @@ class _Plan:
         resource.prepare(obj, self.ctx)
         gaps = {}
         try:
-            obj.full_clean(exclude=self.exclude, validate_unique=False, validate_constraints=False)
+            _clean_record(obj)
         except ValidationError as exc:
             # A field old ledgers never kept (an objection's date) is a warning, not an error.
             gaps = resource.gaps_of(obj)
@@ -725,6 +718,18 @@ class _Plan:
                 rows=self.result.rows, created=self.result.created, updated=self.result.updated
             )
         self.wrote = self.wrote or bool(self.to_create or self.to_update)
+
+
+def _clean_record(obj) -> None:
+    """full_clean() of a record whose values _CellReader has cleaned one by one, as a ModelForm's
+    fields would: the model's clean(), its errors by field as full_clean() gives them. Fields the
+    file does not carry keep their stored or default values; those prepare() and finish() set
+    are set by code; foreign keys are not checked, at a query each: units come from the
+    bureau's own list."""
+    try:
+        obj.clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.update_error_dict({})) from None
 
 
 def _made_per_record(field) -> bool:

@@ -145,11 +145,10 @@ def test_existing_records_are_looked_up_without_an_order(bureau):
 def test_each_value_is_cleaned_once_where_it_is_read_unless_its_reader_guarantees_it(bureau):
     """Values are cleaned as they are read (in the reading child for a large sheet): dates read as
     dates, options read by label and yes/no read as bools are not cleaned again (their clean() is
-    a no-op); an empty option, a text or a number still is. full_clean() then checks only the
-    record as a whole and the fields prepare()/finish() set."""
+    a no-op); an empty option, a text or a number still is. The model's clean() then checks the
+    record as a whole (test_import_cases.test_model_rules_become_row_errors)."""
     from cases.ledgers.resources import resource_for
-    from cases.ledgers.results import ImportResult
-    from cases.ledgers.service import ImportContext, _CellReader, _Plan
+    from cases.ledgers.service import ImportContext, _CellReader
 
     resource = resource_for("cases")
     ctx = ImportContext(bureau, kind="cases")
@@ -176,9 +175,3 @@ def test_each_value_is_cleaned_once_where_it_is_read_unless_its_reader_guarantee
     assert "200" in invalid[0][1]  # Django's own message, with the field's limit
     row[by_header["诉求类型"]] = None  # an empty option is still checked: the field may not be blank
     assert [column for column, _message in reader(8, row)[6]] == ["信访人", "诉求类型"]
-
-    plan = _Plan(
-        resource, ctx, list(resource.columns), ImportResult("cases", "", "", True), log=None, user=None, actor=""
-    )
-    checked = {f.name for f in PetitionCase._meta.concrete_fields if not f.is_relation} - set(plan.exclude)
-    assert checked == set(resource.derived_fields)
