@@ -28,6 +28,10 @@ class Column:
     related: bool = False  # not a model field: the resource stores it itself
     options: tuple[str, ...] = field(default=())  # allowed labels, for the template's notes
     kind: str = "text"  # text, date, integer, boolean, choice, unit, related: how the preview shows it
+    # Its reader needs only the cell and what the import's context holds from its start (units,
+    # mappings), no database: a reading child may run it (cases.ledgers.readahead). Declared by
+    # the kinds below; a column of its own making reads in the importing process.
+    apart: bool = False
 
     @property
     def key(self) -> str:
@@ -46,11 +50,13 @@ def _read_text(value, ctx):
 
 
 def text(header: str, name: str, *, required: bool = False) -> Column:
-    return Column(header, name, _read_text, lambda v, ctx: v or None, required=required)
+    return Column(header, name, _read_text, lambda v, ctx: v or None, required=required, apart=True)
 
 
 def date(header: str, name: str, *, required: bool = False) -> Column:
-    return Column(header, name, lambda v, ctx: cells.date(v), lambda v, ctx: v, required=required, kind="date")
+    return Column(
+        header, name, lambda v, ctx: cells.date(v), lambda v, ctx: v, required=required, kind="date", apart=True
+    )
 
 
 def integer(header: str, name: str, *, default: int = 0, required: bool = False) -> Column:
@@ -61,6 +67,7 @@ def integer(header: str, name: str, *, default: int = 0, required: bool = False)
         lambda v, ctx: v,
         required=required,
         kind="integer",
+        apart=True,
     )
 
 
@@ -73,6 +80,7 @@ def boolean(header: str, name: str, *, default: bool = False, required: bool = F
         required=required,
         options=(_("是"), _("否")),
         kind="boolean",
+        apart=True,
     )
 
 
@@ -90,6 +98,7 @@ def choice(
         required=required,
         options=tuple(str(label) for _value, label in choices.choices),
         kind="choice",
+        apart=True,
     )
 
 
@@ -117,7 +126,9 @@ def unit(header: str, name: str, *, required: bool = False) -> Column:
             return ctx.units[cells.header(mapped[0])]
         raise values.unit_issue(column, raw, ctx.unit_list)
 
-    return Column(header, f"{name}_id", read, lambda v, ctx: ctx.unit_names.get(v), required=required, kind="unit")
+    return Column(
+        header, f"{name}_id", read, lambda v, ctx: ctx.unit_names.get(v), required=required, kind="unit", apart=True
+    )
 
 
 def related(header: str, name: str, read, write) -> Column:

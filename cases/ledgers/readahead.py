@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from .xlsx import FileRejected, Sheet
@@ -99,6 +100,7 @@ def _read(sheet: Sheet, rows: Iterator, read: Callable | None, keep: Callable | 
     message, …)."""
     code = 0
     try:
+        _without_database()
         chunk = []
         for row in rows:
             item = read(*row) if read else row
@@ -119,3 +121,14 @@ def _read(sheet: Sheet, rows: Iterator, read: Callable | None, keep: Callable | 
     finally:
         sender.close()
         os._exit(code)
+
+
+def _without_database() -> None:
+    """In the child: any use of a database connection fails (and the import with it, as a file
+    that could not be read) instead of sharing the parent's connection behind its back."""
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("the reading child (cases.ledgers.readahead) uses no database")
+
+    for connection in connections.all():
+        connection.ensure_connection = connection.cursor = connection.connect = refused

@@ -223,8 +223,9 @@ def _run(
     plan = _Plan(resource, ctx, list(mapping.values()), result, log=log, user=user, actor=actor)
     # A large sheet's rows are read, and their cells turned into values, by a second process
     # (cases.ledgers.readahead) while this one checks and writes; the mappings it used come back
-    # at the end. Columns that look records up in the database are read here.
-    cells_apart = not any(c.related for c in mapping.values())
+    # at the end. A sheet with a column that looks records up in the database is read there and
+    # its cells turned into values here.
+    cells_apart = all(c.apart for c in mapping.values())
     reader = _CellReader(resource, ctx, mapping)
     if cells_apart:
         read_rows = source.each(rows, reader, keep=lambda: ctx.counted)

@@ -1,6 +1,7 @@
 """A large sheet is read by a second process while the import checks and writes (issue 13):
 the same rows, the same errors with their Excel rows, and a damaged file refused as before."""
 
+import dataclasses
 import io
 import zipfile
 
@@ -8,10 +9,14 @@ import pytest
 
 from cases.ledgers import readahead
 from cases.ledgers.readahead import RowSource
+from cases.ledgers.resources import RESOURCES
 from cases.ledgers.xlsx import FileRejected, open_sheet
 from cases.models import PetitionCase
 
+from . import test_roundtrip
 from .test_import_cases import case_row, file_with, run
+
+ledgers = test_roundtrip.ledgers  # the records of every ledger (a fixture)
 
 
 @pytest.fixture
@@ -104,3 +109,30 @@ def test_the_child_reads_values_too_and_its_questions_and_mappings_come_back(ahe
     assert given == {("复查复核", "是", "复查"): 2, ("责任单位", "人社局", "县人社局"): 3}
     remembered = set(ImportValueMapping.objects.values_list("column", "raw", "value"))
     assert remembered == {("复查复核", "是", "复查"), ("责任单位", "人社局", "县人社局")}
+
+
+@pytest.mark.parametrize("kind", sorted(RESOURCES))
+def test_every_ledger_read_ahead_reimports_unchanged(ahead, kind, request, alice):
+    """Ledgers whose columns look records up (related cases, persons) are read by the child and
+    turned into values here; the others wholly in the child. Either way the export re-imports
+    unchanged."""
+    test_roundtrip.test_an_export_reimports_unchanged(kind, request.getfixturevalue("ledgers"), alice)
+
+
+def test_a_reader_that_would_use_the_database_in_the_child_fails_the_import(ahead, bureau, monkeypatch):
+    """The child never shares the parent's connection: a column claiming to need no database
+    whose reader queries anyway fails the import (as an unreadable file) and writes nothing."""
+    from cases.ledgers.resources import PetitionCaseResource
+
+    def asks_the_database(value, ctx):
+        return str(PetitionCase.objects.count())
+
+    columns = tuple(
+        dataclasses.replace(c, read=asks_the_database) if c.header == "信访人" else c
+        for c in PetitionCaseResource.columns
+    )
+    monkeypatch.setattr(PetitionCaseResource, "columns", columns)
+
+    result = run(file_with([case_row(i) for i in range(10)]))
+    assert result.file_error == "读取 Excel 文件时出错，请确认文件完好后重试。"
+    assert PetitionCase.objects.count() == 0
