@@ -1,7 +1,8 @@
 """Issue 12 item 6 in Chromium: staff write in the whole-document editor — 满意率 inserted from the
 list as a chip, a sentence with a bold 小标题 typed, a word bolded mid-sentence, a two-item
 numbered list — see the 公文 preview fill in the value and number the list, save, and the
-report's text holds `{满意率}`, `**…**` and two 编号 paragraphs. No CSP violation on the way (no inline script or style)."""
+report's text holds `{满意率}`, `**…**` and two 编号 paragraphs. No CSP violation on the way (no
+inline script or style)."""
 
 import datetime
 

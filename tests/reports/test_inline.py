@@ -68,7 +68,8 @@ def test_the_section_page_refuses_an_open_mark_and_changes_nothing(client, sarah
     events = report.events.count()
     client.force_login(sarah)
     url = reverse("reports:edit_section", args=[YEAR, section.pk])
-    response = client.post(url, {"title": section.title, "lead": ["小标题。"], "text": ["正文**加粗"], "kind": ["text"]})
+    data = {"title": section.title, "lead": ["小标题。"], "text": ["正文**加粗"], "kind": ["text"]}
+    response = client.post(url, data)
     assert response.status_code == 200
     assert "没有结束的“**”" in response.content.decode()
     assert list(section.paragraphs.values_list("lead", "text", "kind")) == before
@@ -286,7 +287,8 @@ OLD_HTML = """<article class="report-doc" lang="zh-CN">
 <p class="para">导语<span class="fig" data-key="year">2024</span>。</p>
 <section>
 <h2>一、工作成效</h2>
-<p class="para"><span class="lead">（一）加强组织领导。</span>满意率为<span class="fig" data-key="satisfaction_rate">98.43%</span>。</p>
+<p class="para"><span class="lead">（一）加强组织领导。</span>满意率为\
+<span class="fig" data-key="satisfaction_rate">98.43%</span>。</p>
 <p class="para"><span class="fig" data-key="year">2024</span>年，全县*信访*工作平稳。</p>
 </section>
 

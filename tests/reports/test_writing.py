@@ -60,7 +60,8 @@ def test_saving_wenxian_2024_through_the_editor_keeps_the_seed_text(client, wenx
 def test_chips_leads_and_headings_map_to_sections_and_paragraphs():
     html = (
         "<p>导语{{不是占位符}}</p>"
-        '<h2>工作<strong>成效</strong></h2><p><strong data-lead="">（一）加强领导。</strong>满意率为<span data-figure="满意率" '
+        "<h2>工作<strong>成效</strong></h2>"
+        '<p><strong data-lead="">（一）加强领导。</strong>满意率为<span data-figure="满意率" '
         'data-value="98.43%">满意率 98.43%</span>，同比<span data-figure="来访人次.同比">x</span>。</p>'
         "<p></p><p>  没有小标题的段落</p>"
     )
@@ -82,7 +83,10 @@ def test_a_line_break_within_a_paragraph_and_literal_braces_go_both_ways():
         "title": "t",
         "intro": "导语一\n导语二",
         "sections": [
-            {"title": "部分", "paragraphs": [{"lead": "小标题。", "text": "第一行\n第二行{{字面}}{满意率|参评率}", "kind": "text"}]}
+            {
+                "title": "部分",
+                "paragraphs": [{"lead": "小标题。", "text": "第一行\n第二行{{字面}}{满意率|参评率}", "kind": "text"}],
+            }
         ],
     }
     html = to_html(data)
@@ -228,7 +232,10 @@ def test_the_head_and_the_clerk_may_not_write(client, request, report, who):
 
 def test_bold_inside_the_text_is_saved_as_bold_and_the_page_has_no_notice(client, sarah, report):
     client.force_login(sarah)
-    html = "<h2>部分</h2><p><strong data-lead>小标题。</strong>正文<strong>中间</strong>结束</p><p><b>段首加粗</b>不是小标题</p>"
+    html = (
+        "<h2>部分</h2><p><strong data-lead>小标题。</strong>正文<strong>中间</strong>结束</p>"
+        "<p><b>段首加粗</b>不是小标题</p>"
+    )
     response = client.post(reverse("reports:write", args=[YEAR]), {"title": "报告", "document": html}, follow=True)
     page = response.content.decode()
     assert "已保存全文" in page and "不会印出" not in page
@@ -238,4 +245,5 @@ def test_bold_inside_the_text_is_saved_as_bold_and_the_page_has_no_notice(client
     ]
     # The page opens it again as it was: the lead as a lead, the bold words as bold.
     page = client.get(reverse("reports:write", args=[YEAR])).content.decode()
-    assert "&lt;strong data-lead=&quot;&quot;&gt;小标题。&lt;/strong&gt;正文&lt;strong&gt;中间&lt;/strong&gt;结束" in page
+    lead = "&lt;strong data-lead=&quot;&quot;&gt;小标题。&lt;/strong&gt;"
+    assert lead + "正文&lt;strong&gt;中间&lt;/strong&gt;结束" in page
