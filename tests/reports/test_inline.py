@@ -103,6 +103,12 @@ def test_the_section_page_shows_and_takes_the_markup_and_the_kind(client, sarah,
     response = client.post(url, {"title": section.title, "lead": [""], "text": ["x"], "kind": ["table"]})
     assert "段落类型只能是" in response.content.decode()
     assert section.paragraphs.count() == 4
+    # Its preview prints them as every rendering does.
+    preview = reverse("reports:preview_section", args=[YEAR, section.pk])
+    data = {"title": "部分", "lead": ["", ""], "text": ["全年**积案**化解。", "甲\n乙"], "kind": ["text", "number"]}
+    html = client.post(preview, data).content.decode()
+    assert "全年<strong>积案</strong>化解。" in html
+    assert '<span class="marker">1.</span>甲</p>' in html and '<span class="marker">2.</span>乙</p>' in html
 
 
 # --- the editor's HTML --------------------------------------------------------------------------
@@ -315,7 +321,7 @@ def test_a_revision_published_before_loads_renders_and_verifies_as_it_did(report
     assert Revision.checksum(render(doc, "pdf")) == OLD_SHA256  # the same PDF, so the same 校验码
 
 
-def test_a_new_revision_writes_the_bold_flag_and_the_kind_only_where_needed(report):
+def test_a_new_revision_writes_the_bold_flag_and_the_kind_only_where_needed(client, report):
     section = report.sections.first()
     section.paragraphs.all().delete()
     Paragraph.objects.create(section=section, position=0, text="全年**化解**积案。")
@@ -327,3 +333,6 @@ def test_a_new_revision_writes_the_bold_flag_and_the_kind_only_where_needed(repo
     again = ReportDocument.from_json(revision.document)
     assert again.to_json() == revision.document
     assert render_fragment(again) == render_fragment(build_document(report))
+    # The public page prints the frozen revision with its bold words and its numbered item.
+    page = client.get(reverse("reports:public", args=[report.bureau_id, YEAR])).content.decode()
+    assert "全年<strong>化解</strong>积案。" in page and '<span class="marker">1.</span>健全机制。' in page
