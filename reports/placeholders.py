@@ -302,10 +302,16 @@ def value_of(p: Placeholder, values: Mapping[str, str]) -> str:
     return found.pop() if len(found) == 1 else DASH
 
 
-def fill(text: str, values: Mapping[str, str]) -> list[Run]:
-    """The text with each placeholder replaced by its value from `values` (key → printed value)."""
+def fill(text: str, values: Mapping[str, str], *, marks: bool = True) -> list[Run]:
+    """The text with each placeholder replaced by its value from `values` (key → printed value),
+    its `**…**` bold runs (`marks`). A text saved before the marks existed whose asterisks are not
+    valid marks (validate_template refuses it from now on) prints as typed, as it did."""
+    try:
+        pieces = segments(text) if marks else [(text, False)]
+    except ValidationError:
+        pieces = [(text, False)]
     runs: list[Run] = []
-    for piece, bold in segments(text):
+    for piece, bold in pieces:
         for part in parse(piece):
             if isinstance(part, Placeholder):
                 runs.append(Run(value_of(part, values), "|".join(part.keys), bold))
@@ -316,5 +322,7 @@ def fill(text: str, values: Mapping[str, str]) -> list[Run]:
     return runs
 
 
-def fill_text(text: str, values: Mapping[str, str]) -> str:
-    return "".join(r.text for r in fill(text, values))
+def fill_text(text: str, values: Mapping[str, str], *, marks: bool = False) -> str:
+    """The filled text as one string. Asterisks are printed as typed unless `marks` (the report's
+    headings: the words without the marks); the notices (notices.placeholders) have no bold."""
+    return "".join(r.text for r in fill(text, values, marks=marks))

@@ -263,7 +263,7 @@ def build_section(number: int, title: str, paragraphs: list[tuple], values: dict
         filled.append(
             DocParagraph(f"（{chinese_number(leads)}）" if lead else "", fill(lead, values), fill(text, values))
         )
-    return DocSection(f"{chinese_number(number)}、", fill_text(title, values), filled)
+    return DocSection(f"{chinese_number(number)}、", fill_text(title, values, marks=True), filled)
 
 
 def build_document(report, figures=None) -> ReportDocument:
@@ -306,7 +306,7 @@ def build_document_of(report, title: str, intro: str, texts: list, figures=None)
     return ReportDocument(
         bureau=report.bureau.name,
         year=report.year,
-        title=fill_text(title, values),
+        title=fill_text(title, values, marks=True),
         intro=fill(intro, values),
         sections=sections,
         figures=figure_rows(figures, previous),

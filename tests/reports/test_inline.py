@@ -62,6 +62,13 @@ def test_a_mark_out_of_place_is_refused_in_chinese(text, words):
     assert words in " ".join(e.value.messages)
 
 
+def test_asterisks_saved_before_the_marks_existed_print_as_typed_and_notices_have_no_bold():
+    from notices.placeholders import fill as notice_fill
+
+    assert fill("身份证号***，编号**1", VALUES) == [Run("身份证号***，编号**1")]
+    assert notice_fill("{编号}：**注意**", {"编号": "X-1"}) == "X-1：**注意**"
+
+
 def test_the_section_page_refuses_an_open_mark_and_changes_nothing(client, sarah, report):
     section = report.sections.first()
     before = list(section.paragraphs.values_list("lead", "text", "kind"))
