@@ -2,15 +2,20 @@
 
 The document is a list of blocks: the paragraphs before the first heading are the 导语 (intro),
 each `<h2>` opens a section with that title, and each `<p>` after it is a paragraph of the
-section. A paragraph's leading bold run (`<strong>`) is its 小标题 (lead, numbered （一）（二）…
-when printed), the rest its 正文 (text). A placeholder `{满意率}` is a figure chip,
-`<span data-figure="满意率">`, and is saved back as `{满意率}`.
+section. A paragraph's 小标题 (lead, numbered （一）（二）… when printed) is a leading
+`<strong data-lead>`: only the editor's 加粗小标题 makes that mark, so ordinary bold at the start
+of a paragraph stays bold text. Bold (`<strong>`/`<b>`) anywhere in the text is stored as
+`**加粗**` (reports.placeholders reads and checks the marks), a lead mark that is not at the start
+of a paragraph too. `<ul>`/`<ol>` items are paragraphs of the kind 项目符号 / 编号
+(reports.models.Paragraph.Kind); a list nested in another is flattened to one level (the page
+says so), and a list item has no lead. A placeholder `{满意率}` is a figure chip,
+`<span data-figure="满意率">`, and is saved back as `{满意率}` — inside bold as `**{满意率}**`.
 
-Reading the browser's HTML is strict: only these elements and the chip's one attribute are
-understood; any other tag is dropped (its text kept, except inside script/style), every other
-attribute ignored. Nothing of the HTML is stored: saving stores the plain text made here.
-Bold anywhere but at the start of a paragraph, and lists, have no place in the report's text
-(the Word and PDF renderers print 小标题 and 正文 only), so their words are kept as plain text.
+Reading the browser's HTML is strict: only these elements and the chip's and the lead's one
+attribute are understood; any other tag is dropped (its text kept, except inside script/style),
+every other attribute ignored. Nothing of the HTML is stored: saving stores the plain text made
+here. Before the first heading a list item or a lead is kept as a line of the intro (the intro
+is plain lines, with bold but no lists).
 """
 
 from __future__ import annotations
@@ -19,18 +24,33 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
-from .placeholders import _TOKEN
+from django.core.exceptions import ValidationError
+
+from .placeholders import _TOKEN, BOLD_MARK, segments
 
 HEADING = "h2"
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote"}
 BOLD = {"strong", "b"}
+LISTS = {"ul": "bullet", "ol": "number"}
+TEXT = "text"
 SKIPPED = {"script", "style", "template", "textarea", "select", "object", "iframe", "svg", "math"}
+LEAD_ATTR = "data-lead"
 
 
 def _chips(text: str, values: dict[str, tuple[str, str]] | None = None) -> str:
     """A model text as editor HTML: literal text escaped, each `{…}` a figure chip, a line break
     within the text `<br>`."""
     return "<br>".join(_line(line, values) for line in text.split("\n"))
+
+
+def _rich(text: str, values: dict[str, tuple[str, str]] | None = None) -> str:
+    """`_chips` with the text's bold `**…**` as `<strong>` (a text whose marks are not valid, which
+    nothing saves, is shown as typed)."""
+    try:
+        pieces = segments(text)
+    except ValidationError:
+        return _chips(text, values)
+    return "".join(f"<strong>{_chips(t, values)}</strong>" if bold else _chips(t, values) for t, bold in pieces)
 
 
 def _line(text: str, values: dict[str, tuple[str, str]] | None) -> str:
@@ -53,17 +73,32 @@ def _line(text: str, values: dict[str, tuple[str, str]] | None) -> str:
 
 
 def to_html(data: dict, values: dict[str, tuple[str, str]] | None = None) -> str:
-    """A template's shape ({"intro", "sections": [{"title", "paragraphs": [{"lead", "text"}]}]})
-    as the editor's HTML. `values` (placeholder as typed → its name in words and the value it
-    prints) label the chips."""
+    """A template's shape ({"intro", "sections": [{"title", "paragraphs": [{"lead", "text",
+    "kind"}]}]}) as the editor's HTML. `values` (placeholder as typed → its name in words and the
+    value it prints) label the chips."""
     parts = []
     for line in data["intro"].split("\n") if data["intro"] else []:
-        parts.append(f"<p>{_chips(line, values)}</p>")
+        parts.append(f"<p>{_rich(line, values)}</p>")
     for s in data["sections"]:
         parts.append(f"<h2>{_chips(s['title'], values)}</h2>")
+        open_list = None
         for p in s["paragraphs"]:
-            lead = f"<strong>{_chips(p['lead'], values)}</strong>" if p["lead"] else ""
-            parts.append(f"<p>{lead}{_chips(p['text'], values)}</p>")
+            kind = p.get("kind") or TEXT
+            tag = {v: k for k, v in LISTS.items()}.get(kind)
+            if open_list and open_list != tag:
+                parts.append(f"</{open_list}>")
+                open_list = None
+            if tag and open_list != tag:
+                parts.append(f"<{tag}>")
+                open_list = tag
+            lead = f'<strong {LEAD_ATTR}="">{_chips(p["lead"], values)}</strong>' if p["lead"] else ""
+            if tag:
+                lead = f"<strong>{_chips(p['lead'], values)}</strong>" if p["lead"] else ""
+                parts.append(f"<li><p>{lead}{_rich(p['text'], values)}</p></li>")
+            else:
+                parts.append(f"<p>{lead}{_rich(p['text'], values)}</p>")
+        if open_list:
+            parts.append(f"</{open_list}>")
     return "".join(parts)
 
 
@@ -73,33 +108,61 @@ def report_data(report) -> dict:
         "title": report.title,
         "intro": report.intro,
         "sections": [
-            {"title": s.title, "paragraphs": [{"lead": p.lead, "text": p.text} for p in s.paragraphs.all()]}
+            {
+                "title": s.title,
+                "paragraphs": [{"lead": p.lead, "text": p.text, "kind": p.kind} for p in s.paragraphs.all()],
+            }
             for s in report.sections.prefetch_related("paragraphs")
         ],
     }
 
 
+def _marked(chunks: list[tuple[str, bool]]) -> str:
+    """Text pieces with their boldness as the stored text: bold words between `**`, the white
+    space at a bold piece's ends and line breaks left outside the marks."""
+    merged: list[list] = []
+    for chunk, bold in chunks:
+        for i, line in enumerate(chunk.split("\n")):
+            if i:
+                merged.append(["\n", False])
+            if not line:
+                continue
+            bold_here = bold and bool(line.strip())
+            if merged and merged[-1][1] == bold_here and merged[-1][0] != "\n":
+                merged[-1][0] += line
+            else:
+                merged.append([line, bold_here])
+    out = []
+    for text, bold in merged:
+        if bold:
+            core = text.strip()
+            start = text[: len(text) - len(text.lstrip())]
+            end = text[len(text.rstrip()) :]
+            out.append(f"{start}{BOLD_MARK}{core}{BOLD_MARK}{end}")
+        else:
+            out.append(text)
+    return "".join(out)
+
+
 @dataclass
 class _Block:
     tag: str
+    kind: str = TEXT
     lead: list[str] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
-    in_lead: bool = True  # still in the leading bold run
-    stray_bold: bool = False  # bold after the start: printed as plain text
+    text: list[tuple[str, bool]] = field(default_factory=list)
+    in_lead: bool = True  # still where a lead may stand
 
-    def add(self, chunk: str, bold: bool) -> None:
+    def add(self, chunk: str, bold: bool, lead: bool) -> None:
         if not chunk:
             return
-        if self.in_lead and bold and self.tag != HEADING:
+        if self.in_lead and lead and self.tag != HEADING and self.kind == TEXT:
             self.lead.append(chunk)
             return
         if self.in_lead and not chunk.strip() and not self.lead:
-            self.text.append(chunk)  # white space before anything: not the end of a lead
+            self.text.append((chunk, False))  # white space before anything: not the end of a lead
             return
-        if bold and not self.in_lead and chunk.strip():
-            self.stray_bold = True
         self.in_lead = False
-        self.text.append(chunk)
+        self.text.append((chunk, bold or lead))
 
 
 class _Parser(HTMLParser):
@@ -107,15 +170,19 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.blocks: list[_Block] = []
         self.block: _Block | None = None
-        self.bold = 0
+        self.bold: list[bool] = []  # the open bold elements: True for a lead mark
+        self.lists: list[str] = []  # the open lists' kinds, innermost last
+        self.flattened = False
         self.skip = 0
         self.chip: list[str] | None = None  # the chip's name while inside it
         self.chip_depth = 0
-        self.stray_bold = False
 
     def _open(self, tag: str) -> None:
         self._close()
-        self.block = _Block(HEADING if tag == HEADING else "p")
+        if tag == HEADING:
+            self.block = _Block(HEADING)
+        else:
+            self.block = _Block("p", self.lists[-1] if self.lists else TEXT)
 
     def _close(self) -> None:
         if self.block is not None:
@@ -124,8 +191,9 @@ class _Parser(HTMLParser):
 
     def _add(self, chunk: str) -> None:
         if self.block is None:
-            self.block = _Block("p")
-        self.block.add(chunk, self.bold > 0)
+            self._open("p")
+        lead = bool(self.bold) and all(self.bold)
+        self.block.add(chunk, bool(self.bold) and not lead, lead)
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED:
@@ -136,10 +204,14 @@ class _Parser(HTMLParser):
         if self.chip is not None:
             self.chip_depth += 1
             return
-        if tag in BLOCKS:
+        if tag in LISTS:
+            self._close()
+            self.lists.append(LISTS[tag])
+            self.flattened = self.flattened or len(self.lists) > 1
+        elif tag in BLOCKS:
             self._open(tag)
         elif tag in BOLD:
-            self.bold += 1
+            self.bold.append(any(name == LEAD_ATTR for name, _value in attrs))
         elif tag == "br":
             self._add("\n")
         elif tag == "span":
@@ -166,10 +238,14 @@ class _Parser(HTMLParser):
             elif self.chip_depth:
                 self.chip_depth -= 1
             return
-        if tag in BLOCKS:
+        if tag in LISTS:
             self._close()
-        elif tag in BOLD:
-            self.bold = max(0, self.bold - 1)
+            if self.lists:
+                self.lists.pop()
+        elif tag in BLOCKS:
+            self._close()
+        elif tag in BOLD and self.bold:
+            self.bold.pop()
 
     def handle_data(self, data):
         if self.skip or self.chip is not None:
@@ -185,27 +261,30 @@ class _Parser(HTMLParser):
 class Parsed:
     intro: str
     sections: list[dict]
-    stray_bold: bool = False  # bold inside a paragraph's text, saved as plain text
+    flattened: bool = False  # a list nested in another, saved as items of one level
 
 
 def from_html(html: str) -> Parsed:
-    """The editor's HTML as intro and sections ({"title", "paragraphs": [{"lead", "text"}]}).
-    Empty paragraphs are dropped; text outside any heading before the first one is the intro."""
+    """The editor's HTML as intro and sections ({"title", "paragraphs": [{"lead", "text",
+    "kind"}]}). Empty paragraphs are dropped; text outside any heading before the first one is
+    the intro."""
     parser = _Parser()
     parser.feed(html)
     parser.close()
     intro: list[str] = []
     sections: list[dict] = []
-    stray = False
     for block in parser.blocks:
-        lead, text = "".join(block.lead).replace("\n", " ").strip(), "".join(block.text).strip()
-        stray = stray or block.stray_bold
+        lead = "".join(block.lead).replace("\n", " ").strip()
         if block.tag == HEADING:
-            sections.append({"title": (lead + text).replace("\n", " ").strip(), "paragraphs": []})
-        elif not (lead or text):
+            title = lead + "".join(chunk for chunk, _bold in block.text)
+            sections.append({"title": title.replace("\n", " ").strip(), "paragraphs": []})
             continue
-        elif sections:
-            sections[-1]["paragraphs"].append({"lead": lead, "text": text})
+        if sections:
+            text = _marked(block.text).strip()
+            if lead or text:
+                sections[-1]["paragraphs"].append({"lead": lead, "text": text, "kind": block.kind})
         else:
-            intro.append((lead + text).strip())
-    return Parsed("\n".join(intro), sections, stray)
+            line = _marked([(lead, True), *block.text] if lead else block.text).strip()
+            if line:
+                intro.append(line)
+    return Parsed("\n".join(intro), sections, parser.flattened)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .models import Report
+from .models import Paragraph, Report
 from .models.report import TEXT_MAX
 from .placeholders import validate_template
 
@@ -15,36 +15,43 @@ class HeadingForm(forms.ModelForm):
         widgets = {"intro": forms.Textarea(attrs={"rows": 6})}
 
 
-def split_lines(rows) -> list[tuple[str, str]]:
+def split_lines(rows) -> list[tuple[str, str, str]]:
     """Each line of a text box is a paragraph of its own: a line break inside a printed paragraph
     would show as a stray space, and text pasted from Word arrives one paragraph per line. The
-    lead heading stays with the first line."""
+    lead heading stays with the first line; every line of a list item's box is an item."""
     result = []
-    for lead, text in rows:
+    for lead, text, *rest in rows:
+        kind = (rest[0] if rest else "") or Paragraph.Kind.TEXT
         lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
-        result.append((lead.strip(), lines[0]))
-        result.extend(("", line) for line in lines[1:])
+        result.append((lead.strip(), lines[0], kind))
+        result.extend(("", line, kind) for line in lines[1:])
     return result
 
 
 class SectionForm(forms.Form):
-    """A section's title and its paragraphs, posted as parallel `lead` / `text` lists so the page
-    can add rows without a management form; an emptied row is a deleted paragraph."""
+    """A section's title and its paragraphs, posted as parallel `lead` / `text` / `kind` lists so
+    the page can add rows without a management form; an emptied row is a deleted paragraph. A
+    post without `kind` (an older page) keeps every paragraph 正文."""
 
     title = forms.CharField(label=_lazy("标题"), max_length=200, validators=[validate_template])
 
     def __init__(self, data=None, *, initial_paragraphs=None, **kwargs):
         super().__init__(data, **kwargs)
         if data is not None:
-            self.paragraphs = split_lines(zip(data.getlist("lead"), data.getlist("text"), strict=False))
+            leads, texts = data.getlist("lead"), data.getlist("text")
+            kinds = data.getlist("kind")[: len(leads)]
+            kinds += [Paragraph.Kind.TEXT] * (len(leads) - len(kinds))
+            self.paragraphs = split_lines(zip(leads, texts, kinds, strict=False))
         else:
             self.paragraphs = list(initial_paragraphs or [])
         self.paragraph_errors: dict[int, list[str]] = {}
 
     def clean(self):
         cleaned = super().clean()
-        for i, (lead, text) in enumerate(self.paragraphs):
+        for i, (lead, text, kind) in enumerate(self.paragraphs):
             messages = []
+            if kind not in Paragraph.Kind.values:
+                messages.append(_("段落类型只能是正文、项目符号或编号。"))
             if len(lead) > 200:
                 messages.append(_("小标题不能超过200字。"))
             if len(text) > TEXT_MAX:
@@ -67,8 +74,12 @@ class SectionForm(forms.Form):
 
     def rows(self):
         """The paragraphs to show in the editor, each with its errors, and one blank row to add."""
-        rows = [(lead, text, self.paragraph_errors.get(i, [])) for i, (lead, text) in enumerate(self.paragraphs)]
-        return [*rows, ("", "", [])]
+        rows = [
+            (lead, text, kind, self.paragraph_errors.get(i, [])) for i, (lead, text, kind) in enumerate(self.paragraphs)
+        ]
+        return [*rows, ("", "", Paragraph.Kind.TEXT, [])]
+
+    kinds = Paragraph.Kind.choices
 
 
 class PublishForm(forms.Form):

@@ -25,6 +25,13 @@ Figures are printed exactly where the placeholder stands, with no space added ar
 are typed without spaces between Chinese and digits (the gaps in the seed's "达到了 93.96%" are
 Word's automatic CJK/Latin spacing carried into the copied text). A bureau that wants spaces types
 them around the placeholder.
+
+Bold inside a text is written `**加粗的文字**` (reports.document makes it from the editor's bold;
+the plain section pages and the template files take it as typed). A placeholder may stand inside
+it (`**{满意率}**`); the marks are read outside placeholders only. `validate_template` refuses a
+mark left open, bold across a line break, an empty pair `****` and three or more asterisks in a
+row (which would nest or be ambiguous) — a single `*` is an ordinary character. Every rendering
+prints the bold words in bold (`Run.bold`); plain-text exports print the words without the marks.
 """
 
 from __future__ import annotations
@@ -76,6 +83,8 @@ FORM_LABELS = {"last_year": "上年", "change": "同比", "relative_change": "�
 RATE_FORMS = {references.VS_PROVINCE}  # forms of a rate only
 PROVINCE_WORD, RANK_NAME, REFERENCE_WORD = "全省", "全省排名", "参考"
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_MARKS = re.compile(r"\*{2,}")
+BOLD_MARK = "**"
 _KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z_]+)?")
 
 
@@ -91,6 +100,7 @@ class Run:
 
     text: str
     key: str | None = None
+    bold: bool = False
 
 
 # `{total_<key>}`: the figure over the bureau and every bureau below it (a city's or province's
@@ -204,13 +214,74 @@ def parse(text: str) -> list[str | Placeholder]:
     return parts
 
 
+def segments(text: str) -> list[tuple[str, bool]]:
+    """The text cut at its bold marks `**` (outside placeholders): (piece, bold) in order, the
+    marks themselves dropped and empty pieces left out. Raises ValidationError on a mark left
+    open, an empty bold, bold across a line break or three or more asterisks in a row."""
+    cuts: list[tuple[int, int]] = []  # the marks' spans
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        cuts.extend(_marks_in(text, pos, m.start()))
+        pos = m.end()
+    cuts.extend(_marks_in(text, pos, len(text)))
+    if not cuts:
+        return [(text, False)] if text else []
+    out: list[tuple[str, bool]] = []
+    bold, pos = False, 0
+    for start, end in cuts:
+        piece = text[pos:start]
+        if bold and not piece:
+            raise ValidationError(
+                _("第 %(pos)s 个字符处的加粗标记“****”之间没有文字。"), code="bold_empty", params={"pos": start - 1}
+            )
+        if bold and "\n" in piece:
+            raise ValidationError(
+                _("第 %(pos)s 个字符处开始的加粗跨了行：请在每行分别加粗。"), code="bold_line", params={"pos": pos - 1}
+            )
+        if piece:
+            out.append((piece, bold))
+        bold, pos = not bold, end
+    if bold:
+        raise ValidationError(
+            _("第 %(pos)s 个字符处的加粗标记“**”没有结束的“**”：加粗的文字须前后各有一个“**”。"),
+            code="bold_open",
+            params={"pos": cuts[-1][0] + 1},
+        )
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def _marks_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    found = []
+    for m in _MARKS.finditer(text, start, end):
+        if len(m.group(0)) != 2:
+            raise ValidationError(
+                _("第 %(pos)s 个字符处有%(n)s个连续的星号：加粗只用一对“**”，不能嵌套、连写或留空。"),
+                code="bold_nested",
+                params={"pos": m.start() + 1, "n": len(m.group(0))},
+            )
+        found.append((m.start(), m.end()))
+    return found
+
+
+def unmarked(text: str) -> str:
+    """The text without its bold marks (as a plain-text export prints it); the text unchanged
+    when its marks are not valid."""
+    try:
+        return "".join(piece for piece, _bold in segments(text))
+    except ValidationError:
+        return text
+
+
 def placeholders(text: str) -> list[Placeholder]:
     return [p for p in parse(text) if isinstance(p, Placeholder)]
 
 
 def validate_template(text: str) -> None:
-    """Refuse a text with a stray brace or a placeholder naming no figure, naming them all and
-    the nearest names of figures."""
+    """Refuse a text with a stray brace, a bold mark out of place (`segments`) or a placeholder
+    naming no figure, naming them all and the nearest names of figures."""
+    segments(text)
     known = known_keys()
     unknown, near = [], []
     for p in placeholders(text):
@@ -231,18 +302,27 @@ def value_of(p: Placeholder, values: Mapping[str, str]) -> str:
     return found.pop() if len(found) == 1 else DASH
 
 
-def fill(text: str, values: Mapping[str, str]) -> list[Run]:
-    """The text with each placeholder replaced by its value from `values` (key → printed value)."""
+def fill(text: str, values: Mapping[str, str], *, marks: bool = True) -> list[Run]:
+    """The text with each placeholder replaced by its value from `values` (key → printed value),
+    its `**…**` bold runs (`marks`). A text saved before the marks existed whose asterisks are not
+    valid marks (validate_template refuses it from now on) prints as typed, as it did."""
+    try:
+        pieces = segments(text) if marks else [(text, False)]
+    except ValidationError:
+        pieces = [(text, False)]
     runs: list[Run] = []
-    for part in parse(text):
-        if isinstance(part, Placeholder):
-            runs.append(Run(value_of(part, values), "|".join(part.keys)))
-        elif runs and runs[-1].key is None:
-            runs[-1] = Run(runs[-1].text + part)
-        else:
-            runs.append(Run(part))
+    for piece, bold in pieces:
+        for part in parse(piece):
+            if isinstance(part, Placeholder):
+                runs.append(Run(value_of(part, values), "|".join(part.keys), bold))
+            elif runs and runs[-1].key is None and runs[-1].bold == bold:
+                runs[-1] = Run(runs[-1].text + part, None, bold)
+            else:
+                runs.append(Run(part, None, bold))
     return runs
 
 
-def fill_text(text: str, values: Mapping[str, str]) -> str:
-    return "".join(r.text for r in fill(text, values))
+def fill_text(text: str, values: Mapping[str, str], *, marks: bool = False) -> str:
+    """The filled text as one string. Asterisks are printed as typed unless `marks` (the report's
+    headings: the words without the marks); the notices (notices.placeholders) have no bold."""
+    return "".join(r.text for r in fill(text, values, marks=marks))

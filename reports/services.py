@@ -65,6 +65,11 @@ def starting_text(*, bureau, year: int, source: str = PREVIOUS) -> tuple[dict, s
     return default_template(), _("使用默认模板")
 
 
+def _kind(p: dict) -> str:
+    """A paragraph's kind in a template's shape; templates saved before lists existed have none."""
+    return p.get("kind") or Paragraph.Kind.TEXT
+
+
 def validate_text(data: dict) -> None:
     """Every text of a template's shape checked as the report's fields check it, naming where."""
     errors = []
@@ -99,7 +104,7 @@ def _create(*, bureau, year: int, data: dict, user, detail: str) -> Report:
     for i, s in enumerate(data["sections"]):
         section = Section.objects.create(report=report, position=i, title=s["title"])
         Paragraph.objects.bulk_create(
-            Paragraph(section=section, position=j, lead=p["lead"], text=p["text"])
+            Paragraph(section=section, position=j, lead=p["lead"], text=p["text"], kind=_kind(p))
             for j, p in enumerate(s["paragraphs"])
         )
     report_log(report=report, user=user, action=AuditEntry.Action.REPORT_CREATED, detail=detail)
@@ -177,13 +182,21 @@ def report_update_heading(*, report: Report, user, title: str, intro: str) -> No
 
 
 @transaction.atomic
-def section_update(*, section: Section, user, title: str, paragraphs: Iterable[tuple[str, str]]) -> None:
-    """Replace the section's title and paragraphs; blank paragraphs are dropped."""
+def section_update(*, section: Section, user, title: str, paragraphs: Iterable[tuple]) -> None:
+    """Replace the section's title and paragraphs ((lead, text) or (lead, text, kind)); blank
+    paragraphs are dropped."""
     section.title = title
     section.full_clean(exclude=["report"])
+    rows = [(lead, text, *rest) for lead, text, *rest in paragraphs if lead.strip() or text.strip()]
     new = [
-        Paragraph(section=section, position=i, lead=lead.strip(), text=text.strip())
-        for i, (lead, text) in enumerate((lead, text) for lead, text in paragraphs if lead.strip() or text.strip())
+        Paragraph(
+            section=section,
+            position=i,
+            lead=lead.strip(),
+            text=text.strip(),
+            kind=rest[0] if rest and rest[0] else Paragraph.Kind.TEXT,
+        )
+        for i, (lead, text, *rest) in enumerate(rows)
     ]
     errors = []
     for i, p in enumerate(new, start=1):
@@ -381,7 +394,7 @@ def document_update(*, report: Report, user, title: str, intro: str, sections: l
         surplus.delete()
     Paragraph.objects.filter(section__in=kept).delete()
     Paragraph.objects.bulk_create(
-        Paragraph(section=section, position=j, lead=p["lead"].strip(), text=p["text"].strip())
+        Paragraph(section=section, position=j, lead=p["lead"].strip(), text=p["text"].strip(), kind=_kind(p))
         for section, s in zip(kept, sections, strict=True)
         for j, p in enumerate(s["paragraphs"])
     )

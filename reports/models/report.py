@@ -104,7 +104,14 @@ class Section(models.Model):
 
 
 class Paragraph(models.Model):
-    """A paragraph, optionally opened by a lead heading that is numbered （一）（二）… in its section."""
+    """A paragraph, optionally opened by a lead heading that is numbered （一）（二）… in its section,
+    or an item of a bulleted or numbered list (`kind`; consecutive numbered items of a section
+    print 1. 2. 3.). Its text may hold bold words between `**` marks (reports.placeholders)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("正文")
+        BULLET = "bullet", _("项目符号")
+        NUMBER = "number", _("编号")
 
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="paragraphs", verbose_name=_("报告部分")
@@ -118,6 +125,13 @@ class Paragraph(models.Model):
         help_text=_("如“加强组织领导，深入推进依法行政。”；序号（一）（二）自动生成。"),
     )
     text = models.TextField(_("正文"), max_length=TEXT_MAX, blank=True, validators=[validate_template])
+    kind = models.CharField(
+        _("段落类型"),
+        max_length=8,
+        choices=Kind.choices,
+        default=Kind.TEXT,
+        help_text=_("正文、项目符号列表项或编号列表项；连续的编号列表项自动编为 1. 2. 3.。"),
+    )
 
     objects = scoped_manager(bureau="section__report__bureau")
 

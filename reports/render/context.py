@@ -3,6 +3,10 @@
 A `ReportDocument` is the report with its placeholders filled and its figures attached. It is
 plain data, so a published revision stores it as JSON and renders it again, unchanged, however
 the records move afterwards.
+
+The JSON of revisions published before bold and lists existed must read and render exactly as it
+did: a run is `[text, key]`, with a third element `true` only when bold; a paragraph carries
+`kind` and `marker` only when it is a list item. Nothing else of the shape changed.
 """
 
 from __future__ import annotations
@@ -38,15 +42,23 @@ class FigureRow:
     whole_decimals: bool = False
 
 
+# A paragraph's kind (reports.models.Paragraph.Kind): body text, or an item of a bulleted or
+# numbered list. Consecutive numbered items of a section print 1. 2. 3.; a bullet prints "·".
+TEXT, BULLET, NUMBER = "text", "bullet", "number"
+BULLET_MARK = "·"
+
+
 @dataclass
 class DocParagraph:
     lead_number: str  # "（一）" or ""
     lead: list[Run]
     body: list[Run]
+    kind: str = TEXT
+    marker: str = ""  # a list item's "1." or "·", printed before it
 
     @property
     def text(self) -> str:
-        return self.lead_number + "".join(r.text for r in self.lead + self.body)
+        return self.marker + self.lead_number + "".join(r.text for r in self.lead + self.body)
 
 
 @dataclass
@@ -107,17 +119,19 @@ class ReportDocument:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        data["intro"] = [[r.text, r.key] for r in self.intro]
+        data["intro"] = [_run_json(r) for r in self.intro]
         for s in data["sections"]:
             for p in s["paragraphs"]:
-                p["lead"] = [[r["text"], r["key"]] for r in p["lead"]]
-                p["body"] = [[r["text"], r["key"]] for r in p["body"]]
+                p["lead"] = [_run_json(r) for r in p["lead"]]
+                p["body"] = [_run_json(r) for r in p["body"]]
+                if p["kind"] == TEXT:  # as revisions published before lists existed
+                    del p["kind"], p["marker"]
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> ReportDocument:
         def runs(items):
-            return [Run(text, key) for text, key in items]
+            return [Run(item[0], item[1], bool(item[2]) if len(item) > 2 else False) for item in items]
 
         return cls(
             bureau=data["bureau"],
@@ -128,7 +142,16 @@ class ReportDocument:
                 DocSection(
                     s["number"],
                     s["title"],
-                    [DocParagraph(p["lead_number"], runs(p["lead"]), runs(p["body"])) for p in s["paragraphs"]],
+                    [
+                        DocParagraph(
+                            p["lead_number"],
+                            runs(p["lead"]),
+                            runs(p["body"]),
+                            p.get("kind", TEXT),
+                            p.get("marker", ""),
+                        )
+                        for p in s["paragraphs"]
+                    ],
                 )
                 for s in data["sections"]
             ],
@@ -138,6 +161,14 @@ class ReportDocument:
             extra=data.get("extra") or {},
             dated=data.get("dated"),
         )
+
+
+def _run_json(r) -> list:
+    """A run as JSON: `[text, key]`, as published revisions hold it, and `true` after them only
+    when the run is bold."""
+    if isinstance(r, dict):
+        r = Run(**r)
+    return [r.text, r.key, True] if r.bold else [r.text, r.key]
 
 
 def _width(text: str) -> float:
@@ -214,16 +245,25 @@ def values_for(report, figures, previous=None, *, with_references: bool = True) 
     return values
 
 
-def build_section(number: int, title: str, paragraphs: list[tuple[str, str]], values: dict[str, str]) -> DocSection:
-    """A section filled with `values`; lead headings are numbered （一）（二）… within it."""
-    filled, leads = [], 0
-    for lead, text in paragraphs:
+def build_section(number: int, title: str, paragraphs: list[tuple], values: dict[str, str]) -> DocSection:
+    """A section filled with `values`; lead headings are numbered （一）（二）… within it, and each
+    run of consecutive numbered list items 1. 2. 3. Each paragraph is (lead, text) or (lead,
+    text, kind); a list item has no lead (a lead given to one is printed as bold text)."""
+    filled, leads, items = [], 0, 0
+    for lead, text, *rest in paragraphs:
+        kind = rest[0] if rest else TEXT
+        items = items + 1 if kind == NUMBER else 0
+        if kind != TEXT:
+            runs = [Run(r.text, r.key, True) for r in fill(lead, values)] + fill(text, values)
+            marker = f"{items}." if kind == NUMBER else BULLET_MARK
+            filled.append(DocParagraph("", [], runs, kind, marker))
+            continue
         if lead:
             leads += 1
         filled.append(
             DocParagraph(f"（{chinese_number(leads)}）" if lead else "", fill(lead, values), fill(text, values))
         )
-    return DocSection(f"{chinese_number(number)}、", fill_text(title, values), filled)
+    return DocSection(f"{chinese_number(number)}、", fill_text(title, values, marks=True), filled)
 
 
 def build_document(report, figures=None) -> ReportDocument:
@@ -233,7 +273,7 @@ def build_document(report, figures=None) -> ReportDocument:
     else counted once), the reference figures (1, only if the text may name one: indicators.references),
     plus this year's indicators (one per source) unless `figures` is given."""
     texts = [
-        (section.title, [(p.lead, p.text) for p in section.paragraphs.all()])
+        (section.title, [(p.lead, p.text, p.kind) for p in section.paragraphs.all()])
         for section in report.sections.prefetch_related("paragraphs")
     ]
     return build_document_of(report, report.title, report.intro, texts, figures)
@@ -241,7 +281,7 @@ def build_document(report, figures=None) -> ReportDocument:
 
 def build_document_of(report, title: str, intro: str, texts: list, figures=None) -> ReportDocument:
     """`build_document` of a text given apart from the report's saved one (the whole-document
-    editor's live preview): `texts` is [(section title, [(lead, text), …]), …]."""
+    editor's live preview): `texts` is [(section title, [(lead, text[, kind]), …]), …]."""
     if figures is None:
         figures = compute(report.bureau_id, Period.year(report.year))
     # Last year's, for 上年 and 同比: read where stored (the dashboard keeps it), else counted once.
@@ -254,7 +294,7 @@ def build_document_of(report, title: str, intro: str, texts: list, figures=None)
         *(
             t
             for heading, paragraphs in texts
-            for t in (heading, *(x for lead, x in paragraphs), *(lead for lead, _x in paragraphs))
+            for t in (heading, *(p[1] for p in paragraphs), *(p[0] for p in paragraphs))
         ),
     ]
     values = values_for(report, figures, previous, with_references=uses_references(*every_text))
@@ -266,7 +306,7 @@ def build_document_of(report, title: str, intro: str, texts: list, figures=None)
     return ReportDocument(
         bureau=report.bureau.name,
         year=report.year,
-        title=fill_text(title, values),
+        title=fill_text(title, values, marks=True),
         intro=fill(intro, values),
         sections=sections,
         figures=figure_rows(figures, previous),

@@ -1,5 +1,12 @@
 """The report as an editable Word file with the 公文 font names that WPS and Word on a government
-desktop have (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312); the same layout as the PDF."""
+desktop have (方正小标宋简体, 仿宋_GB2312, 黑体, 楷体_GB2312); the same layout as the PDF.
+
+Bold words are runs with `<w:b/>` in 仿宋_GB2312 (Word and WPS embolden it). List items are body
+paragraphs opened by their printed "1." / "·", not Word's "List Number"/"List Bullet" styles: in
+python-docx's template those styles carry numbering (numId 5 and 1) whose level has a hanging
+indent (w:ind left/hanging) instead of the 公文 two-character first-line indent, and one numbering
+for the whole file, so a second list would go on 4. 5. instead of 1. 2.; the explicit prefix
+prints as the PDF does and stays put when the file is edited."""
 
 from __future__ import annotations
 
@@ -41,9 +48,18 @@ def _paragraph(document, *, indent: bool = True, align=WD_ALIGN_PARAGRAPH.JUSTIF
 
 
 def _add_runs(p, runs, font: str) -> None:
-    text = "".join(r.text for r in runs)
-    if text:
-        _set_font(p.add_run(text), font, 16)
+    """The runs as Word runs: one per stretch of bold or plain text, the bold ones `<w:b/>`."""
+    stretches: list[list] = []
+    for r in runs:
+        if stretches and stretches[-1][1] == r.bold:
+            stretches[-1][0] += r.text
+        elif r.text:
+            stretches.append([r.text, r.bold])
+    for text, bold in stretches:
+        run = p.add_run(text)
+        _set_font(run, font, 16)
+        if bold:
+            run.bold = True
 
 
 def _page_number_footer(footer, align) -> None:
@@ -120,6 +136,8 @@ def render_docx(doc: ReportDocument) -> bytes:
         _set_font(p.add_run(section.heading), HEADING_FONT, 16)
         for para in section.paragraphs:
             p = _paragraph(document)
+            if para.marker:
+                _set_font(p.add_run(para.marker), BODY_FONT, 16)
             if para.lead_number:
                 _set_font(p.add_run(para.lead_number + "".join(r.text for r in para.lead)), LEAD_FONT, 16)
             _add_runs(p, para.body, BODY_FONT)

@@ -115,7 +115,7 @@ def edit_section(request, year: int, pk: int):
     else:
         form = SectionForm(
             initial={"title": section.title},
-            initial_paragraphs=[(p.lead, p.text) for p in section.paragraphs.all()],
+            initial_paragraphs=[(p.lead, p.text, p.kind) for p in section.paragraphs.all()],
         )
     return render(
         request,

@@ -1,5 +1,6 @@
-"""The whole report in one editor (as in WPS): headings, paragraphs, bold 小标题 and figures as
-chips, with a live preview in the 公文 layout and the readiness check beside it.
+"""The whole report in one editor (as in WPS): headings, paragraphs, bold 小标题, bold words,
+bulleted and numbered lists and figures as chips, with a live preview in the 公文 layout and the
+readiness check beside it.
 
 The per-section pages (editing.py) stay as the plain fallback. What the browser sends is HTML,
 read by reports.document with a strict allow-list into the report's plain text; nothing of the
@@ -69,8 +70,8 @@ def write(request, year: int):
             errors = e.messages
         else:
             messages.success(request, _("已保存全文。"))
-            if parsed.stray_bold:
-                messages.warning(request, _("段落中间的加粗不会印出：只有段首的加粗文字作为小标题，其余已按正文保存。"))
+            if parsed.flattened:
+                messages.warning(request, _("列表只有一级：嵌套在列表中的列表项已按同一级保存。"))
             _reopened(request, before, report)
             return redirect("reports:write", year=year)
         data = {"title": title, "intro": parsed.intro, "sections": parsed.sections}
@@ -101,7 +102,7 @@ def write_preview(request, year: int):
     report = get_report(year)
     parsed = from_html(request.POST.get("document", ""))
     title = request.POST.get("title", "")[:TITLE_MAX]
-    texts = [(s["title"], [(p["lead"], p["text"]) for p in s["paragraphs"]]) for s in parsed.sections]
+    texts = [(s["title"], [(p["lead"], p["text"], p["kind"]) for p in s["paragraphs"]]) for s in parsed.sections]
     try:
         services.validate_text({"title": title or "—", "intro": parsed.intro, "sections": parsed.sections})
     except ValidationError as e:

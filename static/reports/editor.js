@@ -48,6 +48,7 @@
       var rows = list.querySelectorAll("fieldset.paragraph");
       var copy = rows[rows.length - 1].cloneNode(true);
       copy.querySelectorAll("input, textarea").forEach(function (field) { field.value = ""; });
+      copy.querySelectorAll("select").forEach(function (field) { field.selectedIndex = 0; });
       copy.querySelectorAll(".errorlist").forEach(function (node) { node.remove(); });
       copy.querySelector("legend").textContent = "第" + (rows.length + 1) + "段";
       list.appendChild(copy);

@@ -1,12 +1,41 @@
 // The whole-document editor: django-prose-editor's vendored Tiptap (static/django_prose_editor,
 // loaded from this site, no CDN) with the report's schema only — 部分标题 (h2), paragraphs, bold
-// (a paragraph's leading bold run is its 小标题) and figures as atomic chips. Our own toolbar with
+// words (Ctrl+B), the 小标题 (a mark of its own, <strong data-lead>, that only 加粗小标题 makes, so
+// bold at a paragraph's start stays bold words), bulleted and numbered lists and figures as atomic
+// chips. Our own toolbar with
 // Chinese labels replaces the package's icon menu. The HTML goes to the server, which reads it
 // with an allow-list (reports/document.py); the preview pane shows the server's escaped render.
 const form = document.getElementById("write-form");
 if (form) {
-  const { Editor, Node, mergeAttributes, Document, Paragraph, Text, HardBreak, Heading, Bold, UndoRedo, History } =
-    await import(form.getAttribute("data-editor-module"));
+  const {
+    Editor,
+    Node,
+    Mark,
+    mergeAttributes,
+    Document,
+    Paragraph,
+    Text,
+    HardBreak,
+    Heading,
+    Bold,
+    BulletList,
+    OrderedList,
+    ListItem,
+    UndoRedo,
+    History,
+  } = await import(form.getAttribute("data-editor-module"));
+
+  // A paragraph's 小标题: bold like Bold, but its own mark, read back only from <strong data-lead>.
+  const Lead = Mark.create({
+    name: "lead",
+    excludes: "bold",
+    parseHTML() {
+      return [{ tag: "strong[data-lead]", priority: 60 }];
+    },
+    renderHTML() {
+      return ["strong", { "data-lead": "" }, 0];
+    },
+  });
 
   const FigureChip = Node.create({
     name: "figureChip",
@@ -61,7 +90,11 @@ if (form) {
       Text,
       HardBreak, // Shift+Enter: a line break within a paragraph, kept as one in the text
       Heading.configure({ levels: [2] }),
+      Lead,
       Bold,
+      BulletList,
+      OrderedList,
+      ListItem,
       UndoRedo || History,
       FigureChip,
     ],
@@ -102,8 +135,11 @@ if (form) {
       const command = button.getAttribute("data-command");
       const on =
         (command === "heading" && editor.isActive("heading")) ||
-        (command === "paragraph" && editor.isActive("paragraph")) ||
-        (command === "bold" && editor.isActive("bold"));
+        (command === "paragraph" && editor.isActive("paragraph") && !editor.isActive("listItem")) ||
+        (command === "lead" && editor.isActive("lead")) ||
+        (command === "bold" && editor.isActive("bold")) ||
+        (command === "bulletList" && editor.isActive("bulletList")) ||
+        (command === "orderedList" && editor.isActive("orderedList"));
       button.setAttribute("aria-pressed", on ? "true" : "false");
     });
   }
@@ -124,8 +160,11 @@ if (form) {
 
   const COMMANDS = {
     heading: (c) => c.setHeading({ level: 2 }),
-    paragraph: (c) => c.setParagraph(),
+    paragraph: (c) => (editor.isActive("listItem") ? c.liftListItem("listItem") : c.setParagraph()),
+    lead: (c) => c.toggleMark("lead"),
     bold: (c) => c.toggleBold(),
+    bulletList: (c) => c.toggleBulletList(),
+    orderedList: (c) => c.toggleOrderedList(),
     undo: (c) => c.undo(),
     redo: (c) => c.redo(),
   };

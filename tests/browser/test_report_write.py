@@ -1,6 +1,8 @@
 """Issue 12 item 6 in Chromium: staff write in the whole-document editor — 满意率 inserted from the
-list as a chip, a sentence with a bold 小标题 typed — see the 公文 preview fill in the value, save,
-and the report's text holds `{满意率}`. No CSP violation on the way (no inline script or style)."""
+list as a chip, a sentence with a bold 小标题 typed, a word bolded mid-sentence, a two-item
+numbered list — see the 公文 preview fill in the value and number the list, save, and the
+report's text holds `{满意率}`, `**…**` and two 编号 paragraphs. No CSP violation on the way (no
+inline script or style)."""
 
 import datetime
 
@@ -72,9 +74,9 @@ def test_staff_write_with_a_figure_chip_and_a_bold_lead(page, report, sarah):
     )
     page.wait_for_timeout(200)  # ProseMirror reads the DOM selection on selectionchange
     page.keyboard.press("Enter")
-    page.click('#write-toolbar button[data-command="bold"]')
+    page.click('#write-toolbar button[data-command="lead"]')
     page.keyboard.type("群众满意度稳步提升。")
-    page.click('#write-toolbar button[data-command="bold"]')
+    page.click('#write-toolbar button[data-command="lead"]')
     page.keyboard.type("全年满意率为")
     page.fill("#figure-search", "满意率")
     page.locator('.figure-insert[data-name="满意率"]').click()
@@ -83,19 +85,38 @@ def test_staff_write_with_a_figure_chip_and_a_bold_lead(page, report, sarah):
     expect(chip).to_contain_text("满意率 75")
     expect(chip).to_have_attribute("contenteditable", "false")
     page.keyboard.type("。")
+    # A word bolded mid-sentence (Ctrl+B), then a numbered list of two items.
+    page.keyboard.press("Enter")
+    page.keyboard.type("重点是")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("信访积案")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("化解。")
+    page.keyboard.press("Enter")
+    page.click('#write-toolbar button[data-command="orderedList"]')
+    page.keyboard.type("健全工作机制。")
+    page.keyboard.press("Enter")
+    page.keyboard.type("压实工作责任。")
 
     expect(page.locator("#write-preview")).to_contain_text("群众满意度稳步提升。全年满意率为75")
     expect(page.locator("#write-preview .fig[data-key=satisfaction_rate]").last).to_contain_text("75")
+    expect(page.locator("#write-preview strong").last).to_have_text("信访积案")
+    expect(page.locator("#write-preview p.item")).to_have_text(["1.健全工作机制。", "2.压实工作责任。"])
     page.click("#write-save")
     expect(page.locator(".messages")).to_contain_text("已保存全文")
     # The page after saving shows the saved text; its preview request ends before the test does.
     expect(page.locator("#write-preview")).to_have_attribute("data-sequence", "1")
     page.wait_for_load_state("networkidle")
 
-    last = report.sections.order_by("position").last().paragraphs.order_by("position").last()
-    assert (last.lead, last.text) == ("群众满意度稳步提升。", "全年满意率为{满意率}。")
+    last = report.sections.order_by("position").last().paragraphs.order_by("position")
+    assert [(p.lead, p.text, p.kind) for p in last][-4:] == [
+        ("群众满意度稳步提升。", "全年满意率为{满意率}。", "text"),
+        ("", "重点是**信访积案**化解。", "text"),
+        ("", "健全工作机制。", "number"),
+        ("", "压实工作责任。", "number"),
+    ]
     assert report.sections.count() == 5
     # Everything else went through Chromium's editor and back unchanged: leads, chips, spacing.
-    assert _paragraphs(report)[:-1] == before
+    assert _paragraphs(report)[:-4] == before
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not problems, problems

@@ -32,11 +32,12 @@ def test_wenxian_2024_goes_to_html_and_back_unchanged(wenxian):
     data = report_data(report)
     html = to_html(data, {"满意率": ("满意率", "98.43%")})
     assert html.count("<h2>") == 5
-    assert html.count("<strong>") == 12 - sum(1 for s in data["sections"] for p in s["paragraphs"] if not p["lead"])
+    leads = 12 - sum(1 for s in data["sections"] for p in s["paragraphs"] if not p["lead"])
+    assert html.count('<strong data-lead="">') == leads and html.count("<strong") == leads
     parsed = from_html(html)
     assert parsed.intro == data["intro"]
     assert parsed.sections == data["sections"]
-    assert not parsed.stray_bold
+    assert not parsed.flattened
 
 
 def test_saving_wenxian_2024_through_the_editor_keeps_the_seed_text(client, wenxian):
@@ -59,7 +60,8 @@ def test_saving_wenxian_2024_through_the_editor_keeps_the_seed_text(client, wenx
 def test_chips_leads_and_headings_map_to_sections_and_paragraphs():
     html = (
         "<p>导语{{不是占位符}}</p>"
-        '<h2>工作<strong>成效</strong></h2><p><strong>（一）加强领导。</strong>满意率为<span data-figure="满意率" '
+        "<h2>工作<strong>成效</strong></h2>"
+        '<p><strong data-lead="">（一）加强领导。</strong>满意率为<span data-figure="满意率" '
         'data-value="98.43%">满意率 98.43%</span>，同比<span data-figure="来访人次.同比">x</span>。</p>'
         "<p></p><p>  没有小标题的段落</p>"
     )
@@ -69,8 +71,8 @@ def test_chips_leads_and_headings_map_to_sections_and_paragraphs():
         {
             "title": "工作成效",
             "paragraphs": [
-                {"lead": "（一）加强领导。", "text": "满意率为{满意率}，同比{来访人次.同比}。"},
-                {"lead": "", "text": "没有小标题的段落"},
+                {"lead": "（一）加强领导。", "text": "满意率为{满意率}，同比{来访人次.同比}。", "kind": "text"},
+                {"lead": "", "text": "没有小标题的段落", "kind": "text"},
             ],
         }
     ]
@@ -81,7 +83,10 @@ def test_a_line_break_within_a_paragraph_and_literal_braces_go_both_ways():
         "title": "t",
         "intro": "导语一\n导语二",
         "sections": [
-            {"title": "部分", "paragraphs": [{"lead": "小标题。", "text": "第一行\n第二行{{字面}}{满意率|参评率}"}]}
+            {
+                "title": "部分",
+                "paragraphs": [{"lead": "小标题。", "text": "第一行\n第二行{{字面}}{满意率|参评率}", "kind": "text"}],
+            }
         ],
     }
     html = to_html(data)
@@ -103,19 +108,19 @@ def test_disallowed_tags_and_attributes_are_dropped():
         {
             "title": "标题",
             "paragraphs": [
-                {"lead": "", "text": "正文链接强调中间加粗结束{满意率}"},
-                {"lead": "", "text": "列表项"},
+                {"lead": "", "text": "正文链接强调**中间加粗**结束{满意率}", "kind": "text"},
+                {"lead": "", "text": "列表项", "kind": "bullet"},
             ],
         }
     ]
-    assert parsed.stray_bold  # said to the user: bold in the middle prints as plain text
+    assert not parsed.flattened
 
 
 def test_the_editor_saves_the_whole_text_in_one_go(client, sarah, report):
     client.force_login(sarah)
     comment_section = report.sections.get(position=0)
     html = (
-        "<p>{年度}年导语。</p><h2>第一部分</h2><p><strong>段首小标题。</strong>"
+        "<p>{年度}年导语。</p><h2>第一部分</h2><p><strong data-lead>段首小标题。</strong>"
         '满意率为<span data-figure="满意率">满意率 —</span>。</p><h2>第二部分</h2><p>第二段</p>'
     )
     response = client.post(reverse("reports:write", args=[YEAR]), {"title": "{年度}年报告", "document": html})
@@ -199,7 +204,7 @@ def test_the_readiness_says_plainly_when_the_report_is_ready(client, sarah, repo
 def test_the_preview_fills_the_unsaved_text(client, sarah, report):
     client.force_login(sarah)
     url = reverse("reports:write_preview", args=[YEAR])
-    html = '<h2>成效</h2><p><strong>总体。</strong>年度<span data-figure="年度">年度</span>。</p>'
+    html = '<h2>成效</h2><p><strong data-lead="">总体。</strong>年度<span data-figure="年度">年度</span>。</p>'
     response = client.post(url, {"title": "{年度}年报告", "document": html})
     assert response.status_code == 200
     text = response.content.decode()
@@ -225,9 +230,20 @@ def test_the_head_and_the_clerk_may_not_write(client, request, report, who):
     assert report.sections.count() == 5
 
 
-def test_bold_inside_the_text_is_saved_plain_and_the_page_says_so(client, sarah, report):
+def test_bold_inside_the_text_is_saved_as_bold_and_the_page_has_no_notice(client, sarah, report):
     client.force_login(sarah)
-    html = "<h2>部分</h2><p><strong>小标题。</strong>正文<strong>中间</strong>结束</p>"
+    html = (
+        "<h2>部分</h2><p><strong data-lead>小标题。</strong>正文<strong>中间</strong>结束</p>"
+        "<p><b>段首加粗</b>不是小标题</p>"
+    )
     response = client.post(reverse("reports:write", args=[YEAR]), {"title": "报告", "document": html}, follow=True)
-    assert "段落中间的加粗不会印出" in response.content.decode()
-    assert list(report.sections.get().paragraphs.values_list("lead", "text")) == [("小标题。", "正文中间结束")]
+    page = response.content.decode()
+    assert "已保存全文" in page and "不会印出" not in page
+    assert list(report.sections.get().paragraphs.values_list("lead", "text")) == [
+        ("小标题。", "正文**中间**结束"),
+        ("", "**段首加粗**不是小标题"),
+    ]
+    # The page opens it again as it was: the lead as a lead, the bold words as bold.
+    page = client.get(reverse("reports:write", args=[YEAR])).content.decode()
+    lead = "&lt;strong data-lead=&quot;&quot;&gt;小标题。&lt;/strong&gt;"
+    assert lead + "正文&lt;strong&gt;中间&lt;/strong&gt;结束" in page
