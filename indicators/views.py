@@ -44,7 +44,9 @@ def dashboard_print(request):
     bureau = _bureau()
     year = _year(request, bureau)
     context = service.page_context(bureau, year, service.record_years(bureau.pk))
-    return render(request, "indicators/dashboard_print.html", {**context, "printed_on": local_today()})
+    notices = hooks.dashboard_notices(request, bureau, year, paper=True)
+    context = {**context, "notices": notices, "printed_on": local_today()}
+    return render(request, "indicators/dashboard_print.html", context)
 
 
 @permission_required(DASHBOARD, raise_exception=True)
