@@ -7,6 +7,11 @@ Identity (what makes a re-import update a record instead of adding a second one)
 - 扰序案件: date + place + conduct.
 - 普法宣传活动: date + kind + title.
 - 普法志愿者: name + date joined.
+- 信访积案: the case's number (信访件编号) + the day it was listed (列入积案日期). A case is on the
+  list at most once at a time, but may come back to it after being resolved: the day it was
+  listed tells those entries apart, and a re-import that corrects 化解日期 or 说明 updates the
+  entry. The case must already be in the case ledger (import that first); the row names it by
+  number only, so the sheet holds no personal data (the petitioner is on the case's page).
 Two rows of one file with the same identity are an error, never silently merged.
 """
 
@@ -25,6 +30,7 @@ from cases import privacy
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
+    BacklogEntry,
     DisputeScreening,
     OrderCase,
     OrderPerson,
@@ -32,6 +38,7 @@ from cases.models import (
     PetitionCase,
     Volunteer,
 )
+from cases.scoping import including_voided
 
 from . import cells, columns, people
 from .cells import CellError
@@ -514,6 +521,43 @@ class VolunteerResource(LedgerResource):
     )
 
 
+def _read_case(value, ctx) -> int:
+    """A case of the bureau by its number (信访件编号)."""
+    number = cells.fold(cells.text(columns.unquote(value)))
+    if not number:
+        raise CellError(_("请填写信访件编号"))
+    try:
+        return ctx.case_ids[number]
+    except KeyError:
+        raise CellError(_("未找到信访件编号：%(number)s（请先导入该信访事项）") % {"number": number}) from None
+
+
+def _write_case(value, ctx) -> str | None:
+    """The number of a listed case; the numbers of every case on the list read in one query the
+    first time, and kept with the export (or import_export's resource)."""
+    if value is None:
+        return None
+    numbers = ctx.__dict__.get("backlog_case_numbers")
+    if numbers is None or value not in numbers:
+        with including_voided():
+            listed = PetitionCase.objects.filter(backlog_entries__isnull=False) | PetitionCase.objects.filter(pk=value)
+            numbers = dict(listed.values_list("pk", "number").distinct())
+        ctx.backlog_case_numbers = numbers
+    return numbers.get(value)
+
+
+class BacklogEntryResource(LedgerResource):
+    kind = "backlog"
+    model = BacklogEntry
+    identity = ("case_id", "listed_on")
+    columns = (
+        columns.Column("信访件编号", "case_id", _read_case, _write_case, required=True),
+        columns.date("列入积案日期", "listed_on", required=True),
+        columns.date("化解日期", "resolved_on"),
+        columns.text("说明", "note"),
+    )
+
+
 RESOURCES: dict[str, type[LedgerResource]] = {
     r.kind: r
     for r in (
@@ -523,6 +567,7 @@ RESOURCES: dict[str, type[LedgerResource]] = {
         OrderCaseResource,
         OutreachEventResource,
         VolunteerResource,
+        BacklogEntryResource,
     )
 }
 
