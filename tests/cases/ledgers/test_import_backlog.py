@@ -141,6 +141,29 @@ def test_a_case_already_on_the_list_is_refused_a_second_open_entry(cases, bureau
     assert BacklogEntry.objects.count() == 4
 
 
+def test_two_rows_of_a_file_that_overlap_are_refused(cases, bureau):
+    """WX-3 listed twice, the first time never resolved: the second row overlaps the first."""
+    rows = [["WX-3", "2023-10-01", None, ""], ["WX-2", "2023-10-01", None, ""], ["WX-3", "2024-02-01", None, ""]]
+    result = run(rows)
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (5, "信访事项", "该信访事项已在积案名单上（列入后尚未化解）。")
+    ]
+    assert BacklogEntry.objects.count() == 0
+    rows[0][2] = "2024-01-15"  # resolved before it was listed again: both are taken
+    assert run(rows).created == 3
+
+
+def test_an_import_reads_the_cases_and_their_entries_once_per_batch(cases, bureau, django_assert_max_num_queries):
+    assert run(rows_2024()).ok
+    with django_assert_max_num_queries(60) as ctx:
+        again = run([[*row[:3], "改"] for row in rows_2024()])
+    assert again.updated == 4
+    # one read of the entries by identity, one of the cases, one of their entries: not one a row
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "cases_backlogentry"' in sql for sql in reads) == 2
+    assert sum('FROM "cases_petitioncase"' in sql for sql in reads) == 2  # the numbers, the cases
+
+
 def test_the_same_entry_twice_in_a_file_is_an_error(cases, bureau):
     result = run([rows_2024()[0], rows_2024()[0]])
     assert [(e.row, e.message) for e in result.errors] == [(4, "与第 3 行重复（信访件编号、列入积案日期相同）")]
