@@ -236,3 +236,14 @@ def test_another_bureaus_user_gets_404_and_exports_none_of_it(client, cases, bur
     assert BacklogEntry.objects.filter(bureau=other).count() == 0
     entry.refresh_from_db()
     assert entry.note == "重复信访三年"
+
+
+def test_django_import_exports_resource_writes_the_case_number(cases, bureau):
+    """cases.ledgers.iex builds its ModelResource from the same columns."""
+    from cases.ledgers import iex
+
+    assert run(rows_2024()).ok
+    dataset = iex.model_resource("backlog", bureau)().export(BacklogEntry.objects.order_by("listed_on"))
+    assert dataset.headers == HEAD
+    assert [row[0] for row in dataset] == ["WX-2", "WX-1", "WX-3", "WX-4"]
+    assert dataset[0][1:3] == (D(2023, 3, 15), D(2024, 5, 20))
