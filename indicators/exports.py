@@ -2,7 +2,8 @@
 
 Sheet 1 every indicator (分子, 分母, 数值, 上年, 同比, and for a rate with a province average typed
 by the bureau (indicators.references) 全省参考值 and 较全省 as the dashboard words it), sheet 2 the
-per-unit table with each rate's 上年 and 同比, sheet 3 the monthly counts of the trends. Read from
+per-unit table with each rate's 上年 and 同比, sheet 3 the monthly counts of the trends, sheet 4
+every reference figure typed for the year (全省平均, 全省排名, 其他系统的数字) with its source. Read from
 the dashboard's own cached values (`dashboard.dashboard_data`) and presentation (`cards`,
 `unit_rows`): nothing is counted here, and the figures are those of the page.
 
@@ -99,6 +100,20 @@ def month_rows(data: DashboardData):
         yield [_("%(month)s月") % {"month": month}, *(data.monthly[i.key][month - 1] for i in indicators)]
 
 
+def reference_rows(bureau: Bureau, year: int, fmt: numbers.NumberFormat):
+    """Every reference figure the bureau typed for the year (全省平均, 全省排名, 其他系统的数字),
+    as typed, with its source: what the 全省参考值 column compares with, and the rest."""
+    units = {ReferenceFigure.Kind.PROVINCE: "%", ReferenceFigure.Kind.RANK: _("名")}
+    order = list(ReferenceFigure.Kind.values)
+    for figure in sorted(references.of_year(bureau.pk, year), key=lambda f: order.index(f.kind)):
+        value = figure.value
+        if figure.kind == ReferenceFigure.Kind.PROVINCE:
+            value = numbers.sheet_number(numbers.round2(value, fmt), fmt)
+        elif value == value.to_integral_value():
+            value = int(value)
+        yield [figure.get_kind_display(), figure.label, value, units.get(figure.kind), figure.source]
+
+
 def dashboard_xlsx(bureau: Bureau, data: DashboardData) -> bytes:
     title = _("%(bureau)s%(year)s年工作指标（数据截至%(day)s，同比与%(last)s年相比）") % {
         "bureau": bureau.name,
@@ -130,6 +145,14 @@ def dashboard_xlsx(bureau: Bureau, data: DashboardData) -> bytes:
                 header=[_("月份"), *(str(i.label) for i in dashboard.monthly_indicators())],
                 rows=month_rows(data),
                 widths=(8, *([14] * len(dashboard.monthly_indicators()))),
+            ),
+            Sheet(
+                title=_("参考数字"),
+                caption=_("%(bureau)s%(year)s年参考数字（本局录入，数值以来源为准）")
+                % {"bureau": bureau.name, "year": data.year},
+                header=[_("类别"), _("名称"), _("数值"), _("单位"), _("来源说明")],
+                rows=reference_rows(bureau, data.year, data.number_format),
+                widths=(14, 24, 10, 6, 36),
             ),
         ],
     )
