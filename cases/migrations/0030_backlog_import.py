@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0029_number_format'),
+        ("cases", "0029_number_format"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importlog',
-            name='ledger',
-            field=models.CharField(choices=[('cases', '信访事项'), ('screenings', '矛盾纠纷排查'), ('accountability', '责任追究（三项建议）'), ('order', '扰序案件'), ('outreach', '普法宣传活动'), ('volunteers', '普法志愿者'), ('backlog', '信访积案')], max_length=20, verbose_name='台账'),
+            model_name="importlog",
+            name="ledger",
+            field=models.CharField(
+                choices=[
+                    ("cases", "信访事项"),
+                    ("screenings", "矛盾纠纷排查"),
+                    ("accountability", "责任追究（三项建议）"),
+                    ("order", "扰序案件"),
+                    ("outreach", "普法宣传活动"),
+                    ("volunteers", "普法志愿者"),
+                    ("backlog", "信访积案"),
+                ],
+                max_length=20,
+                verbose_name="台账",
+            ),
         ),
         migrations.AlterField(
-            model_name='importvaluemapping',
-            name='ledger',
-            field=models.CharField(choices=[('cases', '信访事项'), ('screenings', '矛盾纠纷排查'), ('accountability', '责任追究（三项建议）'), ('order', '扰序案件'), ('outreach', '普法宣传活动'), ('volunteers', '普法志愿者'), ('backlog', '信访积案')], max_length=20, verbose_name='台账'),
+            model_name="importvaluemapping",
+            name="ledger",
+            field=models.CharField(
+                choices=[
+                    ("cases", "信访事项"),
+                    ("screenings", "矛盾纠纷排查"),
+                    ("accountability", "责任追究（三项建议）"),
+                    ("order", "扰序案件"),
+                    ("outreach", "普法宣传活动"),
+                    ("volunteers", "普法志愿者"),
+                    ("backlog", "信访积案"),
+                ],
+                max_length=20,
+                verbose_name="台账",
+            ),
         ),
     ]
