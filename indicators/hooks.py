@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from django.utils.safestring import SafeString
 
-# (request, bureau, year) → HTML as render_to_string() gives it (a SafeString, escaped by the
-# template) or "".
+# (request, bureau, year, paper=False) → HTML as render_to_string() gives it (a SafeString,
+# escaped by the template) or "". With paper=True the notice is for the print view (A4): no
+# buttons, no links, nothing that means something only on a screen.
 Notice = Callable[..., str]
 _notices: list[Notice] = []
 
@@ -23,7 +24,8 @@ def register_dashboard_notice(notice: Notice) -> None:
         _notices.append(notice)
 
 
-def dashboard_notices(request, bureau, year: int) -> list[SafeString]:
-    """The registered notices for the bureau's dashboard of `year`, those with something to say."""
-    found = (notice(request, bureau, year) for notice in _notices)
+def dashboard_notices(request, bureau, year: int, *, paper: bool = False) -> list[SafeString]:
+    """The registered notices for the bureau's dashboard of `year`, those with something to say;
+    `paper` for the print view."""
+    found = (notice(request, bureau, year, paper=paper) for notice in _notices)
     return [html for html in found if html]

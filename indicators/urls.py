@@ -9,6 +9,7 @@ urlpatterns = [
     path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("indicators/<slug:key>/", views.records, name="records"),
     path("rollup/", views.rollup, name="rollup"),
+    path("rollup/export.xlsx", views.rollup_export, name="rollup_export"),
     path("rollup/<int:bureau_id>/", views.rollup_bureau, name="rollup_bureau"),
     path("references/", views.reference_figures, name="references"),
     path("references/<int:pk>/", views.reference_figure_edit, name="reference_edit"),

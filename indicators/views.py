@@ -44,7 +44,9 @@ def dashboard_print(request):
     bureau = _bureau()
     year = _year(request, bureau)
     context = service.page_context(bureau, year, service.record_years(bureau.pk))
-    return render(request, "indicators/dashboard_print.html", {**context, "printed_on": local_today()})
+    notices = hooks.dashboard_notices(request, bureau, year, paper=True)
+    context = {**context, "notices": notices, "printed_on": local_today()}
+    return render(request, "indicators/dashboard_print.html", context)
 
 
 @permission_required(DASHBOARD, raise_exception=True)
@@ -122,6 +124,33 @@ def rollup(request):
         "years": service.year_choices(service.record_years(bureau.pk), year, data.today),
     }
     return render(request, "indicators/rollup.html", context)
+
+
+@permission_required(DASHBOARD, raise_exception=True)
+def rollup_export(request):
+    """The roll-up as an Excel workbook (indicators.exports.rollup_xlsx): figures only, each row
+    naming its bureau; written to the activity log. Not found for a bureau with none below."""
+    bureau = _bureau()
+    if not rollups.has_below(bureau):
+        raise Http404(_("本局没有下级信访局。"))
+    year = _year(request, bureau)
+    data = rollups.rollup_data(bureau, year)
+    content = exports.rollup_xlsx(bureau, data)
+    log_action(
+        Dashboard,
+        user=request.user,
+        action=AuditEntry.Action.EXPORT,
+        detail=_("%(year)s年下级信访局汇总与排名（Excel）") % {"year": year},
+        bureau_id=bureau.pk,
+    )
+    name = _("%(bureau)s%(year)s年下级信访局汇总与排名-%(day)s.xlsx") % {
+        "bureau": bureau.name,
+        "year": year,
+        "day": data.today.isoformat(),
+    }
+    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @permission_required(DASHBOARD, raise_exception=True)

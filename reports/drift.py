@@ -148,16 +148,19 @@ def drift_of(report: Report, *, user=None) -> Drift | None:
     return Drift(report, revision, figures, records, more)
 
 
-def notice_html(drift: Drift | None) -> str:
+def notice_html(drift: Drift | None, *, paper: bool = False) -> str:
+    """The notice for a page (links to the changed records), or with `paper` for the A4 print
+    view: the same figures and records as plain text, nothing to click."""
     if drift is None:
         return ""
-    return render_to_string("reports/_drift.html", {"drift": drift})
+    template = "reports/_drift_print.html" if paper else "reports/_drift.html"
+    return render_to_string(template, {"drift": drift})
 
 
-def dashboard_notice(request, bureau, year: int) -> str:
-    """For the dashboard (indicators.hooks): the notice of the bureau's report of `year`, if
-    published and drifted, else ""."""
+def dashboard_notice(request, bureau, year: int, *, paper: bool = False) -> str:
+    """For the dashboard and its print view (indicators.hooks): the notice of the bureau's report
+    of `year`, if published and drifted, else ""."""
     report = Report.objects.filter(bureau=bureau, year=year).first()
     if report is None:
         return ""
-    return notice_html(drift_of(report, user=request.user))
+    return notice_html(drift_of(report, user=request.user), paper=paper)

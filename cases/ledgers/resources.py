@@ -7,6 +7,11 @@ Identity (what makes a re-import update a record instead of adding a second one)
 - 扰序案件: date + place + conduct.
 - 普法宣传活动: date + kind + title.
 - 普法志愿者: name + date joined.
+- 信访积案: the case's number (信访件编号) + the day it was listed (列入积案日期). A case is on the
+  list at most once at a time, but may come back to it after being resolved: the day it was
+  listed tells those entries apart, and a re-import that corrects 化解日期 or 说明 updates the
+  entry. The case must already be in the case ledger (import that first); the row names it by
+  number only, so the sheet holds no personal data (the petitioner is on the case's page).
 Two rows of one file with the same identity are an error, never silently merged.
 """
 
@@ -25,6 +30,7 @@ from cases import privacy
 from cases.models import (
     AccountabilityAction,
     AccountablePerson,
+    BacklogEntry,
     DisputeScreening,
     OrderCase,
     OrderPerson,
@@ -32,6 +38,7 @@ from cases.models import (
     PetitionCase,
     Volunteer,
 )
+from cases.scoping import including_voided
 
 from . import cells, columns, people
 from .cells import CellError
@@ -516,6 +523,81 @@ class VolunteerResource(LedgerResource):
     )
 
 
+def _read_case(value, ctx) -> int:
+    """A case of the bureau by its number (信访件编号)."""
+    number = cells.fold(cells.text(columns.unquote(value)))
+    if not number:
+        raise CellError(_("请填写信访件编号"))
+    try:
+        return ctx.case_ids[number]
+    except KeyError:
+        raise CellError(_("未找到信访件编号：%(number)s（请先导入该信访事项）") % {"number": number}) from None
+
+
+def _write_case(value, ctx) -> str | None:
+    """The number of a listed case; the numbers of every case on the list read in one query the
+    first time, and kept with the export (or import_export's resource)."""
+    if value is None:
+        return None
+    numbers = ctx.__dict__.get("backlog_case_numbers")
+    if numbers is None or value not in numbers:
+        with including_voided():
+            listed = PetitionCase.objects.filter(backlog_entries__isnull=False) | PetitionCase.objects.filter(pk=value)
+            numbers = dict(listed.values_list("pk", "number").distinct())
+        ctx.backlog_case_numbers = numbers
+    return numbers.get(value)
+
+
+class BacklogEntryResource(LedgerResource):
+    """The model's clean() asks for the entry's case and the case's other entries (on the list
+    once at a time): read here once per batch for the cases it names, instead of two queries a
+    row, and kept up to date with the rows of the file already checked — so two rows of one file
+    that overlap are refused as an entry overlapping a stored one is."""
+
+    kind = "backlog"
+    model = BacklogEntry
+    identity = ("case_id", "listed_on")
+    columns = (
+        columns.Column("信访件编号", "case_id", _read_case, _write_case, required=True),
+        columns.date("列入积案日期", "listed_on", required=True),
+        columns.date("化解日期", "resolved_on"),
+        columns.text("说明", "note"),
+    )
+
+    def existing(self, bureau, keys):
+        found = super().existing(bureau, keys)
+        self._read_cases(bureau, {key[0] for key in keys})
+        return found
+
+    def _read_cases(self, bureau, case_ids: set[int]) -> None:
+        cases = self.__dict__.setdefault("_cases", {})
+        entries = self.__dict__.setdefault("_entries", defaultdict(dict))
+        wanted = sorted(case_ids - cases.keys())
+        with including_voided():  # (asked again for voided rows: the cases only, never their entries)
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[start : start + LOOKUP_CHUNK]
+                found = PetitionCase.objects.filter(bureau=bureau, pk__in=chunk).order_by()
+                cases.update((c.pk, c) for c in found.only("pk", "bureau_id", "number", "received_on"))
+                stored = BacklogEntry.objects.filter(case_id__in=chunk, voided_at__isnull=True).order_by()
+                for pk, case_id, listed, resolved in stored.values_list("pk", "case_id", "listed_on", "resolved_on"):
+                    entries[case_id][pk] = (listed, resolved)
+
+    def prepare(self, obj, ctx):
+        case = self.__dict__.get("_cases", {}).get(obj.case_id)
+        if case is None:
+            return  # the model asks the database itself
+        obj.case = case
+        obj.known_others = [dates for pk, dates in self._entries[obj.case_id].items() if pk != obj.pk]
+
+    def finish(self, obj, ctx):
+        # Checked: the next rows of the file are checked against it as it will be stored.
+        if obj.case_id in self.__dict__.get("_cases", {}):
+            key = obj.pk or ("row", len(self.__dict__.setdefault("_new_rows", [])))
+            if obj.pk is None:
+                self._new_rows.append(key)
+            self._entries[obj.case_id][key] = (obj.listed_on, obj.resolved_on)
+
+
 RESOURCES: dict[str, type[LedgerResource]] = {
     r.kind: r
     for r in (
@@ -525,6 +607,7 @@ RESOURCES: dict[str, type[LedgerResource]] = {
         OrderCaseResource,
         OutreachEventResource,
         VolunteerResource,
+        BacklogEntryResource,
     )
 }
 

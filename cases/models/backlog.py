@@ -60,13 +60,26 @@ class BacklogEntry(Record):
             errors["listed_on"] = _("列入积案日期不能早于该信访事项的登记日期（%(day)s）。") % {
                 "day": self.case.received_on
             }
-        if self.case_id and self.listed_on and not errors:
+        if self.case_id and self.listed_on and not errors and self._overlaps():
             # On the list once at a time: no other entry of the case overlaps this one.
+            errors["case"] = _("该信访事项已在积案名单上（列入后尚未化解）。")
+        if errors:
+            raise ValidationError(errors)
+
+    # The case's other entries as (listed_on, resolved_on), when the caller already knows them:
+    # the Excel import reads them for a whole batch of rows at once, with the rows of the file
+    # checked before (cases.ledgers.resources.BacklogEntryResource). None: asked of the database.
+    known_others: list[tuple] | None = None
+
+    def _overlaps(self) -> bool:
+        if self.known_others is None:
             others = BacklogEntry.objects.filter(case_id=self.case_id).exclude(pk=self.pk)
             overlapping = others.filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=self.listed_on))
             if self.resolved_on:
                 overlapping = overlapping.filter(listed_on__lte=self.resolved_on)
-            if overlapping.exists():
-                errors["case"] = _("该信访事项已在积案名单上（列入后尚未化解）。")
-        if errors:
-            raise ValidationError(errors)
+            return overlapping.exists()
+        return any(
+            (resolved is None or resolved >= self.listed_on)
+            and (self.resolved_on is None or listed <= self.resolved_on)
+            for listed, resolved in self.known_others
+        )

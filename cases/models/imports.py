@@ -23,6 +23,7 @@ class ImportLog(models.Model):
         ORDER = "order", _("扰序案件")
         OUTREACH = "outreach", _("普法宣传活动")
         VOLUNTEERS = "volunteers", _("普法志愿者")
+        BACKLOG = "backlog", _("信访积案")
 
     class Outcome(models.TextChoices):
         PREVIEWED = "previewed", _("预览通过")

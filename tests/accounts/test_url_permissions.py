@@ -184,6 +184,7 @@ PAGES = {
     "indicators:dashboard_export": (lambda objs: {}, EVERY_ROLE),  # written to the activity log
     "indicators:rollup": (lambda objs: below(objs) and {}, EVERY_ROLE),
     "indicators:rollup_bureau": (lambda objs: {"bureau_id": below(objs).pk}, EVERY_ROLE),
+    "indicators:rollup_export": (lambda objs: below(objs) and {}, EVERY_ROLE),  # written to the activity log
     "reports:index": (lambda objs: {}, READERS),
     "reports:create": (lambda objs: {}, EDITORS),
     "reports:template": (lambda objs: {}, EDITORS),

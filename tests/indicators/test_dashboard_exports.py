@@ -89,13 +89,14 @@ def test_the_dashboard_links_to_the_print_view_and_the_export(client, henry, two
 
 
 def test_the_export_sheet_of_indicators(workbook):
-    assert workbook.sheetnames == ["指标", "各乡镇（街道）和县直部门", "月度趋势"]
+    assert workbook.sheetnames == ["指标", "各乡镇（街道）和县直部门", "月度趋势", "参考数字"]
     rows = rows_of(workbook["指标"])
     assert rows[0][0] == "测试县信访局2024年工作指标（数据截至" + rows[0][0].split("截至")[1]
-    assert rows[1] == ["类别", "指标名称", "分子", "分母", "数值", "上年", "同比", "单位"]
+    header = ["类别", "指标名称", "分子", "分母", "数值", "上年", "同比", "单位", "全省参考值（%）", "较全省"]
+    assert rows[1] == header
     by_name = {r[1]: r for r in rows[2:]}
-    assert by_name["矛盾纠纷化解率"][2:] == [31, 40, 77.5, 75, "+2.50 个百分点", "%"]
-    assert by_name["排查矛盾纠纷"][2:] == [40, None, 40, 4, "+900%", "起"]
+    assert by_name["矛盾纠纷化解率"][2:] == [31, 40, 77.5, 75, "+2.50 个百分点", "%", None, None]
+    assert by_name["排查矛盾纠纷"][2:] == [40, None, 40, 4, "+900%", "起", None, None]
     # Chinese only: no indicator key anywhere.
     assert not any(isinstance(v, str) and re.search(r"[a-z]+_[a-z]+", v) for r in rows for v in r)
 
@@ -160,15 +161,17 @@ def test_without_a_bureau_both_are_not_found(client, henry):
 def test_a_warm_export_counts_nothing_again(client, henry, two_years, assert_max_data_queries):  # noqa: F811
     client.force_login(henry)
     client.get("/?year=2024")
-    # as the warm dashboard (5), then the log entry and its content type: nothing counted again
-    with assert_max_data_queries(7):
+    # as the warm dashboard (5), the year's reference figures, then the log entry and its content
+    # type: nothing counted again
+    with assert_max_data_queries(8):
         assert client.get(EXPORT).status_code == 200
 
 
 def test_the_print_view_reads_the_dashboards_cached_figures(client, henry, two_years, assert_max_data_queries):  # noqa: F811
     client.force_login(henry)
     client.get("/?year=2024")
-    with assert_max_data_queries(5):  # session, user, permissions, bureau: nothing counted again
+    # session, user, permissions, bureau, and the year's report (the drift notice): nothing counted
+    with assert_max_data_queries(6):
         assert client.get(PRINT).status_code == 200
 
 
@@ -180,3 +183,49 @@ def test_the_export_reads_in_the_activity_log(client, henry, workbook):
     assert response.status_code == 200
     html = response.content.decode()
     assert "工作指标看板" in html and "导出台账" in html and "2024年工作指标看板（Excel）" in html
+
+
+def test_the_export_holds_the_provinces_reference_figure(client, henry, bureau, two_years):  # noqa: F811
+    """A rate with a province average typed: 全省参考值 and the dashboard's words; one without
+    and a count: two empty cells."""
+    from indicators.models import ReferenceFigure
+
+    ReferenceFigure.objects.create(
+        bureau=bureau,
+        year=2024,
+        kind="province",
+        indicator="dispute_resolution_rate",
+        value=Decimal("80"),
+        source="省信访局通报",
+    )
+    client.force_login(henry)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(EXPORT).content))
+    rows = rows_of(book["指标"])
+    assert rows[1][8:] == ["全省参考值（%）", "较全省"]
+    by_name = {r[1]: r for r in rows[2:]}
+    assert by_name["矛盾纠纷化解率"][2:] == [31, 40, 77.5, 75, "+2.50 个百分点", "%", 80, "低于全省 2.50 个百分点"]
+    assert by_name["一次性化解率"][8:] == [None, None]  # no province average typed
+    assert by_name["排查矛盾纠纷"][8:] == [None, None]  # a count
+    # and every reference figure of the year, as typed, with its source
+    assert rows_of(book["参考数字"])[1:] == [
+        ["类别", "名称", "数值", "单位", "来源说明"],
+        ["全省平均", "全省平均矛盾纠纷化解率", 80, "%", "省信访局通报"],
+    ]
+
+
+def test_the_reference_sheet_lists_the_rank_and_other_systems_figures(client, henry, bureau, two_years):  # noqa: F811
+    from indicators.models import ReferenceFigure
+
+    for kind, name, value in (("rank", "", "7"), ("other", "网上信访占比", "63.5")):
+        ReferenceFigure.objects.create(
+            bureau=bureau, year=2024, kind=kind, name=name, value=Decimal(value), source="省平台"
+        )
+    ReferenceFigure.objects.create(bureau=bureau, year=2023, kind="rank", value=Decimal("9"), source="去年")
+    client.force_login(henry)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(EXPORT).content))
+    rows = rows_of(book["参考数字"])
+    assert rows[0] == ["测试县信访局2024年参考数字（本局录入，数值以来源为准）"] + [None] * 4
+    assert rows[2:] == [
+        ["全省排名", "全省排名", 7, "名", "省平台"],
+        ["其他系统的数字", "网上信访占比", 63.5, None, "省平台"],
+    ]

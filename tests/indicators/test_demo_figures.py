@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
 from cases.models import (
     AccountabilityAction,
@@ -53,6 +54,14 @@ SEED_2024 = {
     "campaigns": "20",
     "materials_distributed": "3216",
     "roadmap_units": "11",
+}
+
+# 按期答复率 of 温县 by year: (replied in time, judged, as printed)
+REPLIES = {
+    2023: (204, 205, "99.51%"),
+    2024: (181, 181, "100%"),
+    2025: (185, 186, "99.46%"),
+    2026: (150, 152, "98.68%"),
 }
 
 
@@ -113,6 +122,23 @@ def test_2023_is_a_different_weaker_year(demo):
     assert y2023["roadmap_units"].display == "6"
     changed = [k for k in SEED_2024 if y2023[k].display != y2024[k].display]
     assert len(changed) >= 15
+
+
+@pytest.mark.django_db
+def test_the_on_time_reply_rate_is_a_figure_each_year(demo):
+    """按期答复率: every transferred or assigned item closed has its unit's reply, on or before the
+    closing day. 2024 closed every item in time (按期办结率 100%), so every reply was in time;
+    2023 and 2025 have late replies among their late closures; 2026's overdue items without a
+    reply count against it."""
+    found = {}
+    for year in (2023, 2024, 2025, 2026):
+        f = compute(demo.pk, Period.year(year, as_of=AS_OF))["on_time_reply_rate"]
+        found[year] = (f.numerator, f.denominator, f.display)
+    assert found == REPLIES
+    routed = PetitionCase.objects.filter(bureau=demo, routing__in=["transfer", "assign"], closed_on__isnull=False)
+    assert not routed.filter(unit_replied_on__isnull=True).exists()
+    assert not routed.filter(unit_replied_on__gt=F("closed_on")).exists()
+    assert not routed.filter(unit_replied_on__lt=F("unit_accepted_on")).exists()
 
 
 @pytest.mark.django_db

@@ -289,6 +289,28 @@ def test_a_later_record_shows_which_figure_and_which_record_changed(client, publ
         assert f'href="/admin/cases/disputescreening/{screening.pk}/change/"' in notice
 
 
+def test_the_dashboard_print_view_holds_the_notice_for_paper(client, published, bureau, unit, henry, sarah):
+    """On A4: the figure published → live and the record changed, as text (no link, no button)."""
+    printed = reverse("indicators:dashboard_print") + f"?year={YEAR}"
+    client.force_login(henry)
+    assert "drift-notice" not in client.get(printed).content.decode()
+    screening = DisputeScreening.objects.create(
+        bureau=bureau, unit=unit, found_on=datetime.date(YEAR, 5, 1), kind="宅基地"
+    )
+    log_action(screening, user=sarah, action=AuditEntry.Action.CREATE, changes={"kind": ["", "宅基地"]})
+    html = client.get(printed).content.decode()
+    assert html.count('id="drift-notice"') == 1
+    notice = html.split('id="drift-notice"')[1].split("</section>")[0]
+    assert "年报告已于" in notice and "发布第1版" in notice
+    row = '<tr data-key="disputes_screened"><th scope="row">排查矛盾纠纷</th>'
+    row += '<td class="num">3</td><td class="num">4</td>'
+    assert row in notice
+    assert f"新增 矛盾纠纷排查 {screening}（sarah）" in notice
+    assert "<a " not in notice and "<button" not in notice and "href=" not in notice
+    # after the header, before the figures
+    assert html.index('class="print-head"') < html.index('id="drift-notice"') < html.index('class="dash-section"')
+
+
 def test_the_drift_masks_a_person_for_those_without_personal_data(published, bureau, sarah, alice):
     volunteer = Volunteer.objects.create(bureau=bureau, name="赵六六", joined_on=datetime.date(YEAR, 6, 1))
     log_action(volunteer, user=alice, action=AuditEntry.Action.CREATE)
