@@ -414,8 +414,9 @@ class _Plan:
         self.labels = {c.field: c.header for c in present}
         model = resource.model
         for f in model._meta.concrete_fields:
+            # A foreign key's errors name the field (case), its column the attname (case_id).
             self.labels.setdefault(f.attname, str(f.verbose_name))
-            self.labels.setdefault(f.name, str(f.verbose_name))
+            self.labels.setdefault(f.name, self.labels[f.attname])
         self.as_json = _as_json(model)
         # A new record's arguments in Model(*args)'s order: each field's default, made once where
         # it is a constant, made for each record where it is a callable (see _new).

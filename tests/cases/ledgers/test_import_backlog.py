@@ -134,9 +134,9 @@ def test_a_bad_row_writes_nothing(cases, bureau, bad, column, message):
 def test_a_case_already_on_the_list_is_refused_a_second_open_entry(cases, bureau):
     assert run(rows_2024()).ok
     result = run([["WX-4", "2024-06-01", None, "又列入"]])  # WX-4 is listed since 2024-03-01, open
-    # named by the model's field (信访事项), as the model's own check names it
+    # the model's check names its field (case): the error names the sheet's column for it
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (3, "信访事项", "该信访事项已在积案名单上（列入后尚未化解）。")
+        (3, "信访件编号", "该信访事项已在积案名单上（列入后尚未化解）。")
     ]
     assert BacklogEntry.objects.count() == 4
 
@@ -146,7 +146,7 @@ def test_two_rows_of_a_file_that_overlap_are_refused(cases, bureau):
     rows = [["WX-3", "2023-10-01", None, ""], ["WX-2", "2023-10-01", None, ""], ["WX-3", "2024-02-01", None, ""]]
     result = run(rows)
     assert [(e.row, e.column, e.message) for e in result.errors] == [
-        (5, "信访事项", "该信访事项已在积案名单上（列入后尚未化解）。")
+        (5, "信访件编号", "该信访事项已在积案名单上（列入后尚未化解）。")
     ]
     assert BacklogEntry.objects.count() == 0
     rows[0][2] = "2024-01-15"  # resolved before it was listed again: both are taken
