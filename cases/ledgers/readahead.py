@@ -21,6 +21,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no fork() either, so no reading child
+    fcntl = None
+
 from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext as _
@@ -28,6 +33,8 @@ from django.utils.translation import gettext as _
 from .xlsx import FileRejected, Sheet
 
 CHUNK = 500  # rows per message: large enough that pickling, not the pipe, sets the pace
+PIPE_BYTES = 1024 * 1024  # the pipe's buffer: about eight chunks (Linux's default limit for it)
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux (fcntl names it since Python 3.10)
 
 
 def read_ahead_bytes() -> int:
@@ -66,6 +73,7 @@ class RowSource:
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
+        _widen(sender)
         child = context.Process(target=_read, args=(self.sheet, rows, read, keep, sender), daemon=True)
         child.start()
         sender.close()
@@ -93,6 +101,13 @@ class RowSource:
     def fraction_read(self) -> float:
         """How far through the sheet the rows handed out so far reach, 0–1 (for progress bars)."""
         return self._fraction if self.ahead else self.sheet.fraction_read()
+
+
+def _widen(connection) -> None:
+    """Let the pipe hold several chunks (Linux: 64 KB by default, one chunk is ~120 KB), so that
+    the child reads on while this process writes a batch instead of waiting for it to ask."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        fcntl.fcntl(connection.fileno(), F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _read(sheet: Sheet, rows: Iterator, read: Callable | None, keep: Callable | None, sender) -> None:
