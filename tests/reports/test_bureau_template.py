@@ -240,3 +240,14 @@ def test_braces_in_the_published_text_stay_braces(wenxian, client, sarah):
     assert report.intro == "化解率{矛盾纠纷化解率}，见附表{{一}}。"
     with acting_for(wenxian):
         assert build_document(report).intro_text == "化解率—，见附表{一}。"  # 2025 has no records
+
+
+def test_the_template_page_shows_bold_words_without_their_marks(client, bureau, sarah):
+    report = report_get_or_create(bureau=bureau, year=2023, user=sarah)[0]
+    paragraph = report.sections.first().paragraphs.first()
+    paragraph.text = "全年**化解积案12件**，群众满意。"
+    paragraph.save()
+    template_save_from_report(report=report, user=sarah)
+    client.force_login(sarah)
+    page = client.get(reverse("reports:template")).content.decode()
+    assert "全年化解积案12件，群众满意。" in page and "**" not in page
