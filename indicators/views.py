@@ -56,21 +56,7 @@ def dashboard_export(request):
     year = _year(request, bureau)
     data = service.dashboard_data(bureau, year)
     content = exports.dashboard_xlsx(bureau, data)
-    log_action(
-        Dashboard,
-        user=request.user,
-        action=AuditEntry.Action.EXPORT,
-        detail=_("%(year)s年工作指标看板（Excel）") % {"year": year},
-        bureau_id=bureau.pk,
-    )
-    name = _("%(bureau)s%(year)s年工作指标-%(day)s.xlsx") % {
-        "bureau": bureau.name,
-        "year": year,
-        "day": data.today.isoformat(),
-    }
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return _workbook(request, bureau, year, content, data.today, _("工作指标"), _("工作指标看板"))
 
 
 @permission_required(DASHBOARD, raise_exception=True)
@@ -135,21 +121,28 @@ def rollup_export(request):
         raise Http404(_("本局没有下级信访局。"))
     year = _year(request, bureau)
     data = rollups.rollup_data(bureau, year)
-    content = exports.rollup_xlsx(bureau, data)
+    what = _("下级信访局汇总与排名")
+    return _workbook(request, bureau, year, exports.rollup_xlsx(bureau, data), data.today, what, what)
+
+
+def _workbook(request, bureau, year: int, content: bytes, day, name: str, logged: str) -> HttpResponse:
+    """An Excel download of the dashboard's figures, written to the activity log as `logged`,
+    named "<bureau><year>年<name>-<day>.xlsx"."""
     log_action(
         Dashboard,
         user=request.user,
         action=AuditEntry.Action.EXPORT,
-        detail=_("%(year)s年下级信访局汇总与排名（Excel）") % {"year": year},
+        detail=_("%(year)s年%(what)s（Excel）") % {"year": year, "what": logged},
         bureau_id=bureau.pk,
     )
-    name = _("%(bureau)s%(year)s年下级信访局汇总与排名-%(day)s.xlsx") % {
+    filename = _("%(bureau)s%(year)s年%(name)s-%(day)s.xlsx") % {
         "bureau": bureau.name,
         "year": year,
-        "day": data.today.isoformat(),
+        "name": name,
+        "day": day.isoformat(),
     }
     response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
