@@ -564,26 +564,29 @@ class BacklogEntryResource(LedgerResource):
         columns.text("说明", "note"),
     )
 
+    def __init__(self):
+        self._cases: dict[int, PetitionCase] = {}  # the cases the file names, read once
+        self._entries: dict[int, dict] = defaultdict(dict)  # case → {entry: (listed, resolved)}
+        self._new_rows = 0  # new entries checked so far, keyed ("row", n) until they have a pk
+
     def existing(self, bureau, keys):
         found = super().existing(bureau, keys)
         self._read_cases(bureau, {key[0] for key in keys})
         return found
 
     def _read_cases(self, bureau, case_ids: set[int]) -> None:
-        cases = self.__dict__.setdefault("_cases", {})
-        entries = self.__dict__.setdefault("_entries", defaultdict(dict))
-        wanted = sorted(case_ids - cases.keys())
+        wanted = sorted(case_ids - self._cases.keys())
         with including_voided():  # (asked again for voided rows: the cases only, never their entries)
             for start in range(0, len(wanted), LOOKUP_CHUNK):
                 chunk = wanted[start : start + LOOKUP_CHUNK]
                 found = PetitionCase.objects.filter(bureau=bureau, pk__in=chunk).order_by()
-                cases.update((c.pk, c) for c in found.only("pk", "bureau_id", "number", "received_on"))
+                self._cases.update((c.pk, c) for c in found.only("pk", "bureau_id", "number", "received_on"))
                 stored = BacklogEntry.objects.filter(case_id__in=chunk, voided_at__isnull=True).order_by()
                 for pk, case_id, listed, resolved in stored.values_list("pk", "case_id", "listed_on", "resolved_on"):
-                    entries[case_id][pk] = (listed, resolved)
+                    self._entries[case_id][pk] = (listed, resolved)
 
     def prepare(self, obj, ctx):
-        case = self.__dict__.get("_cases", {}).get(obj.case_id)
+        case = self._cases.get(obj.case_id)
         if case is None:
             return  # the model asks the database itself
         obj.case = case
@@ -591,10 +594,11 @@ class BacklogEntryResource(LedgerResource):
 
     def finish(self, obj, ctx):
         # Checked: the next rows of the file are checked against it as it will be stored.
-        if obj.case_id in self.__dict__.get("_cases", {}):
-            key = obj.pk or ("row", len(self.__dict__.setdefault("_new_rows", [])))
-            if obj.pk is None:
-                self._new_rows.append(key)
+        if obj.case_id in self._cases:
+            key = obj.pk
+            if key is None:
+                key = ("row", self._new_rows)
+                self._new_rows += 1
             self._entries[obj.case_id][key] = (obj.listed_on, obj.resolved_on)
 
 
